@@ -1,0 +1,124 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One list of settings for every target: Swift 6 mode and the upcoming features that make
+/// public API and existential use deliberate.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "medledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "medledger", targets: ["medledger"]),
+        .executable(name: "medledger-codegen", targets: ["medledger-codegen"]),
+        .plugin(name: "MedLedgerCodegenPlugin", targets: ["MedLedgerCodegenPlugin"]),
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "Schema", targets: ["Schema"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // The generator: proto3 front end, model and Swift emitters. Imports nothing of the runtime.
+        .target(
+            name: "ProtoCompiler",
+            path: "codegen/Sources/ProtoCompiler",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "medledger-codegen",
+            dependencies: ["ProtoCompiler"],
+            path: "codegen/Sources/medledger-codegen",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "MedLedgerCodegenPlugin",
+            capability: .buildTool(),
+            dependencies: ["medledger-codegen"],
+            path: "codegen/Plugin"
+        ),
+
+        // The protobuf wire runtime the generated code is written against.
+        .target(
+            name: "Wire",
+            swiftSettings: swiftSettings
+        ),
+        // Messages and service stubs generated from proto/ at build time.
+        .target(
+            name: "Schema",
+            dependencies: [
+                "Wire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["MedLedgerCodegenPlugin"]
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Schema",
+                "Wire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "medledger",
+            dependencies: [
+                "Server",
+                "Schema",
+                "Wire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProtoCompilerTests",
+            dependencies: ["ProtoCompiler"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchemaTests",
+            dependencies: ["Schema", "Wire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Server",
+                "Schema",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            exclude: ["Python"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,23 @@
+public import Foundation
+
+/// Fields a decoder did not recognise, kept as their exact wire bytes and re-emitted after the
+/// known fields, so a message passes through a node that has an older schema without losing data.
+@frozen
+public struct UnknownFields: Sendable, Hashable {
+    /// The concatenated fields, tags included.
+    public var data: Data
+
+    @inlinable
+    public init() { data = Data() }
+
+    @inlinable
+    public init(data: Data) { self.data = data }
+
+    @inlinable
+    public var isEmpty: Bool { data.isEmpty }
+
+    @inlinable
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        data.append(contentsOf: bytes)
+    }
+}
