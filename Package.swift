@@ -102,11 +102,13 @@ let package = Package(
         .testTarget(
             name: "ProtoCompilerTests",
             dependencies: ["ProtoCompiler"],
+            resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SchemaTests",
             dependencies: ["Schema", "Wire"],
+            exclude: ["Oracles"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
