@@ -81,6 +81,7 @@ public struct WireReader {
             cursor &+= 1
             result |= UInt64(byte & 0x7F) << shift
             if byte < 0x80 {
+                if shift == 63 && byte > 1 { throw error(.varintTooLong) }
                 position = cursor
                 return result
             }

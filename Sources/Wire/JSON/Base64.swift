@@ -12,6 +12,10 @@ public enum Base64 {
             default: normalized.unicodeScalars.append(character)
             }
         }
+        // Foundation on Linux accepts '=' in the middle ("YQ=a"); padding may only end the text.
+        let unpadded = normalized.utf8.prefix { $0 != UInt8(ascii: "=") }
+        let padding = normalized.utf8.count - unpadded.count
+        guard padding <= 2, normalized.utf8.suffix(padding).allSatisfy({ $0 == UInt8(ascii: "=") }) else { return nil }
         let remainder = normalized.utf8.count % 4
         if remainder == 1 { return nil }
         if remainder > 0, !normalized.hasSuffix("=") {

@@ -56,6 +56,10 @@ struct MessageCodecEmitter {
 
     private func emitSize(_ code: FieldCode, into printer: inout CodePrinter) {
         let tagSize = code.tagBytes.count
+        if code.field.cardinality != .repeated, !code.isMap, let fixed = fixedSize(code.field.type) {
+            whenPresentIgnoringValue(code, size: String(tagSize + fixed), into: &printer)
+            return
+        }
         whenPresent(code, into: &printer) { body, value in
             switch (code.field.cardinality, code.field.type) {
             case (_, .map(let key, let valueType)):
@@ -87,6 +91,17 @@ struct MessageCodecEmitter {
         }
     }
 
+    /// Like `whenPresent`, but for a size that does not depend on the value: tests presence only.
+    private func whenPresentIgnoringValue(_ code: FieldCode, size: String, into printer: inout CodePrinter) {
+        if let oneof = code.oneof {
+            printer.line("if case .\(code.oneofCase)? = self.\(oneof.swiftName) { size += \(size) }")
+        } else if code.field.cardinality == .optional {
+            printer.line("if \(code.reference) != nil { size += \(size) }")
+        } else {
+            whenPresent(code, into: &printer) { body, _ in body.line("size += \(size)") }
+        }
+    }
+
     /// Size of one value without its tag; nested messages are measured into the cache.
     private func valueSize(_ type: FieldType, _ value: String) -> String {
         switch type {
@@ -98,7 +113,7 @@ struct MessageCodecEmitter {
     }
 
     private func fixedSize(_ type: FieldType) -> Int? {
-        if case .scalar(let scalar) = type, scalar != .bool { return scalar.fixedSize }
+        if case .scalar(let scalar) = type { return scalar.fixedSize }
         return nil
     }
 

@@ -84,7 +84,7 @@ struct MessageJSONEmitter {
                 lines.append("var entries: \(code.valueType) = [:]")
                 lines.append("for (key, entry) in try value.mapObject(at: \(path)).members {")
                 lines.append("    let entryPath = \(path).appending(key: key)")
-                lines.append("    entries[try \(keyType.jsonMapKeyExpression("key", path: "entryPath"))] = try \(readValue(valueType, "entry", path: "entryPath"))")
+                lines.append("    entries[\(keyType.jsonMapKeyExpression("key", path: "entryPath"))] = try \(readValue(valueType, "entry", path: "entryPath"))")
                 lines.append("}")
                 lines.append("\(code.reference) = entries")
             case (.repeated, let type):

@@ -43,7 +43,7 @@ public enum SwiftNaming {
     static let reservedTypeNames: Set<String> = swiftKeywords.union([
         "Type", "Protocol", "Any", "AnyObject", "Array", "Bool", "Data", "Dictionary", "Double", "Error",
         "Float", "Int", "Int32", "Int64", "Optional", "Set", "String", "UInt32", "UInt64", "Void",
-        "SwiftProtobuf", "Extensions",
+        "SwiftProtobuf", "Extensions", "Swift", "Foundation", "Wire", "GRPCCore",
     ])
 
     private static func sanitizedTypeName(_ name: String, disambiguator: String) -> String {

@@ -162,8 +162,8 @@ extension ScalarType {
     func jsonMapKeyExpression(_ key: String, path: String) -> String {
         switch self {
         case .string: key
-        case .bool: "Wire.JSONMapKey.bool(\(key), at: \(path))"
-        default: "Wire.JSONMapKey.integer(\(key), at: \(path), as: \(swiftType).self)"
+        case .bool: "try Wire.JSONMapKey.bool(\(key), at: \(path))"
+        default: "try Wire.JSONMapKey.integer(\(key), at: \(path), as: \(swiftType).self)"
         }
     }
 
