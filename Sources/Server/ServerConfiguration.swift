@@ -1,0 +1,36 @@
+public import Foundation
+
+/// Where a MedLedger node keeps its files and where it listens.
+///
+/// The defaults listen on loopback only; a node is reachable from other machines only when its
+/// operator names a non-loopback `host` explicitly.
+public struct ServerConfiguration: Sendable {
+    /// The default gRPC port, the one Hyperledger Fabric peers use.
+    public static let defaultPort = 7051
+
+    /// The node's data directory; TLS material lives in its `tls/` subdirectory.
+    public var dataDirectory: URL
+    /// The IP address to bind (IPv4 dotted quad or IPv6).
+    public var host: String
+    /// The TCP port to bind; 0 asks the kernel for a free port (see `MedLedgerServer.listeningAddress`).
+    public var port: Int
+    /// Extra DNS names or IP addresses the server certificate must name, beside loopback and `localhost`.
+    public var hostnames: [String]
+
+    public init(
+        dataDirectory: URL,
+        host: String = "127.0.0.1",
+        port: Int = ServerConfiguration.defaultPort,
+        hostnames: [String] = []
+    ) {
+        self.dataDirectory = dataDirectory
+        self.host = host
+        self.port = port
+        self.hostnames = hostnames
+    }
+
+    /// The directory holding the node's TLS certificates and key.
+    public var tlsDirectory: URL {
+        dataDirectory.appendingPathComponent("tls", isDirectory: true)
+    }
+}

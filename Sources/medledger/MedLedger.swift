@@ -1,0 +1,11 @@
+internal import ArgumentParser
+
+/// The `medledger` command: runs a node and talks to one.
+@main
+struct MedLedger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "medledger",
+        abstract: "A permissioned ledger for sharing electronic health records.",
+        subcommands: [ServeCommand.self, ProtoCommand.self]
+    )
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Server
+import Testing
+
+/// A Python grpcio client, with stubs that grpc_tools.protoc generates from `proto/`, calls the
+/// Swift server over TLS: the cross-language check that the wire format and TLS setup are standard.
+@Suite("Python grpcio interoperability", .timeLimit(.minutes(2)))
+struct PythonInteropTests {
+    @Test("A Python client generated from proto/ gets SERVING over TLS")
+    func pythonHealthCheck() async throws {
+        try await requireTool(
+            ["python3", "-c", "import grpc, grpc_tools.protoc, google.protobuf"],
+            install: "pip install grpcio grpcio-tools protobuf"
+        )
+        let generated = try TemporaryDirectory()
+        defer { generated.remove() }
+        let protoc = try await runProcess([
+            "python3", "-m", "grpc_tools.protoc",
+            "-I", repositoryRoot.appendingPathComponent("proto").path,
+            "--python_out=\(generated.url.path)",
+            "--grpc_python_out=\(generated.url.path)",
+            "grpc/health/v1/health.proto",
+        ])
+        try #require(protoc.status == 0, "grpc_tools.protoc failed\n\(protoc.summary)")
+
+        let script = repositoryRoot.appendingPathComponent("Tests/IntegrationTests/Python/health_client.py").path
+        let output = try await withRunningServer { running in
+            try await runProcess([
+                "python3", script,
+                "--generated", generated.url.path,
+                "--target", "\(running.address)",
+                "--ca", running.caCertificatePath,
+                "--service", "",
+                "--service", MedLedgerServer.healthServiceName,
+                "--service", "no.such.Service",
+            ])
+        }
+        try #require(output.status == 0, "health_client.py failed\n\(output.summary)")
+
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any],
+            "health_client.py printed no JSON object\n\(output.summary)"
+        )
+        let check = try #require(report["check"] as? [String: [String: Any]], "no 'check' in \(report)")
+        #expect(check[""]?["status"] as? String == "SERVING")
+        #expect(check[MedLedgerServer.healthServiceName]?["status"] as? String == "SERVING")
+        let unknown = check["no.such.Service"]?["error"] as? [String: Any]
+        #expect(unknown?["code"] as? String == "NOT_FOUND")
+        #expect((unknown?["details"] as? String)?.contains("no.such.Service") == true)
+        #expect(report["watch_first"] as? String == "SERVING")
+        #expect(report["list"] as? [String: String] == ["": "SERVING", MedLedgerServer.healthServiceName: "SERVING"])
+    }
+}

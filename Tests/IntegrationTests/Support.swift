@@ -1,0 +1,193 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Schema
+import Server
+import Testing
+
+/// The repository's root directory, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // IntegrationTests
+    .deletingLastPathComponent()  // Tests
+    .deletingLastPathComponent()
+
+/// A fresh directory under the system's temporary directory, removed by `remove()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("medledger-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// A server started in-process on 127.0.0.1 with a port the kernel chose.
+struct RunningServer: Sendable {
+    let server: MedLedgerServer
+    let address: ListeningAddress
+    let caCertificatePath: String
+}
+
+/// Deadlines for every call the tests make, so that a broken server fails a test instead of hanging it.
+func callOptions(timeout: Duration = .seconds(10)) -> CallOptions {
+    var options = CallOptions.defaults
+    options.timeout = timeout
+    return options
+}
+
+/// Runs `body` against a fresh server with its own data directory, then shuts the server down
+/// gracefully and waits for it to stop.
+func withRunningServer<Result: Sendable>(
+    _ body: (RunningServer) async throws -> Result
+) async throws -> Result {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let configuration = ServerConfiguration(dataDirectory: directory.url, port: 0)
+    let identity = DevTLSIdentity(directory: configuration.tlsDirectory)
+    let server = MedLedgerServer(configuration: configuration, tls: try identity.loadServerTLSMaterial())
+
+    return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
+        group.addTask { try await server.run() }
+        do {
+            let running = RunningServer(
+                server: server,
+                address: try await server.listeningAddress,
+                caCertificatePath: identity.caCertificatePath
+            )
+            let result = try await body(running)
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        } catch {
+            group.cancelAll()
+            throw error
+        }
+    }
+}
+
+/// Runs `body` with a health client connected over TLS that trusts only the server's dev CA.
+func withHealthClient<Result: Sendable>(
+    _ running: RunningServer,
+    _ body: (Grpc_Health_V1_Health.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+) async throws -> Result {
+    try await withHealthClient(address: running.address, trusting: running.caCertificatePath, body)
+}
+
+/// Runs `body` with a health client connected over TLS to `address`, trusting only `caCertificatePath`.
+func withHealthClient<Result: Sendable>(
+    address: ListeningAddress,
+    trusting caCertificatePath: String,
+    _ body: (Grpc_Health_V1_Health.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+) async throws -> Result {
+    let transport = try HTTP2ClientTransport.Posix(
+        target: .ipv4(address: address.host, port: address.port),
+        transportSecurity: .tls { tls in
+            tls.trustRoots = .certificates([.file(path: caCertificatePath, format: .pem)])
+        }
+    )
+    return try await withGRPCClient(transport: transport) { client in
+        try await body(Grpc_Health_V1_Health.Client(wrapping: client))
+    }
+}
+
+func healthRequest(_ service: String) -> Grpc_Health_V1_HealthCheckRequest {
+    var request = Grpc_Health_V1_HealthCheckRequest()
+    request.service = service
+    return request
+}
+
+/// What a finished (or stopped) child process left behind.
+struct ProcessOutput: Sendable {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+    /// True when the process was still running at the deadline and was terminated.
+    var timedOut: Bool
+
+    var summary: String {
+        "exit \(status)\(timedOut ? " (timed out)" : "")\nstdout:\n\(standardOutput)\nstderr:\n\(standardError)"
+    }
+}
+
+/// Runs `arguments` (looked up on PATH) without blocking a concurrency thread.
+///
+/// Output goes to files rather than pipes so that a chatty child can never block on a full pipe.
+/// With `keepStandardInputOpen` the child's stdin stays open until it exits or the deadline passes;
+/// otherwise it reads end-of-file at once.
+func runProcess(
+    _ arguments: [String],
+    environment: [String: String] = [:],
+    keepStandardInputOpen: Bool = false,
+    timeout: Duration = .seconds(60)
+) async throws -> ProcessOutput {
+    let scratch = try TemporaryDirectory()
+    defer { scratch.remove() }
+    let outURL = scratch.url.appendingPathComponent("stdout")
+    let errURL = scratch.url.appendingPathComponent("stderr")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let outHandle = try FileHandle(forWritingTo: outURL)
+    let errHandle = try FileHandle(forWritingTo: errURL)
+    defer {
+        try? outHandle.close()
+        try? errHandle.close()
+    }
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    process.standardOutput = outHandle
+    process.standardError = errHandle
+    let input = Pipe()
+    process.standardInput = keepStandardInputOpen ? input : FileHandle.nullDevice
+
+    let exited = AsyncStream<Int32>.makeStream()
+    process.terminationHandler = { process in
+        exited.continuation.yield(process.terminationStatus)
+        exited.continuation.finish()
+    }
+    try process.run()
+
+    let pid = process.processIdentifier
+    let deadline = Task {
+        try await Task.sleep(for: timeout)
+        // SIGKILL, because the test runner's children may inherit SIGTERM blocked or ignored.
+        kill(pid, SIGKILL)
+    }
+    var status: Int32 = -1
+    for await code in exited.stream {
+        status = code
+    }
+    deadline.cancel()
+    let timedOut = await deadline.result.isSuccess
+    try? input.fileHandleForWriting.close()
+
+    return ProcessOutput(
+        status: status,
+        standardOutput: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+        standardError: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
+        timedOut: timedOut
+    )
+}
+
+extension Result {
+    fileprivate var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
+    }
+}
+
+/// Fails the current test, naming what to install, unless `command` runs successfully.
+func requireTool(_ command: [String], install hint: String) async throws {
+    let probe = try await runProcess(command, timeout: .seconds(30))
+    try #require(
+        probe.status == 0,
+        "'\(command.joined(separator: " "))' failed — install it (\(hint)); CI's .ci/run does.\n\(probe.summary)"
+    )
+}
