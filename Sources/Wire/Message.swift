@@ -26,6 +26,7 @@ public protocol Message: Sendable, Hashable, CustomDebugStringConvertible {
 
 extension Message {
     /// The binary encoding.
+    @inlinable
     public func serializedData() -> Data {
         var cache = SizeCache()
         let size = computeSize(into: &cache)
@@ -43,6 +44,7 @@ extension Message {
     }
 
     /// Decodes the binary encoding; `bytes` fields of the result share `data`'s storage.
+    @inlinable
     public init(serializedData data: Data, options: DecodingOptions = .default) throws(WireDecodingError) {
         guard data.count <= options.maxMessageSize else {
             throw WireDecodingError(

@@ -17,8 +17,7 @@ public struct SizeCache: Sendable {
     /// Measures `message`, records its size for the encoder and returns it.
     @inlinable
     public mutating func measure<M: Message>(_ message: M) -> Int {
-        let slot = sizes.count
-        sizes.append(0)
+        let slot = reserveSlot()
         let size = message.computeSize(into: &self)
         sizes[slot] = size
         return size
@@ -35,6 +34,8 @@ public struct SizeCache: Sendable {
     /// (a map entry, a packed field); fill it with `fill(_:with:)`.
     @inlinable
     public mutating func reserveSlot() -> Int {
+        // One allocation for typical messages instead of one per doubling; none for flat ones.
+        if sizes.capacity == 0 { sizes.reserveCapacity(32) }
         sizes.append(0)
         return sizes.count - 1
     }

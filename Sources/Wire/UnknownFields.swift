@@ -16,6 +16,10 @@ public struct UnknownFields: Sendable, Hashable {
     @inlinable
     public var isEmpty: Bool { data.isEmpty }
 
+    /// Bytes they take on the wire.
+    @inlinable
+    public var count: Int { data.count }
+
     @inlinable
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         data.append(contentsOf: bytes)

@@ -67,6 +67,14 @@ public struct WireReader {
             position &+= 1
             return UInt64(first)
         }
+        // Two-byte varints (lengths up to 16 KiB, most field values) are the next most common.
+        if end &- position >= 2 {
+            let second = base.load(fromByteOffset: position &+ 1, as: UInt8.self)
+            if second < 0x80 {
+                position &+= 2
+                return UInt64(first & 0x7F) | UInt64(second) << 7
+            }
+        }
         return try readMultiByteVarint()
     }
 
@@ -219,9 +227,10 @@ public struct WireReader {
         let length: Int
         do { length = try readLength() } catch { throw error.within(field.description) }
         let utf8 = UnsafeBufferPointer(start: (base + position).assumingMemoryBound(to: UInt8.self), count: length)
-        guard let string = String(validating: utf8, as: UTF8.self) else {
+        guard UTF8Validation.isValid(utf8) else {
             throw error(.invalidUTF8, field: field)
         }
+        let string = String(decoding: utf8, as: UTF8.self)
         position &+= length
         return string
     }
@@ -250,6 +259,7 @@ public struct WireReader {
         into array: inout [M]
     ) throws(WireDecodingError) {
         try expect(tag, .lengthDelimited, field: field)
+        if array.isEmpty { array.reserveCapacity(4) }
         var element = M()
         do throws(WireDecodingError) {
             let length = try readLength()

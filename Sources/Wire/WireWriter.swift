@@ -84,6 +84,12 @@ public struct WireWriter {
         }
     }
 
+    /// Preserved unknown fields, written as they were read.
+    @inlinable
+    public mutating func writeUnknownFields(_ fields: UnknownFields) {
+        if !fields.isEmpty { fields.data.withUnsafeBytes { writeRaw($0) } }
+    }
+
     /// A nested message with its length prefix, using the size recorded by `SizeCache.measure`.
     @inlinable
     public mutating func writeDelimited<M: Message>(_ message: M, cache: inout SizeCache) {

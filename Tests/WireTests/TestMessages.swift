@@ -146,7 +146,7 @@ internal struct Test_Outer: Wire.Message {
         if self.kind.rawValue != 0 {
             size += 1 + Wire.WireFormat.int32Size(self.kind.rawValue)
         }
-        size += self.unknownFields.data.count
+        size += self.unknownFields.count
         return size
     }
 
@@ -204,7 +204,7 @@ internal struct Test_Outer: Wire.Message {
             writer.writeByte(0x60)
             writer.writeInt32(self.kind.rawValue)
         }
-        if !self.unknownFields.isEmpty { self.unknownFields.data.withUnsafeBytes { writer.writeRaw($0) } }
+        writer.writeUnknownFields(self.unknownFields)
     }
 
     internal mutating func decode(from reader: inout Wire.WireReader) throws(Wire.WireDecodingError) {
@@ -330,7 +330,7 @@ internal struct Test_Outer: Wire.Message {
                 var entries: [String: Int64] = [:]
                 for (key, entry) in try value.mapObject(at: fieldPath).members {
                     let entryPath = fieldPath.appending(key: key)
-                    entries[try key] = try entry.int64(at: entryPath)
+                    entries[key] = try entry.int64(at: entryPath)
                 }
                 self.counts = entries
             case "delta":
@@ -368,7 +368,7 @@ internal struct Test_Inner: Wire.Message {
         if !self.blob.isEmpty {
             size += 1 + Wire.WireFormat.lengthDelimitedSize(self.blob.count)
         }
-        size += self.unknownFields.data.count
+        size += self.unknownFields.count
         return size
     }
 
@@ -381,7 +381,7 @@ internal struct Test_Inner: Wire.Message {
             writer.writeByte(0x12)
             writer.writeDelimited(self.blob)
         }
-        if !self.unknownFields.isEmpty { self.unknownFields.data.withUnsafeBytes { writer.writeRaw($0) } }
+        writer.writeUnknownFields(self.unknownFields)
     }
 
     internal mutating func decode(from reader: inout Wire.WireReader) throws(Wire.WireDecodingError) {

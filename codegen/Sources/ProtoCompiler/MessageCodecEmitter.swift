@@ -7,13 +7,13 @@ struct MessageCodecEmitter {
         printer.block("\(access) func computeSize(into cache: inout Wire.SizeCache) -> Int {") { body in
             body.line("var size = 0")
             for code in fields { emitSize(code, into: &body) }
-            body.line("size += self.unknownFields.data.count")
+            body.line("size += self.unknownFields.count")
             body.line("return size")
         }
         printer.line()
         printer.block("\(access) func encode(to writer: inout Wire.WireWriter, cache: inout Wire.SizeCache) {") { body in
             for code in fields { emitEncode(code, into: &body) }
-            body.line("if !self.unknownFields.isEmpty { self.unknownFields.data.withUnsafeBytes { writer.writeRaw($0) } }")
+            body.line("writer.writeUnknownFields(self.unknownFields)")
         }
         printer.line()
         printer.block("\(access) mutating func decode(from reader: inout Wire.WireReader) throws(Wire.WireDecodingError) {") { body in

@@ -12,7 +12,7 @@ struct MessageJSONEmitter {
         printer.line()
         let signature = "\(access) mutating func readJSON(from object: Wire.JSONObject, path: Wire.JSONPath) throws(Wire.JSONMappingError) {"
         printer.block(signature) { body in
-            body.block("for (name, value) in object.members {") { loop in
+            body.block("for (name, \(fields.isEmpty ? "_" : "value")) in object.members {") { loop in
                 loop.line("switch name {")
                 for code in fields { emitRead(code, into: &loop) }
                 loop.line("default:")
@@ -46,7 +46,9 @@ struct MessageJSONEmitter {
                 body.line("for element in \(code.reference) { json.element(); \(writeValue(type, "element")) }")
                 body.line("json.endArray()")
             }
-        case (.optional, let type), (.singular, let type) where code.isMessage:
+        case (.optional, let type):
+            printer.line("if let value = \(code.reference) { \(key); \(writeValue(type, "value")) }")
+        case (.singular, let type) where code.isMessage:
             printer.line("if let value = \(code.reference) { \(key); \(writeValue(type, "value")) }")
         case (.singular, .scalar(let scalar)):
             printer.line("if \(scalar.isNonDefault(code.reference)) { \(key); \(scalar.jsonWriteStatement(code.reference)) }")
