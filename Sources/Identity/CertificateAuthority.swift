@@ -1,5 +1,6 @@
 public import Crypto
 public import Foundation
+public import Schema
 public import SwiftASN1
 public import X509
 

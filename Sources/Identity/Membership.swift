@@ -1,6 +1,7 @@
 public import Crypto
 public import Foundation
 public import Schema
+public import SwiftASN1
 public import X509
 
 /// The organisations of a channel, each known by its root certificate and its revoked serials
@@ -81,7 +82,8 @@ public struct Membership: Sendable {
         return try validate(certificate, at: time)
     }
 
-    static func values(of type: ASN1ObjectIdentifier, in name: DistinguishedName) -> [String] {
+    /// The string values of every `type` attribute in `name`.
+    public static func values(of type: ASN1ObjectIdentifier, in name: DistinguishedName) -> [String] {
         name.flatMap { $0 }.filter { $0.type == type }.compactMap { String($0.value) }
     }
 

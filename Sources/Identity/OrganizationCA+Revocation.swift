@@ -16,7 +16,7 @@ extension OrganizationCA {
             throw CAError.invalidRequest("revocation reason \(reason) is not an RFC 5280 CRLReason")
         }
         return try store.write { db in
-            var serials: [String]
+            let serials: [String]
             switch target {
             case .identity(let enrollmentID):
                 guard try store.credentials(of: enrollmentID, in: db) != nil else {

@@ -85,12 +85,12 @@ public final class OrganizationCA: Sendable {
     public func enroll(enrollmentID: String, secret: String, csr csrDER: some Collection<UInt8>, now: Date = Date())
         throws -> Certificate
     {
-        guard let (registration, salt, hash) = try store.read({ db in try store.credentials(of: enrollmentID, in: db) })
-        else {
+        guard let found = try store.read({ db in try store.credentials(of: enrollmentID, in: db) }) else {
             // Spend the same time as a real check, so response times do not reveal which IDs exist.
             _ = try? EnrollmentSecret.hash(secret)
             throw CAError.enrollmentDenied
         }
+        let (registration, salt, hash) = found
         if registration.failedAttempts >= policy.maxFailedAttempts {
             throw CAError.lockedOut(enrollmentID: enrollmentID)
         }
@@ -136,7 +136,7 @@ public final class OrganizationCA: Sendable {
         check: (Registration) throws -> String?
     ) throws -> Certificate {
         try store.write { db in
-            guard let (current, _, _) = try store.credentials(of: enrollmentID, in: db) else {
+            guard let current = try store.credentials(of: enrollmentID, in: db)?.0 else {
                 throw CAError.unknownIdentity(enrollmentID)
             }
             let update = try check(current)

@@ -25,10 +25,10 @@ public enum SecureFile {
     }
 
     /// Writes through a temporary file created with `mode`, then renames it over `path`.
-    public static func save(_ text: String, to path: String, mode: mode_t) throws {
+    public static func save(_ text: String, to path: String, mode: UInt32) throws {
         let temporary = path + ".tmp"
         unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(mode))
         guard descriptor >= 0 else {
             throw FileError.cannotWrite(path: temporary, errno: errno)
         }
@@ -47,7 +47,7 @@ public enum SecureFile {
             }
         }
         // The umask can only narrow the creation mode; fchmod makes the mode exact.
-        if failure == nil, fchmod(descriptor, mode) != 0 { failure = errno }
+        if failure == nil, fchmod(descriptor, mode_t(mode)) != 0 { failure = errno }
         if failure == nil, fsync(descriptor) != 0 { failure = errno }
         close(descriptor)
         if failure == nil, rename(temporary, path) != 0 { failure = errno }

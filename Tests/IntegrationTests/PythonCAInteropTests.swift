@@ -9,20 +9,11 @@ import Testing
 struct PythonCAInteropTests {
     @Test("Enroll over TLS, then GetCRL over mTLS; without a certificate GetCRL is UNAUTHENTICATED")
     func pythonEnrollsAndCallsWithMTLS() async throws {
-        try await requireTool(
-            ["python3", "-c", "import grpc, grpc_tools.protoc, google.protobuf, cryptography"],
-            install: "pip install grpcio grpcio-tools protobuf cryptography"
+        let generated = try await generatePythonStubs(
+            ["medledger/v1/common.proto", "medledger/v1/identity.proto", "medledger/v1/ca.proto"],
+            extraModules: ["cryptography"]
         )
-        let generated = try TemporaryDirectory()
         defer { generated.remove() }
-        let protoc = try await runProcess([
-            "python3", "-m", "grpc_tools.protoc",
-            "-I", repositoryRoot.appendingPathComponent("proto").path,
-            "--python_out=\(generated.url.path)",
-            "--grpc_python_out=\(generated.url.path)",
-            "medledger/v1/common.proto", "medledger/v1/identity.proto", "medledger/v1/ca.proto",
-        ])
-        try #require(protoc.status == 0, "grpc_tools.protoc failed\n\(protoc.summary)")
 
         let script = repositoryRoot.appendingPathComponent("Tests/IntegrationTests/Python/ca_client.py").path
         let (output, issued) = try await withRunningServer { running in
