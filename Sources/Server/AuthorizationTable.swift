@@ -29,6 +29,7 @@ public struct AuthorizationTable: Sendable {
     public static let standard = AuthorizationTable(rules: [
         "grpc.health.v1.Health/Check": .publicAccess,
         "grpc.health.v1.Health/Watch": .publicAccess,
+        "grpc.health.v1.Health/List": .publicAccess,
         method(Medledger_V1_CertificateAuthority.Method.Enroll.descriptor): .publicAccess,
         method(Medledger_V1_CertificateAuthority.Method.GetCAInfo.descriptor): .publicAccess,
         method(Medledger_V1_CertificateAuthority.Method.GetCRL.descriptor): .anyMember,

@@ -1,6 +1,7 @@
 public import Foundation
 public import Identity
 public import Logging
+internal import X509
 
 /// Warns in the log, well ahead, about certificates the node cannot renew by itself: the org root
 /// and issued identities that are close to expiry.

@@ -1,7 +1,5 @@
 public import GRPCCore
 internal import GRPCNIOTransportHTTP2
-internal import NIOCore
-internal import NIOSSL
 public import Logging
 public import ServiceLifecycle
 internal import UnixSignals
@@ -74,12 +72,10 @@ public final class MedLedgerServer: Service, Sendable {
                 privateKey: .bytes(Array(tls.privateKeyPEM.utf8), format: .pem)
             ),
             config: .defaults { config in
-                config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try OptionalClientCertificateTLS.install(context: sslContext, on: channel)
-                        try TLS13Gate.install(on: channel, logger: logger)
-                    }
-                }
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = OptionalClientCertificateTLS.installer(
+                    context: sslContext,
+                    logger: logger
+                )
             }
         )
         self.server = GRPCServer(

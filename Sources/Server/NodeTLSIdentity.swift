@@ -2,7 +2,8 @@ internal import Crypto
 public import Foundation
 public import Identity
 public import Logging
-internal import X509
+internal import SwiftASN1
+public import X509
 
 /// The node's TLS server identity, issued by its organisation's CA: `server.pem`, `server-key.pem`
 /// (mode 0600, never logged) and `ca.pem` (the org root clients trust) in one directory.

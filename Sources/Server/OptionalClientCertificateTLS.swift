@@ -1,4 +1,5 @@
 internal import GRPCNIOTransportHTTP2
+internal import Logging
 internal import NIOCore
 internal import NIOSSL
 
@@ -37,5 +38,15 @@ enum OptionalClientCertificateTLS {
         }
         try operations.addHandler(replacement, position: .before(original))
         _ = operations.removeHandler(original)
+    }
+
+    /// The transport callback for accepted connections: the TLS handler swap, then the TLS 1.3 gate.
+    static func installer(context sslContext: NIOSSLContext, logger: Logger) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
+        { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try install(context: sslContext, on: channel)
+                try TLS13Gate.install(on: channel, logger: logger)
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Identity
 public import Logging
+internal import Schema
 internal import X509
 
 /// What a node needs on its first start, created once under its data directory: the organisation

@@ -49,7 +49,7 @@ extension CACommand {
                     let max = identity.maxEnrollments < 0 ? "unlimited" : "\(identity.maxEnrollments)"
                     print("\(identity.enrollmentID)  role=\(identity.role.certificateName ?? "?")  enrollments=\(identity.enrollmentsUsed)/\(max)\(identity.revoked ? "  REVOKED" : "")")
                     for certificate in identity.certificates {
-                        let expiry = Date(timeIntervalSince1970: TimeInterval(certificate.notAfter.seconds))
+                        let expiry = Date(timeIntervalSince1970: TimeInterval(certificate.notAfter?.seconds ?? 0))
                         let state = certificate.revoked ? "revoked" : (expiry < Date() ? "expired" : "valid")
                         print("    serial \(certificate.serial)  expires \(expiry.ISO8601Format())  \(state)")
                     }

@@ -3,6 +3,7 @@ internal import Foundation
 internal import GRPCCore
 internal import Identity
 internal import Schema
+internal import SwiftASN1
 internal import X509
 
 /// `medledger ca …`: create an organisation CA and register, enroll, renew, revoke and list identities.

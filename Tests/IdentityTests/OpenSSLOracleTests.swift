@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import Identity
+import Schema
+import SwiftASN1
 import Testing
 import X509
 

@@ -4,6 +4,7 @@ import GRPCCore
 import Identity
 import Schema
 import Server
+import SwiftASN1
 import Testing
 import X509
 

@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import Schema
 import Server
 import Testing
 

@@ -36,6 +36,10 @@ struct PythonInteropTests {
         #expect(unknown?["code"] as? String == "NOT_FOUND")
         #expect((unknown?["details"] as? String)?.contains("no.such.Service") == true)
         #expect(report["watch_first"] as? String == "SERVING")
-        #expect(report["list"] as? [String: String] == ["": "SERVING", MedLedgerServer.healthServiceName: "SERVING"])
+        #expect(
+            report["list"] as? [String: String] == [
+                "": "SERVING", MedLedgerServer.healthServiceName: "SERVING", "medledger.v1.CertificateAuthority": "SERVING",
+            ]
+        )
     }
 }
