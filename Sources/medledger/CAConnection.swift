@@ -36,7 +36,7 @@ struct CAConnectionOptions: ParsableArguments {
             throw ValidationError("give --ca-cert PATH (the org root, e.g. DATA/tls/ca.pem) or --identity DIR")
         }
         let transport = try HTTP2ClientTransport.Posix(
-            target: host.contains(":") ? .ipv6(address: host, port: port) : .dns(host: host, port: port),
+            target: Self.target(host: host, port: port),
             transportSecurity: .tls { tls in
                 tls.trustRoots = .certificates([.file(path: trust, format: .pem)])
                 if let identity {
@@ -47,6 +47,17 @@ struct CAConnectionOptions: ParsableArguments {
         )
         return try await withGRPCClient(transport: transport) { client in
             try await body(Medledger_V1_CertificateAuthority.Client(wrapping: client))
+        }
+    }
+}
+
+extension CAConnectionOptions {
+    /// IP literals connect directly, so that the server certificate is checked against its IP SANs.
+    static func target(host: String, port: Int) -> any ResolvableTarget {
+        switch HostNames.ipAddressBytes(host)?.count {
+        case 4: .ipv4(address: host, port: port)
+        case 16: .ipv6(address: host, port: port)
+        default: .dns(host: host, port: port)
         }
     }
 }
