@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The generator: proto3 front end, model and Swift emitters. Imports nothing of the runtime.
@@ -67,9 +68,24 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["MedLedgerCodegenPlugin"]
         ),
+        // Certificate authority, membership (MSP) and request signing.
+        .target(
+            name: "Identity",
+            dependencies: [
+                "Schema",
+                "Wire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Server",
             dependencies: [
+                "Identity",
                 "Schema",
                 "Wire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -90,6 +106,12 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "Server",
+                "Identity",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 "Schema",
                 "Wire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,6 +120,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: [
+                "Identity",
+                "Schema",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProtoCompilerTests",
@@ -115,7 +148,12 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Server",
+                "Identity",
                 "Schema",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],

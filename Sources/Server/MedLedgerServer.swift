@@ -32,7 +32,8 @@ public struct ListeningAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A MedLedger node's gRPC endpoint: HTTP/2 over TLS 1.3 with the health service and any hosted
-/// services, run as a swift-service-lifecycle `Service`.
+/// services, run as a swift-service-lifecycle `Service`. Clients may present a certificate (mTLS);
+/// the `interceptors` (normally an `AuthenticationInterceptor`) decide what each call may do.
 ///
 /// On graceful shutdown every health status turns NOT_SERVING (and open Watch calls hear it and end)
 /// before the server stops accepting calls and drains the ones in flight.
@@ -52,11 +53,13 @@ public final class MedLedgerServer: Service, Sendable {
         configuration: ServerConfiguration,
         tls: ServerTLSMaterial,
         services: [HostedService] = [],
+        interceptors: [any ServerInterceptor] = [],
         logger: Logger = Logger(label: "medledger.server")
-    ) {
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         self.health = HealthStatusBoard(serving: [Self.healthServiceName] + services.map(\.name))
+        let sslContext = try OptionalClientCertificateTLS.makeContext(material: tls)
 
         let address: SocketAddress =
             configuration.host.contains(":")
@@ -69,12 +72,16 @@ public final class MedLedgerServer: Service, Sendable {
                 privateKey: .bytes(Array(tls.privateKeyPEM.utf8), format: .pem)
             ),
             config: .defaults { config in
-                config.channelDebuggingCallbacks.onAcceptTCPConnection = TLS13Gate.installer(logger: logger)
+                config.channelDebuggingCallbacks.onAcceptTCPConnection = OptionalClientCertificateTLS.installer(
+                    context: sslContext,
+                    logger: logger
+                )
             }
         )
         self.server = GRPCServer(
             transport: transport,
-            services: [HealthService(board: health)] + services.map(\.service)
+            services: [HealthService(board: health)] + services.map(\.service),
+            interceptors: interceptors
         )
     }
 

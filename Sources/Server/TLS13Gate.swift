@@ -51,14 +51,10 @@ final class TLS13Gate: ChannelInboundHandler {
         return true
     }
 
-    /// A transport callback that installs the gate right behind the connection's TLS handler.
-    static func installer(logger: Logger) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
-        { channel in
-            channel.eventLoop.makeCompletedFuture {
-                let operations = channel.pipeline.syncOperations
-                let tls = try operations.handler(type: NIOSSLServerHandler.self)
-                try operations.addHandler(TLS13Gate(logger: logger), position: .after(tls))
-            }
-        }
+    /// Installs the gate right behind the connection's TLS handler.
+    static func install(on channel: any Channel, logger: Logger) throws {
+        let operations = channel.pipeline.syncOperations
+        let tls = try operations.handler(type: NIOSSLServerHandler.self)
+        try operations.addHandler(TLS13Gate(logger: logger), position: .after(tls))
     }
 }

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Foundation
 internal import Logging
+internal import Identity
 internal import Server
 
 /// `medledger serve`: runs a node's gRPC endpoint until SIGTERM or SIGINT.
@@ -9,8 +10,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the node's gRPC API over TLS 1.3.",
         discussion: """
-            On first start a development CA and server certificate are written to DIR/tls/; \
-            clients trust DIR/tls/ca.pem. SIGTERM or SIGINT shuts down gracefully.
+            On first start the organisation CA (DIR/ca/), a bootstrap admin identity (DIR/admin/) and \
+            the node's TLS certificate (DIR/tls/) are created; clients trust DIR/tls/ca.pem. The TLS \
+            certificate is renewed at two thirds of its lifetime. SIGTERM or SIGINT shuts down gracefully.
             """
     )
 
@@ -28,6 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
         help: "An extra DNS name or IP address for the server certificate (repeatable)."
     )
     var hostnames: [String] = []
+
+    @Option(name: .customLong("msp-id"), help: "The organisation's MSP ID, used when the CA is first created.")
+    var mspID = "MedLedgerOrg1MSP"
 
     @Option(help: "One of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
     var logLevel = "info"
@@ -60,14 +65,22 @@ struct ServeCommand: AsyncParsableCommand {
             port: port,
             hostnames: hostnames
         )
-        let identity = DevTLSIdentity(
+        let bootstrap = OrganizationBootstrap(dataDirectory: dataURL, mspID: mspID)
+        let (ca, createdAdmin) = try bootstrap.openOrCreate(logger: logger)
+        ExpiryWatch.check(ca: ca, logger: logger)
+        let identity = NodeTLSIdentity(
             directory: configuration.tlsDirectory,
+            ca: ca,
             hostnames: hostnames,
             logger: logger
         )
-        let server = MedLedgerServer(
+        let server = try MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),
+            services: [
+                HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca))
+            ],
+            interceptors: [AuthenticationInterceptor(membership: { try ca.membership() })],
             logger: logger
         )
 
@@ -77,7 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
                 // Written unbuffered: scripts and tests read these lines while the server runs.
                 let banner = """
                     MedLedger listening on \(address) (gRPC over TLS 1.3)
-                    Development CA certificate: \(identity.caCertificatePath)
+                    Organisation CA certificate: \(identity.caCertificatePath)
+                    Admin identity: \(bootstrap.adminDirectory.path)\(createdAdmin == nil ? "" : " (created now)")
 
                     """
                 FileHandle.standardOutput.write(Data(banner.utf8))

@@ -83,6 +83,7 @@ struct HealthServiceTests {
             #expect(statuses.mapValues(\.status) == [
                 "": .serving,
                 MedLedgerServer.healthServiceName: .serving,
+                "medledger.v1.CertificateAuthority": .serving,
                 "medledger.test.Down": .notServing,
             ])
         }

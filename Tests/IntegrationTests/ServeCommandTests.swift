@@ -38,7 +38,7 @@ struct ServeCommandTests {
         defer { if process.isRunning { kill(pid, SIGKILL) } }
 
         var banner = ""
-        for _ in 0..<100 where !banner.contains("Development CA certificate:") {
+        for _ in 0..<100 where !banner.contains("Organisation CA certificate:") {
             try await Task.sleep(for: .milliseconds(100))
             banner = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
         }

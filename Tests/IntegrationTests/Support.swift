@@ -1,6 +1,8 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Identity
+import Logging
 import Schema
 import Server
 import Testing
@@ -31,6 +33,12 @@ struct RunningServer: Sendable {
     let server: MedLedgerServer
     let address: ListeningAddress
     let caCertificatePath: String
+    /// The organisation CA the node serves.
+    let ca: OrganizationCA
+    /// The bootstrap admin's identity folder.
+    let admin: IdentityFolder
+    /// The node's data directory.
+    let dataDirectory: URL
 }
 
 /// Deadlines for every call the tests make, so that a broken server fails a test instead of hanging it.
@@ -48,8 +56,16 @@ func withRunningServer<Result: Sendable>(
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let configuration = ServerConfiguration(dataDirectory: directory.url, port: 0)
-    let identity = DevTLSIdentity(directory: configuration.tlsDirectory)
-    let server = MedLedgerServer(configuration: configuration, tls: try identity.loadServerTLSMaterial())
+    let bootstrap = OrganizationBootstrap(dataDirectory: directory.url)
+    let logger = Logger(label: "medledger.tests")
+    let (ca, _) = try bootstrap.openOrCreate(logger: logger)
+    let identity = NodeTLSIdentity(directory: configuration.tlsDirectory, ca: ca, logger: logger)
+    let server = try MedLedgerServer(
+        configuration: configuration,
+        tls: try identity.loadServerTLSMaterial(),
+        services: [HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca))],
+        interceptors: [AuthenticationInterceptor(membership: { try ca.membership() })]
+    )
 
     return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
         group.addTask { try await server.run() }
@@ -57,7 +73,10 @@ func withRunningServer<Result: Sendable>(
             let running = RunningServer(
                 server: server,
                 address: try await server.listeningAddress,
-                caCertificatePath: identity.caCertificatePath
+                caCertificatePath: identity.caCertificatePath,
+                ca: ca,
+                admin: IdentityFolder(directory: bootstrap.adminDirectory),
+                dataDirectory: directory.url
             )
             let result = try await body(running)
             server.beginGracefulShutdown()
@@ -92,6 +111,28 @@ func withHealthClient<Result: Sendable>(
     )
     return try await withGRPCClient(transport: transport) { client in
         try await body(Grpc_Health_V1_Health.Client(wrapping: client))
+    }
+}
+
+/// Runs `body` with a CA client over TLS trusting the org root, presenting `identity`'s certificate
+/// (mTLS) when given.
+func withCAClient<Result: Sendable>(
+    _ running: RunningServer,
+    identity: IdentityFolder? = nil,
+    _ body: (Medledger_V1_CertificateAuthority.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+) async throws -> Result {
+    let transport = try HTTP2ClientTransport.Posix(
+        target: .ipv4(address: running.address.host, port: running.address.port),
+        transportSecurity: .tls { tls in
+            tls.trustRoots = .certificates([.file(path: running.caCertificatePath, format: .pem)])
+            if let identity {
+                tls.certificateChain = [.file(path: identity.certificatePath, format: .pem)]
+                tls.privateKey = .file(path: identity.keyPath, format: .pem)
+            }
+        }
+    )
+    return try await withGRPCClient(transport: transport) { client in
+        try await body(Medledger_V1_CertificateAuthority.Client(wrapping: client))
     }
 }
 
@@ -190,4 +231,26 @@ func requireTool(_ command: [String], install hint: String) async throws {
         probe.status == 0,
         "'\(command.joined(separator: " "))' failed — install it (\(hint)); CI's .ci/run does.\n\(probe.summary)"
     )
+}
+
+/// Generates Python grpcio stubs for `protos` (paths under `proto/`) into a fresh directory,
+/// failing the test (with what to install) if Python's grpc tooling is missing.
+func generatePythonStubs(_ protos: [String], extraModules: [String] = []) async throws -> TemporaryDirectory {
+    let modules = (["grpc", "grpc_tools.protoc", "google.protobuf"] + extraModules).joined(separator: ", ")
+    try await requireTool(
+        ["python3", "-c", "import \(modules)"],
+        install: "pip install grpcio grpcio-tools protobuf \(extraModules.joined(separator: " "))"
+    )
+    let generated = try TemporaryDirectory()
+    let protoc = try await runProcess(
+        [
+            "python3", "-m", "grpc_tools.protoc",
+            "-I", repositoryRoot.appendingPathComponent("proto").path,
+            "--python_out=\(generated.url.path)",
+            "--grpc_python_out=\(generated.url.path)",
+        ] + protos
+    )
+    if protoc.status != 0 { generated.remove() }
+    try #require(protoc.status == 0, "grpc_tools.protoc failed\n\(protoc.summary)")
+    return generated
 }

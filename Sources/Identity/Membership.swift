@@ -1,0 +1,123 @@
+public import Crypto
+public import Foundation
+public import Schema
+public import SwiftASN1
+public import X509
+
+/// The organisations of a channel, each known by its root certificate and its revoked serials
+/// (from its CRL). Decides whether a certificate identifies a member, and says exactly why not.
+public struct Membership: Sendable {
+    /// One member organisation.
+    public struct Organization: Sendable {
+        public var mspID: String
+        public var rootCertificate: Certificate
+        /// Lowercase-hex serials the organisation's CA has revoked.
+        public var revokedSerials: Set<String>
+
+        public init(mspID: String, rootCertificate: Certificate, revokedSerials: Set<String> = []) {
+            self.mspID = mspID
+            self.rootCertificate = rootCertificate
+            self.revokedSerials = revokedSerials
+        }
+    }
+
+    public var organizations: [Organization]
+
+    public init(organizations: [Organization]) {
+        self.organizations = organizations
+    }
+
+    /// The identity `certificate` proves at `time`, or the reason it proves none.
+    public func validate(_ certificate: Certificate, at time: Date) throws(MembershipError) -> Identity {
+        let subject = Self.describe(certificate)
+        guard let org = organizations.first(where: { $0.rootCertificate.subject == certificate.issuer }) else {
+            throw .unknownIssuer(certificate: subject, issuer: "\(certificate.issuer)")
+        }
+        guard org.rootCertificate.publicKey.isValidSignature(certificate.signature, for: certificate) else {
+            throw .badSignature(certificate: subject, mspID: org.mspID)
+        }
+        if let constraints = try? certificate.extensions.basicConstraints, constraints != .notCertificateAuthority {
+            throw .wrongKeyUsage(certificate: subject, reason: "it is a CA certificate")
+        }
+        guard time >= certificate.notValidBefore else {
+            throw .notYetValid(certificate: subject, notBefore: certificate.notValidBefore)
+        }
+        guard time <= certificate.notValidAfter else {
+            throw .expired(certificate: subject, notAfter: certificate.notValidAfter)
+        }
+        guard time <= org.rootCertificate.notValidAfter, time >= org.rootCertificate.notValidBefore else {
+            throw .expired(certificate: "root of \(org.mspID)", notAfter: org.rootCertificate.notValidAfter)
+        }
+        guard !org.revokedSerials.contains(certificate.serialNumber.hexString) else {
+            throw .revoked(certificate: subject)
+        }
+        guard let usage = try? certificate.extensions.keyUsage, usage.digitalSignature else {
+            throw .wrongKeyUsage(certificate: subject, reason: "its key usage does not include digitalSignature")
+        }
+        guard let key = P256.Signing.PublicKey(certificate.publicKey) else {
+            throw .wrongKeyUsage(certificate: subject, reason: "its key is not ECDSA P-256")
+        }
+        let ous = Self.values(of: .RDNAttributeType.organizationalUnitName, in: certificate.subject)
+        guard let role = ous.lazy.compactMap(Medledger_V1_Role.init(certificateName:)).first else {
+            throw .missingRole(certificate: subject)
+        }
+        guard let enrollmentID = Self.values(of: .RDNAttributeType.commonName, in: certificate.subject).first else {
+            throw .missingRole(certificate: subject)
+        }
+        guard let attributes = AttributesExtension.read(from: certificate) else {
+            throw .malformedAttributes(certificate: subject)
+        }
+        return Identity(
+            mspID: org.mspID, enrollmentID: enrollmentID, role: role, attributes: attributes,
+            publicKey: key, certificate: certificate
+        )
+    }
+
+    /// Validates a DER certificate (for example a proposal's creator field).
+    public func validate(der: some Collection<UInt8>, at time: Date) throws(MembershipError) -> Identity {
+        let certificate: Certificate
+        do { certificate = try Certificate(derEncoded: Array(der)) } catch {
+            throw .malformedCertificate("\(error)")
+        }
+        return try validate(certificate, at: time)
+    }
+
+    /// The string values of every `type` attribute in `name`.
+    public static func values(of type: ASN1ObjectIdentifier, in name: DistinguishedName) -> [String] {
+        name.flatMap { $0 }.filter { $0.type == type }.compactMap { String($0.value) }
+    }
+
+    /// "CN=…, serial …", enough for an operator to find the certificate.
+    static func describe(_ certificate: Certificate) -> String {
+        let cn = values(of: .RDNAttributeType.commonName, in: certificate.subject).first ?? "\(certificate.subject)"
+        return "'\(cn)' (serial \(certificate.serialNumber.hexString))"
+    }
+}
+
+/// Why a certificate does not identify a member. Each message names the certificate.
+public enum MembershipError: Error, Equatable, CustomStringConvertible {
+    case malformedCertificate(String)
+    case unknownIssuer(certificate: String, issuer: String)
+    case badSignature(certificate: String, mspID: String)
+    case notYetValid(certificate: String, notBefore: Date)
+    case expired(certificate: String, notAfter: Date)
+    case revoked(certificate: String)
+    case missingRole(certificate: String)
+    case wrongKeyUsage(certificate: String, reason: String)
+    case malformedAttributes(certificate: String)
+
+    public var description: String {
+        switch self {
+        case .malformedCertificate(let why): "the certificate is not valid DER X.509: \(why)"
+        case .unknownIssuer(let cert, let issuer):
+            "certificate \(cert) was issued by \(issuer), which is not a member organisation's CA"
+        case .badSignature(let cert, let msp): "certificate \(cert) names \(msp)'s CA but its signature does not verify"
+        case .notYetValid(let cert, let date): "certificate \(cert) is not valid before \(date.ISO8601Format())"
+        case .expired(let cert, let date): "certificate \(cert) expired at \(date.ISO8601Format())"
+        case .revoked(let cert): "certificate \(cert) is revoked"
+        case .missingRole(let cert): "certificate \(cert) names no MedLedger role in its OU"
+        case .wrongKeyUsage(let cert, let why): "certificate \(cert) cannot identify a caller: \(why)"
+        case .malformedAttributes(let cert): "certificate \(cert) has a malformed attribute extension"
+        }
+    }
+}

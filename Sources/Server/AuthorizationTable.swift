@@ -1,0 +1,45 @@
+internal import GRPCCore
+public import Schema
+
+/// Which callers may invoke which RPC, by fully-qualified method name
+/// (`medledger.v1.CertificateAuthority/Register`). A method not in the table is denied to everyone.
+public struct AuthorizationTable: Sendable {
+    /// Who may call one method.
+    public enum Access: Sendable, Hashable {
+        /// Anyone, with or without a client certificate.
+        case publicAccess
+        /// Any identity of a member organisation.
+        case anyMember
+        /// Identities holding one of these roles.
+        case roles(Set<Medledger_V1_Role>)
+    }
+
+    public var rules: [String: Access]
+
+    public init(rules: [String: Access]) {
+        self.rules = rules
+    }
+
+    /// The access rule of `method`; nil means default deny.
+    public func access(for method: String) -> Access? {
+        rules[method]
+    }
+
+    /// The rules of the services this module serves today.
+    public static let standard = AuthorizationTable(rules: [
+        "grpc.health.v1.Health/Check": .publicAccess,
+        "grpc.health.v1.Health/Watch": .publicAccess,
+        "grpc.health.v1.Health/List": .publicAccess,
+        method(Medledger_V1_CertificateAuthority.Method.Enroll.descriptor): .publicAccess,
+        method(Medledger_V1_CertificateAuthority.Method.GetCAInfo.descriptor): .publicAccess,
+        method(Medledger_V1_CertificateAuthority.Method.GetCRL.descriptor): .anyMember,
+        method(Medledger_V1_CertificateAuthority.Method.Reenroll.descriptor): .anyMember,
+        method(Medledger_V1_CertificateAuthority.Method.Register.descriptor): .roles([.admin]),
+        method(Medledger_V1_CertificateAuthority.Method.Revoke.descriptor): .roles([.admin]),
+        method(Medledger_V1_CertificateAuthority.Method.ListIdentities.descriptor): .roles([.admin]),
+    ])
+
+    static func method(_ descriptor: MethodDescriptor) -> String {
+        descriptor.fullyQualifiedMethod
+    }
+}

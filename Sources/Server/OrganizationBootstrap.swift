@@ -1,0 +1,37 @@
+public import Foundation
+public import Identity
+public import Logging
+internal import Schema
+internal import X509
+
+/// What a node needs on its first start, created once under its data directory: the organisation
+/// CA (`ca/`) and a bootstrap administrator identity (`admin/`) that can register everyone else.
+public struct OrganizationBootstrap: Sendable {
+    public var dataDirectory: URL
+    public var mspID: String
+
+    public init(dataDirectory: URL, mspID: String = "MedLedgerOrg1MSP") {
+        self.dataDirectory = dataDirectory
+        self.mspID = mspID
+    }
+
+    public var caDirectory: URL { dataDirectory.appendingPathComponent("ca", isDirectory: true) }
+    public var adminDirectory: URL { dataDirectory.appendingPathComponent("admin", isDirectory: true) }
+
+    /// Opens the CA, creating it and the bootstrap admin if this is the first start.
+    /// Returns the CA and, when it was just created, the admin identity folder.
+    public func openOrCreate(logger: Logger) throws -> (ca: OrganizationCA, createdAdmin: IdentityFolder?) {
+        if OrganizationCA.exists(in: caDirectory) {
+            return (try OrganizationCA.open(in: caDirectory), nil)
+        }
+        let ca = try OrganizationCA.initialize(in: caDirectory, mspID: mspID, name: "\(mspID) CA")
+        logger.info("created organisation CA", metadata: ["msp-id": "\(mspID)", "directory": "\(caDirectory.path)"])
+        let admin = IdentityFolder(directory: adminDirectory)
+        let secret = try ca.register(enrollmentID: "admin", role: .admin)
+        let (key, csr) = try IdentityFolder.makeCSR(commonName: "admin")
+        let certificate = try ca.enroll(enrollmentID: "admin", secret: secret, csr: csr)
+        try admin.save(key: key, certificate: certificate, caCertificate: ca.authority.rootCertificate)
+        logger.info("enrolled bootstrap admin", metadata: ["identity": "\(adminDirectory.path)"])
+        return (ca, admin)
+    }
+}

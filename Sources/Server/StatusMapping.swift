@@ -1,0 +1,45 @@
+public import GRPCCore
+internal import Identity
+
+/// The one place where domain errors become gRPC statuses, with messages that name the identity,
+/// certificate or role at fault.
+public enum StatusMapping {
+    public static func rpcError(for error: any Error) -> RPCError {
+        switch error {
+        case let error as RPCError:
+            return error
+        case let error as CAError:
+            return RPCError(code: code(for: error), message: error.description)
+        case let error as MembershipError:
+            return RPCError(code: .unauthenticated, message: error.description)
+        case let error as SignatureError:
+            return RPCError(code: .unauthenticated, message: error.description)
+        default:
+            return RPCError(code: .internalError, message: "internal error (\(type(of: error)))")
+        }
+    }
+
+    static func code(for error: CAError) -> RPCError.Code {
+        switch error {
+        case .invalidHostname, .invalidEnrollmentID, .invalidRole, .invalidRequest, .invalidCSR:
+            .invalidArgument
+        case .alreadyRegistered:
+            .alreadyExists
+        case .unknownIdentity, .unknownSerial:
+            .notFound
+        case .enrollmentDenied:
+            .unauthenticated
+        case .lockedOut, .enrollmentsExhausted, .identityRevoked:
+            .permissionDenied
+        case .alreadyRevoked:
+            .failedPrecondition
+        case .storage:
+            .internalError
+        }
+    }
+
+    /// Runs `body`, turning any domain error it throws into its gRPC status.
+    public static func mapped<T: Sendable>(_ body: () async throws -> T) async throws(RPCError) -> T {
+        do { return try await body() } catch { throw rpcError(for: error) }
+    }
+}

@@ -1,0 +1,73 @@
+internal import ArgumentParser
+internal import Foundation
+internal import GRPCCore
+internal import GRPCNIOTransportHTTP2
+internal import Identity
+internal import Schema
+
+/// Where a CA client command connects and as whom: TLS trusting the org root, with the identity's
+/// certificate as mTLS client certificate when one is given.
+struct CAConnectionOptions: ParsableArguments {
+    @Option(help: "The node's address, HOST:PORT.")
+    var address = "127.0.0.1:7051"
+
+    @Option(name: .customLong("identity"), help: ArgumentHelp("The caller's identity folder.", valueName: "DIR"))
+    var identityDirectory: String?
+
+    @Option(name: .customLong("ca-cert"), help: "The org root to trust (default: ca.pem of --identity).")
+    var caCertificatePath: String?
+
+    var identity: IdentityFolder? {
+        identityDirectory.map { IdentityFolder(directory: URL(fileURLWithPath: $0)) }
+    }
+
+    func withClient<Result: Sendable>(
+        requireIdentity: Bool,
+        _ body: (Medledger_V1_CertificateAuthority.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw ValidationError("--address must be HOST:PORT")
+        }
+        let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if requireIdentity && identity == nil {
+            throw ValidationError("this command needs --identity DIR (an enrolled identity folder)")
+        }
+        guard let trust = caCertificatePath ?? identity?.caPath else {
+            throw ValidationError("give --ca-cert PATH (the org root, e.g. DATA/tls/ca.pem) or --identity DIR")
+        }
+        let transport = try HTTP2ClientTransport.Posix(
+            target: Self.target(host: host, port: port),
+            transportSecurity: .tls { tls in
+                tls.trustRoots = .certificates([.file(path: trust, format: .pem)])
+                if let identity {
+                    tls.certificateChain = [.file(path: identity.certificatePath, format: .pem)]
+                    tls.privateKey = .file(path: identity.keyPath, format: .pem)
+                }
+            }
+        )
+        return try await withGRPCClient(transport: transport) { client in
+            try await body(Medledger_V1_CertificateAuthority.Client(wrapping: client))
+        }
+    }
+}
+
+extension CAConnectionOptions {
+    /// IP literals connect directly, so that the server certificate is checked against its IP SANs.
+    static func target(host: String, port: Int) -> any ResolvableTarget {
+        switch HostNames.ipAddressBytes(host)?.count {
+        case 4: .ipv4(address: host, port: port)
+        case 16: .ipv6(address: host, port: port)
+        default: .dns(host: host, port: port)
+        }
+    }
+}
+
+/// Prints an RPC failure as "CODE: message" and exits non-zero, instead of a stack of wrappers.
+func reportingRPCErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as RPCError {
+        FileHandle.standardError.write(Data("error: \(error.code): \(error.message)\n".utf8))
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,98 @@
+import Crypto
+import Foundation
+import Identity
+import Schema
+import SwiftASN1
+import Testing
+import X509
+
+/// libssl's command-line tool is the independent judge of our certificates and CRLs.
+@Suite("OpenSSL accepts our certificates and CRLs")
+struct OpenSSLOracleTests {
+    struct Fixture {
+        let directory: TemporaryDirectory
+        let ca: OrganizationCA
+        let caPath: String
+
+        init() throws {
+            directory = try TemporaryDirectory()
+            ca = try makeCA()
+            caPath = try write(try ca.authority.rootCertificate.serializeAsPEM().pemString, named: "ca.pem", in: directory)
+        }
+
+        func enroll(_ id: String) throws -> String {
+            let secret = try ca.register(enrollmentID: id, role: .clinician, attributes: ["ward": "3"])
+            let certificate = try ca.enroll(enrollmentID: id, secret: secret, csr: try IdentityFolder.makeCSR(commonName: id).csr)
+            return try write(try certificate.serializeAsPEM().pemString, named: "\(id).pem", in: directory)
+        }
+
+        func crlPath() throws -> String {
+            let der = try ca.currentCRL()
+            let path = directory.url.appendingPathComponent("crl.der").path
+            try Data(der).write(to: URL(fileURLWithPath: path))
+            let converted = try openssl(["crl", "-inform", "DER", "-in", path, "-out", path + ".pem"])
+            #expect(converted.status == 0, "\(converted.output)")
+            return path + ".pem"
+        }
+    }
+
+    @Test("An enrolled certificate verifies against the root for TLS client use")
+    func clientCertificate() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let cert = try fixture.enroll("dr.bob")
+        let result = try openssl(["verify", "-purpose", "sslclient", "-CAfile", fixture.caPath, cert])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("OK"))
+    }
+
+    @Test("The node TLS certificate verifies for TLS server use and names loopback")
+    func serverCertificate() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let certificate = try fixture.ca.issueNodeTLSCertificate(
+            nodeName: "peer0", hostNames: ["peer0.hospital-a.example"], publicKey: P256.Signing.PrivateKey().publicKey,
+            validity: 3600
+        )
+        let path = try write(try certificate.serializeAsPEM().pemString, named: "server.pem", in: fixture.directory)
+        for host in ["-verify_ip 127.0.0.1", "-verify_ip ::1", "-verify_hostname localhost", "-verify_hostname peer0.hospital-a.example"] {
+            let flags = host.split(separator: " ").map(String.init)
+            let result = try openssl(["verify", "-purpose", "sslserver"] + flags + ["-CAfile", fixture.caPath, path])
+            #expect(result.status == 0, "\(host): \(result.output)")
+        }
+        let wrongHost = try openssl(["verify", "-purpose", "sslserver", "-verify_hostname", "evil.example", "-CAfile", fixture.caPath, path])
+        #expect(wrongHost.status != 0)
+    }
+
+    @Test("OpenSSL verifies our CRL's signature and rejects a certificate it revokes")
+    func revocationList() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let kept = try fixture.enroll("kept")
+        let revokedPath = try fixture.enroll("gone")
+        let revoked = try Certificate(pemEncoded: String(contentsOfFile: revokedPath, encoding: .utf8))
+        let (serials, _) = try fixture.ca.revoke(.identity("gone"), reason: 1)
+        #expect(serials == [revoked.serialNumber.hexString])
+
+        let crl = try fixture.crlPath()
+        let check = try openssl(["crl", "-in", crl, "-CAfile", fixture.caPath, "-noout", "-text"])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("verify OK") || check.output.contains("verify ok"), "\(check.output)")
+        #expect(check.output.uppercased().contains(revoked.serialNumber.hexString.uppercased()))
+        #expect(check.output.contains("Key Compromise"))
+
+        let rejected = try openssl(["verify", "-crl_check", "-CRLfile", crl, "-CAfile", fixture.caPath, revokedPath])
+        #expect(rejected.status != 0)
+        #expect(rejected.output.contains("revoked"), "\(rejected.output)")
+        let accepted = try openssl(["verify", "-crl_check", "-CRLfile", crl, "-CAfile", fixture.caPath, kept])
+        #expect(accepted.status == 0, "\(accepted.output)")
+    }
+
+    @Test("An empty CRL is also well-formed and signed")
+    func emptyCRL() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let check = try openssl(["crl", "-in", try fixture.crlPath(), "-CAfile", fixture.caPath, "-noout"])
+        #expect(check.status == 0, "\(check.output)")
+    }
+}
