@@ -1,7 +1,7 @@
 public import Crypto
 public import Foundation
 public import Schema
-public import SwiftASN1
+import SwiftASN1
 public import X509
 
 /// An organisation's root of trust: a P-256 key and its self-signed root certificate, issuing

@@ -1,6 +1,6 @@
 internal import Crypto
 internal import _CryptoExtras
-public import Foundation
+import Foundation
 
 /// Enrollment secrets: generated with the system CSPRNG and stored only as a salted PBKDF2-SHA256
 /// hash, so a stolen registration database does not reveal them.

@@ -1,4 +1,4 @@
-public import SwiftASN1
+import SwiftASN1
 public import X509
 
 #if canImport(Glibc)

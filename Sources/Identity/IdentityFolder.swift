@@ -1,6 +1,6 @@
 public import Crypto
 public import Foundation
-public import SwiftASN1
+import SwiftASN1
 public import X509
 
 /// A client identity on disk, as every CLI command and the Swift kit take it (`--identity DIR`):

@@ -1,6 +1,6 @@
-public import Crypto
+import Crypto
 public import Foundation
-public import Schema
+import Schema
 public import SwiftASN1
 public import X509
 

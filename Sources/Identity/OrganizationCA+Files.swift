@@ -1,7 +1,7 @@
-public import Crypto
+import Crypto
 public import Foundation
 internal import SwiftASN1
-public import X509
+import X509
 
 /// An organisation CA's directory: `ca-cert.pem`, `ca-key.pem` (PKCS#8, mode 0600) and `ca.sqlite`.
 extension OrganizationCA {

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 internal import GRDB
-public import Schema
+import Schema
 
 /// The CA's records in SQLite: registrations (with salted secret hashes and failed-attempt
 /// counters), every issued certificate and its revocation, the CRL number and the current CRL.
