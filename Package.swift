@@ -19,6 +19,7 @@ let package = Package(
         .plugin(name: "MedLedgerCodegenPlugin", targets: ["MedLedgerCodegenPlugin"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "Schema", targets: ["Schema"]),
+        .library(name: "Identity", targets: ["Identity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),

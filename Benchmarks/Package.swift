@@ -55,6 +55,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Request signing and verification (Identity) beside `openssl speed ecdsap256`, in one run.
+        .executableTarget(
+            name: "SignatureRatios",
+            dependencies: [.product(name: "Identity", package: "medledger")],
+            swiftSettings: swiftSettings
+        ),
         // `swift package benchmark`: the same operations under ordo-one/benchmark.
         .executableTarget(
             name: "Codecs",
