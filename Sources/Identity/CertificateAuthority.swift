@@ -146,12 +146,15 @@ public struct CertificateAuthority: Sendable {
         )
     }
 
+    /// How far ahead a CRL's nextUpdate lies when it is signed.
+    public static let crlValidity: TimeInterval = 7 * 24 * 3600
+
     /// Signs `revoked` into a DER X.509 v2 CRL (RFC 5280 §5) numbered `number`.
     public func makeCRL(
         revoked: [RevokedCertificate],
         number: UInt64,
         now: Date = Date(),
-        nextUpdate: TimeInterval = 7 * 24 * 3600
+        nextUpdate: TimeInterval = CertificateAuthority.crlValidity
     ) throws -> [UInt8] {
         try CRLEncoder(
             issuer: rootCertificate.subject,

@@ -41,12 +41,24 @@ extension OrganizationCA {
         }
     }
 
-    /// The current CRL (DER); signs the first one if none exists yet.
+    /// How long a signed CRL is served before it is signed again: half of its validity, so
+    /// relying parties always hold a CRL whose nextUpdate lies ahead even without revocations.
+    static let crlRefreshInterval: TimeInterval = CertificateAuthority.crlValidity / 2
+
+    /// The current CRL (DER); signs the first one, and signs a fresh one once the stored one is
+    /// older than `crlRefreshInterval`.
     public func currentCRL(now: Date = Date()) throws -> [UInt8] {
-        if let stored = try store.read({ db in try store.currentCRL(in: db) }) {
+        if let stored = try store.read({ db in try store.currentCRL(in: db) }), isFresh(stored.signedAt, now: now) {
             return stored.der
         }
-        return try store.write { db in try resignCRL(now: now, in: db) }
+        return try store.write { db in
+            if let stored = try store.currentCRL(in: db), isFresh(stored.signedAt, now: now) { return stored.der }
+            return try resignCRL(now: now, in: db)
+        }
+    }
+
+    private func isFresh(_ signedAt: Date, now: Date) -> Bool {
+        now >= signedAt && now.timeIntervalSince(signedAt) < Self.crlRefreshInterval
     }
 
     /// Serials of every revoked certificate.
@@ -57,7 +69,7 @@ extension OrganizationCA {
     private func resignCRL(now: Date, in db: Database) throws -> [UInt8] {
         let number = (try store.currentCRL(in: db)?.number ?? 0) + 1
         let der = try authority.makeCRL(revoked: try store.revokedCertificates(in: db), number: number, now: now)
-        try store.storeCRL(number: number, der: der, in: db)
+        try store.storeCRL(number: number, der: der, signedAt: now, in: db)
         return der
     }
 

@@ -49,6 +49,10 @@ public final class RegistrationStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2-crl-signed-at") { db in
+            // When the current CRL was signed, so it can be re-signed before its nextUpdate passes.
+            try db.execute(sql: "ALTER TABLE crl ADD COLUMN signed_at REAL NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 
@@ -182,17 +186,18 @@ public final class RegistrationStore: Sendable {
 
     // MARK: - CRL
 
-    func currentCRL(in db: Database) throws -> (number: UInt64, der: [UInt8])? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT number, der FROM crl WHERE id = 1") else { return nil }
+    func currentCRL(in db: Database) throws -> (number: UInt64, der: [UInt8], signedAt: Date)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT number, der, signed_at FROM crl WHERE id = 1") else { return nil }
         let number: Int64 = row["number"]
         let der: Data = row["der"]
-        return (UInt64(number), Array(der))
+        let signedAt: Double = row["signed_at"]
+        return (UInt64(number), Array(der), Date(timeIntervalSince1970: signedAt))
     }
 
-    func storeCRL(number: UInt64, der: [UInt8], in db: Database) throws {
+    func storeCRL(number: UInt64, der: [UInt8], signedAt: Date, in db: Database) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO crl (id, number, der) VALUES (1, ?, ?)",
-            arguments: [Int64(number), Data(der)]
+            sql: "INSERT OR REPLACE INTO crl (id, number, der, signed_at) VALUES (1, ?, ?, ?)",
+            arguments: [Int64(number), Data(der), signedAt.timeIntervalSince1970]
         )
     }
 }

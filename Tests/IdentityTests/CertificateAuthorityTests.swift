@@ -121,4 +121,17 @@ struct CertificateAuthorityTests {
         #expect(try reopened.revokedSerials() == [certificate.serialNumber.hexString])
         #expect(try reopened.currentCRL() == ca.currentCRL())
     }
+
+    /// Without revocations the CRL is still re-signed before its nextUpdate, so a relying party
+    /// never has to reject every certificate because the CRL it holds has expired.
+    @Test func theCRLIsResignedBeforeItExpires() throws {
+        let ca = try makeCA()
+        let start = Date()
+        let first = try ca.currentCRL(now: start)
+        #expect(try ca.currentCRL(now: start.addingTimeInterval(3600)) == first)
+        let later = start.addingTimeInterval(CertificateAuthority.crlValidity * 0.6)
+        let renewed = try ca.currentCRL(now: later)
+        #expect(renewed != first)
+        #expect(try ca.currentCRL(now: later.addingTimeInterval(60)) == renewed)
+    }
 }
