@@ -48,10 +48,12 @@ public final class MedLedgerServer: Service, Sendable {
     private let transport: HTTP2ServerTransport.Posix
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let logger: Logger
+    private let renewal: TLSRenewalLoop?
 
     public init(
         configuration: ServerConfiguration,
         tls: ServerTLSMaterial,
+        renewingTLS: (any RenewingTLSMaterialSource)? = nil,
         services: [HostedService] = [],
         interceptors: [any ServerInterceptor] = [],
         logger: Logger = Logger(label: "medledger.server")
@@ -59,7 +61,8 @@ public final class MedLedgerServer: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.health = HealthStatusBoard(serving: [Self.healthServiceName] + services.map(\.name))
-        let sslContext = try OptionalClientCertificateTLS.makeContext(material: tls)
+        let sslContext = try ReplaceableTLSContext(material: tls)
+        self.renewal = renewingTLS.map { TLSRenewalLoop(source: $0, context: sslContext, logger: logger) }
 
         let address: SocketAddress =
             configuration.host.contains(":")
@@ -105,11 +108,15 @@ public final class MedLedgerServer: Service, Sendable {
     /// has drained every call, or until the task is cancelled.
     public func run() async throws {
         try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.server.serve() }
+                if let renewal = self.renewal { group.addTask { await renewal.run() } }
                 if let address = try? await self.listeningAddress {
                     self.logger.info("listening", metadata: ["address": "\(address)", "tls": "1.3"])
                 }
+                // The server has stopped (the renewal loop only ends when cancelled): stop renewing.
+                try await group.next()
+                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.beginGracefulShutdown()

@@ -10,7 +10,7 @@ public import X509
 ///
 /// Stored files are reused until two thirds of the certificate's lifetime have passed (then renewed,
 /// like Fabric's recommended practice), or sooner if they no longer match the CA or the host names.
-public struct NodeTLSIdentity: ServerTLSMaterialSource {
+public struct NodeTLSIdentity: RenewingTLSMaterialSource {
     public var directory: URL
     public var ca: OrganizationCA
     public var nodeName: String
@@ -57,6 +57,14 @@ public struct NodeTLSIdentity: ServerTLSMaterialSource {
             logger.info("issuing node TLS certificate", metadata: ["directory": "\(directory.path)", "reason": "\(reason)"])
             return try issue(now: now)
         }
+    }
+
+    /// When the stored certificate is due for renewal (nil if there is none).
+    public func renewalDate() -> Date? {
+        guard let pem = try? String(contentsOfFile: serverCertificatePath, encoding: .utf8),
+              let certificate = try? Certificate(pemEncoded: pem)
+        else { return nil }
+        return Self.renewalDate(of: certificate, fraction: renewalFraction)
     }
 
     /// When the current certificate is due for renewal.

@@ -41,10 +41,10 @@ enum OptionalClientCertificateTLS {
     }
 
     /// The transport callback for accepted connections: the TLS handler swap, then the TLS 1.3 gate.
-    static func installer(context sslContext: NIOSSLContext, logger: Logger) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
+    static func installer(context sslContext: ReplaceableTLSContext, logger: Logger) -> @Sendable (any Channel) -> EventLoopFuture<Void> {
         { channel in
             channel.eventLoop.makeCompletedFuture {
-                try install(context: sslContext, on: channel)
+                try install(context: sslContext.current, on: channel)
                 try TLS13Gate.install(on: channel, logger: logger)
             }
         }

@@ -77,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),
+            renewingTLS: identity,
             services: [
                 HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca))
             ],
