@@ -67,9 +67,21 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["MedLedgerCodegenPlugin"]
         ),
+        // IPFS-compatible content-addressed storage: CIDs, UnixFS over dag-pb, block files, pins,
+        // CAR v1, and the sealed-stream encryption that keeps plaintext out of the store.
+        .target(
+            name: "ContentStore",
+            dependencies: [
+                "Schema",
+                "Wire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Server",
             dependencies: [
+                "ContentStore",
                 "Schema",
                 "Wire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -90,6 +102,7 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "Server",
+                "ContentStore",
                 "Schema",
                 "Wire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,6 +111,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "ContentStoreTests",
+            dependencies: [
+                "ContentStore",
+                "Schema",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Oracles"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProtoCompilerTests",
@@ -115,6 +138,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Server",
+                "ContentStore",
                 "Schema",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
