@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import ContentStore
 internal import Foundation
 internal import Logging
 internal import Server
@@ -65,9 +66,11 @@ struct ServeCommand: AsyncParsableCommand {
             hostnames: hostnames,
             logger: logger
         )
+        let content = try ContentStore(directory: configuration.contentDirectory)
         let server = MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),
+            services: [HostedService(name: ContentService.serviceName, service: ContentService(store: content))],
             logger: logger
         )
 

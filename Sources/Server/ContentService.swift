@@ -1,0 +1,186 @@
+public import ContentStore
+internal import Foundation
+internal import GRPCCore
+internal import Schema
+
+/// The `medledger.v1.Content` gRPC service over a `ContentStore`.
+///
+/// Authorization seam: every call passes through `authorize(_:context:)`. Until the identity work
+/// (issue 4) supplies caller roles from mTLS certificates, it admits every caller of the TLS server;
+/// role checks belong there and nowhere else.
+public struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
+    public static let serviceName = "medledger.v1.Content"
+    /// Bytes per streamed response message (Cat, ExportCAR).
+    static let streamChunkSize = 256 * 1024
+
+    let store: ContentStore
+
+    public init(store: ContentStore) {
+        self.store = store
+    }
+
+    /// The operations the authorization seam distinguishes.
+    enum Operation { case read, write, admin }
+
+    private func authorize(_ operation: Operation, context: ServerContext) throws {}
+
+    func add(
+        request: RPCAsyncSequence<Medledger_V1_AddRequest, any Error>,
+        context: ServerContext
+    ) async throws -> Medledger_V1_AddResponse {
+        try authorize(.write, context: context)
+        var iterator = request.makeAsyncIterator()
+        var first = try await iterator.next()
+        var wire = Medledger_V1_AddOptions()
+        if case .options(let sent)? = first?.part {
+            wire = sent
+            first = try await iterator.next()
+        }
+        let options = try ContentErrorStatus.map {
+            try ImportOptions(cidVersion: Int(wire.cidVersion), rawLeaves: wire.rawLeaves, chunker: Chunker(spec: wire.chunker))
+        }
+        guard wire.layout == .balanced else {
+            throw RPCError(code: .unimplemented, message: "only the balanced layout is implemented")
+        }
+        let pending = first
+        let body: (any BlockSink) async throws -> ImportResult = { sink in
+            var importer = FileImporter(options: options, sink: sink)
+            var next = pending
+            while let message = next {
+                guard case .chunk(let bytes)? = message.part else {
+                    throw RPCError(code: .invalidArgument, message: "options may only come in the first message")
+                }
+                try importer.write(bytes)
+                next = try await iterator.next()
+            }
+            return try importer.finish()
+        }
+        let result = try await ContentErrorStatus.map {
+            wire.onlyHash ? try await body(DiscardingSink()) : try await store.add(pin: wire.pin, body)
+        }
+        var response = Medledger_V1_AddResponse()
+        response.cid = result.cid.description
+        response.size = result.size
+        response.dagSize = result.dagSize
+        return response
+    }
+
+    func cat(
+        request: Medledger_V1_CatRequest,
+        response: RPCWriter<Medledger_V1_CatResponse>,
+        context: ServerContext
+    ) async throws {
+        try authorize(.read, context: context)
+        let cid = try ContentErrorStatus.map { try CID(request.cid) }
+        try await ContentErrorStatus.map {
+            try await store.reader.read(cid, offset: request.offset, length: request.length) { bytes in
+                var start = bytes.startIndex
+                while start < bytes.endIndex {
+                    let end = min(start + Self.streamChunkSize, bytes.endIndex)
+                    var message = Medledger_V1_CatResponse()
+                    message.chunk = Data(bytes[start..<end])
+                    try await response.write(message)
+                    start = end
+                }
+            }
+        }
+    }
+
+    func stat(request: Medledger_V1_StatRequest, context: ServerContext) async throws -> Medledger_V1_StatResponse {
+        try authorize(.read, context: context)
+        let stat = try ContentErrorStatus.map { try store.stat(try CID(request.cid)) }
+        var response = Medledger_V1_StatResponse()
+        response.cid = stat.cid.description
+        response.size = stat.size
+        response.cumulativeSize = stat.cumulativeSize
+        response.numBlocks = stat.numBlocks
+        response.local = true
+        switch stat.kind {
+        case .raw: response.type = .raw
+        case .file: response.type = .file
+        case .directory: response.type = .directory
+        case .symlink: response.type = .symlink
+        case .dagPB: response.type = .dagPb
+        }
+        return response
+    }
+
+    func pin(request: Medledger_V1_PinRequest, context: ServerContext) async throws -> Medledger_V1_PinResponse {
+        try authorize(.write, context: context)
+        let cid = try ContentErrorStatus.map { try CID(request.cid) }
+        try ContentErrorStatus.map { try store.pin(cid, recursive: request.recursive) }
+        var response = Medledger_V1_PinResponse()
+        response.pinned = [cid.description]
+        return response
+    }
+
+    func unpin(request: Medledger_V1_UnpinRequest, context: ServerContext) async throws -> Medledger_V1_UnpinResponse {
+        try authorize(.write, context: context)
+        let cid = try ContentErrorStatus.map { try CID(request.cid) }
+        try ContentErrorStatus.map { try store.unpin(cid, recursive: request.recursive) }
+        var response = Medledger_V1_UnpinResponse()
+        response.unpinned = [cid.description]
+        return response
+    }
+
+    func gc(request: Medledger_V1_GCRequest, context: ServerContext) async throws -> Medledger_V1_GCResponse {
+        try authorize(.admin, context: context)
+        let result = try ContentErrorStatus.map { try store.collectGarbage(dryRun: request.dryRun) }
+        var response = Medledger_V1_GCResponse()
+        response.removed = result.removed.map { CID.v1(.raw, $0).description }
+        response.freedBytes = result.freedBytes
+        return response
+    }
+
+    func exportCAR(
+        request: Medledger_V1_ExportCARRequest,
+        response: RPCWriter<Medledger_V1_CARChunk>,
+        context: ServerContext
+    ) async throws {
+        try authorize(.read, context: context)
+        let roots = try ContentErrorStatus.map { try request.roots.map { (text) throws(ContentError) in try CID(text) } }
+        try await ContentErrorStatus.map {
+            try await store.exportCAR(roots: roots) { bytes in
+                var message = Medledger_V1_CARChunk()
+                message.data = bytes
+                try await response.write(message)
+            }
+        }
+    }
+
+    func importCAR(
+        request: RPCAsyncSequence<Medledger_V1_ImportCARRequest, any Error>,
+        context: ServerContext
+    ) async throws -> Medledger_V1_ImportCARResponse {
+        try authorize(.write, context: context)
+        let pinRoots = PinRootsFlag()
+        let pieces = request.map { message -> Data in
+            pinRoots.observe(message.pinRoots)
+            return message.chunk
+        }
+        let buffered = try await ContentErrorStatus.map { try await store.importCAR(pieces, pinRoots: false) }
+        if pinRoots.value {
+            try ContentErrorStatus.map { for root in buffered.roots { try store.pin(root, recursive: true) } }
+        }
+        var response = Medledger_V1_ImportCARResponse()
+        response.roots = buffered.roots.map(\.description)
+        response.blocks = UInt64(buffered.blocks)
+        return response
+    }
+
+    func getBlock(request: Medledger_V1_GetBlockRequest, context: ServerContext) async throws -> Medledger_V1_GetBlockResponse {
+        try authorize(.read, context: context)
+        let cid = try ContentErrorStatus.map { try CID(request.cid) }
+        var response = Medledger_V1_GetBlockResponse()
+        response.data = try ContentErrorStatus.map { try store.blocks.get(cid) }
+        return response
+    }
+}
+
+/// The first ImportCAR message's `pin_roots`, as later messages must not change it.
+private final class PinRootsFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Bool?
+    func observe(_ flag: Bool) { lock.withLock { if first == nil { first = flag } } }
+    var value: Bool { lock.withLock { first ?? false } }
+}
