@@ -27,7 +27,7 @@ public struct CARReader {
 
     public private(set) var header: CARHeader?
     private var buffer: [UInt8] = []
-    private var consumed = 0
+    private var readPosition = 0
 
     public init() {}
 
@@ -46,7 +46,7 @@ public struct CARReader {
             do {
                 cid = try CID.read(sectionBytes, at: &index)
             } catch {
-                throw .invalidCAR("section at byte \(consumed): \(error)")
+                throw .invalidCAR("bad section CID: \(error)")
             }
             let block = Data(sectionBytes[index...])
             guard try cid.multihash.matches(block) else { throw .hashMismatch(cid: cid.description) }
@@ -59,13 +59,11 @@ public struct CARReader {
     /// Checks that the stream ended cleanly and returns its header.
     public func finish() throws(ContentError) -> CARHeader {
         guard let header else { throw .invalidCAR("stream ends before the header is complete") }
-        guard buffer.count == consumed else {
-            throw .invalidCAR("stream is truncated: \(buffer.count - consumed) bytes of an incomplete section")
+        guard buffer.isEmpty else {
+            throw .invalidCAR("stream is truncated: \(buffer.count) bytes of an incomplete section")
         }
         return header
     }
-
-    private var readPosition = 0
 
     private mutating func nextSection() throws(ContentError) -> ArraySlice<UInt8>? {
         var index = readPosition
@@ -82,7 +80,6 @@ public struct CARReader {
         guard buffer.count - index >= Int(length) else { return nil }
         let section = buffer[index..<index + Int(length)]
         readPosition = index + Int(length)
-        consumed = readPosition
         return section
     }
 
@@ -90,7 +87,6 @@ public struct CARReader {
         guard readPosition > 0 else { return }
         buffer.removeFirst(readPosition)
         readPosition = 0
-        consumed = 0
     }
 }
 

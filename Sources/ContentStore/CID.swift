@@ -1,4 +1,4 @@
-public import Crypto
+public import Foundation
 
 /// A content identifier (https://github.com/multiformats/cid): version, content codec and multihash.
 ///

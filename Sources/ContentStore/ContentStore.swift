@@ -81,7 +81,7 @@ public final class ContentStore: Sendable {
     }
 
     /// The async form of `add`, for streaming imports (service calls).
-    public func add(pin: Bool = true, _ body: (any BlockSink) async throws -> ImportResult) async throws -> ImportResult {
+    public func addStreaming(pin: Bool = true, _ body: (any BlockSink) async throws -> ImportResult) async throws -> ImportResult {
         let sink = LeasedSink(store: self)
         defer { releaseLease(sink) }
         let result = try await body(sink)
@@ -181,7 +181,7 @@ public final class ContentStore: Sendable {
         try state.withLock { (state) throws(ContentError) in
             var pins = state.pins
             try change(&pins)
-            try pinsPath.map { (path) throws(ContentError) in try pins.save(to: path) }
+            if let pinsPath { try pins.save(to: pinsPath) }
             state.pins = pins
         }
     }
@@ -196,7 +196,7 @@ public final class ContentStore: Sendable {
                 keep.insert(try CID(text).multihash)
             }
             for text in state.pins.recursive {
-                try walk(try CID(text)) { cid, _ in keep.insert(cid.multihash) }
+                try walk(try CID(text)) { cid, _ in _ = keep.insert(cid.multihash) }
             }
             var removed: [Multihash] = []
             var freed: UInt64 = 0

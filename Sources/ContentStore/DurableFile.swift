@@ -17,7 +17,7 @@ enum DurableFile {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     failure = .io(path: temporary, reason: String(cString: strerror(errno)))
@@ -40,6 +40,14 @@ enum DurableFile {
             throw .io(path: path, reason: "rename: \(reason)")
         }
         syncDirectory(directory)
+    }
+
+    private static func systemWrite(_ descriptor: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(descriptor, pointer, count)
+        #else
+        Darwin.write(descriptor, pointer, count)
+        #endif
     }
 
     static func syncDirectory(_ directory: String) {

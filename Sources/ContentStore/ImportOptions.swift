@@ -52,7 +52,11 @@ public struct ImportOptions: Hashable, Sendable {
         guard maximumLinks >= 2 else { throw .invalidOptions("a node needs room for at least 2 links") }
         self.cidVersion = cidVersion
         self.rawLeaves = rawLeaves ?? (cidVersion == 1)
-        self.chunker = try chunker ?? Chunker()
+        if let chunker {
+            self.chunker = chunker
+        } else {
+            self.chunker = try Chunker()
+        }
         self.maximumLinks = maximumLinks
     }
 

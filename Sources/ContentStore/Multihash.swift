@@ -1,4 +1,5 @@
-public import Crypto
+internal import Crypto
+public import Foundation
 
 /// A sha2-256 multihash (code 0x12, 32-byte digest), the only hash function the store writes;
 /// other functions parse but cannot be verified.

@@ -1,3 +1,4 @@
+public import Crypto
 public import Foundation
 
 /// Wrapped data keys on disk, one file per (record, reader):

@@ -25,7 +25,7 @@ enum ContentErrorStatus {
         do { return try body() } catch { throw rpcError(error) }
     }
 
-    static func map<T>(_ body: () async throws -> T) async throws -> T {
+    static func mapAsync<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch { throw rpcError(error) }
     }
 }

@@ -8,14 +8,14 @@ internal import Schema
 /// Authorization seam: every call passes through `authorize(_:context:)`. Until the identity work
 /// (issue 4) supplies caller roles from mTLS certificates, it admits every caller of the TLS server;
 /// role checks belong there and nowhere else.
-public struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
-    public static let serviceName = "medledger.v1.Content"
+struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
+    static let serviceName = "medledger.v1.Content"
     /// Bytes per streamed response message (Cat, ExportCAR).
     static let streamChunkSize = 256 * 1024
 
     let store: ContentStore
 
-    public init(store: ContentStore) {
+    init(store: ContentStore) {
         self.store = store
     }
 
@@ -55,8 +55,9 @@ public struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
             }
             return try importer.finish()
         }
-        let result = try await ContentErrorStatus.map {
-            wire.onlyHash ? try await body(DiscardingSink()) : try await store.add(pin: wire.pin, body)
+        let result = try await ContentErrorStatus.mapAsync {
+            if wire.onlyHash { return try await body(DiscardingSink()) }
+            return try await store.addStreaming(pin: wire.pin, body)
         }
         var response = Medledger_V1_AddResponse()
         response.cid = result.cid.description
@@ -72,7 +73,7 @@ public struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
     ) async throws {
         try authorize(.read, context: context)
         let cid = try ContentErrorStatus.map { try CID(request.cid) }
-        try await ContentErrorStatus.map {
+        try await ContentErrorStatus.mapAsync {
             try await store.reader.read(cid, offset: request.offset, length: request.length) { bytes in
                 var start = bytes.startIndex
                 while start < bytes.endIndex {
@@ -139,7 +140,7 @@ public struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
     ) async throws {
         try authorize(.read, context: context)
         let roots = try ContentErrorStatus.map { try request.roots.map { (text) throws(ContentError) in try CID(text) } }
-        try await ContentErrorStatus.map {
+        try await ContentErrorStatus.mapAsync {
             try await store.exportCAR(roots: roots) { bytes in
                 var message = Medledger_V1_CARChunk()
                 message.data = bytes
@@ -158,7 +159,7 @@ public struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
             pinRoots.observe(message.pinRoots)
             return message.chunk
         }
-        let buffered = try await ContentErrorStatus.map { try await store.importCAR(pieces, pinRoots: false) }
+        let buffered = try await ContentErrorStatus.mapAsync { try await store.importCAR(pieces, pinRoots: false) }
         if pinRoots.value {
             try ContentErrorStatus.map { for root in buffered.roots { try store.pin(root, recursive: true) } }
         }
@@ -174,6 +175,13 @@ public struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
         var response = Medledger_V1_GetBlockResponse()
         response.data = try ContentErrorStatus.map { try store.blocks.get(cid) }
         return response
+    }
+}
+
+extension HostedService {
+    /// The Content service over `store`, ready to host in a `MedLedgerServer`.
+    public static func content(store: ContentStore) -> HostedService {
+        HostedService(name: ContentService.serviceName, service: ContentService(store: store))
     }
 }
 

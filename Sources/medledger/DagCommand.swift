@@ -164,7 +164,8 @@ struct DagExportCommand: AsyncParsableCommand {
             try await store.exportCAR(roots: [root]) { try handle.write(contentsOf: $0) }
             try handle.synchronize()
             try handle.close()
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: output), withItemAt: URL(fileURLWithPath: temporary))
+            if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+            try FileManager.default.moveItem(atPath: temporary, toPath: output)
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: temporary)

@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),
-            services: [HostedService(name: ContentService.serviceName, service: ContentService(store: content))],
+            services: [.content(store: content)],
             logger: logger
         )
 

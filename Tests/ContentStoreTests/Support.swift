@@ -30,7 +30,7 @@ struct TemporaryDirectory {
 
 /// Deterministic pseudo-random bytes (xorshift64*), so that failures reproduce.
 func pseudoRandomBytes(_ count: Int, seed: UInt64) -> Data {
-    var state = seed | 1
+    var state = (seed &+ 1) &* 0x9E37_79B9_7F4A_7C15 | 1
     var bytes = [UInt8](repeating: 0, count: count)
     var index = 0
     while index < count {

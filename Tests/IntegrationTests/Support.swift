@@ -43,13 +43,18 @@ func callOptions(timeout: Duration = .seconds(10)) -> CallOptions {
 /// Runs `body` against a fresh server with its own data directory, then shuts the server down
 /// gracefully and waits for it to stop.
 func withRunningServer<Result: Sendable>(
+    services: (ServerConfiguration) throws -> [HostedService] = { _ in [] },
     _ body: (RunningServer) async throws -> Result
 ) async throws -> Result {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let configuration = ServerConfiguration(dataDirectory: directory.url, port: 0)
     let identity = DevTLSIdentity(directory: configuration.tlsDirectory)
-    let server = MedLedgerServer(configuration: configuration, tls: try identity.loadServerTLSMaterial())
+    let server = MedLedgerServer(
+        configuration: configuration,
+        tls: try identity.loadServerTLSMaterial(),
+        services: try services(configuration)
+    )
 
     return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
         group.addTask { try await server.run() }
