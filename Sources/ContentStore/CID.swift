@@ -68,6 +68,9 @@ public struct CID: Hashable, Sendable, CustomStringConvertible {
             try self.init(bytes: bytes, text: text)
             return
         }
+        if text.hasPrefix("Qm") {
+            throw fail("a CIDv0 is 46 characters of base58btc, not \(text.count)")
+        }
         let decoded: [UInt8]?
         switch first {
         case "b": decoded = Base32.decode(text.dropFirst())

@@ -70,6 +70,14 @@ struct FormatTests {
         }
     }
 
+    @Test func errorsSayWhatIsWrong() {
+        #expect(throws: ContentError.invalidCID("Qmbad", reason: "a CIDv0 is 46 characters of base58btc, not 5")) { try CID("Qmbad") }
+        #expect(throws: ContentError.invalidCID("x123", reason: "unsupported multibase prefix 'x' (expected Qm…, b… or z…)")) { try CID("x123") }
+        #expect(throws: ContentError.invalidChunker("size-0")) { try Chunker(spec: "size-0") }
+        #expect(throws: ContentError.invalidChunker("rabin")) { try Chunker(spec: "rabin") }
+        #expect(throws: ContentError.invalidOptions("unknown CID version 9 (expected 0 or 1)")) { try ImportOptions(cidVersion: 9) }
+    }
+
     @Test func dagPBSortsLinksByNameAndWritesLinksFirst() throws {
         let target = try CID("QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n")
         let node = DagPBNode(
