@@ -14,7 +14,7 @@ public protocol BlockStore: BlockSink {
     func allMultihashes() throws(ContentError) -> [Multihash]
 }
 
-extension BlockStore {
+extension BlockSink {
     /// Checks `block` against `cid` and stores it; the entry point for untrusted blocks (CAR, peers).
     public func putVerified(_ block: Data, as cid: CID) throws(ContentError) {
         guard try cid.multihash.matches(block) else { throw .hashMismatch(cid: cid.description) }

@@ -82,11 +82,19 @@ public final class ContentStore: Sendable {
 
     /// The async form of `add`, for streaming imports (service calls).
     public func addStreaming(pin: Bool = true, _ body: (any BlockSink) async throws -> ImportResult) async throws -> ImportResult {
+        try await withLease { sink in
+            let result = try await body(sink)
+            if pin { try self.pin(result.cid, recursive: true) }
+            return result
+        }
+    }
+
+    /// Runs `body` with a sink whose blocks garbage collection keeps until `body` returns; pin
+    /// what must outlive it before returning.
+    public func withLease<T>(_ body: (any BlockSink) async throws -> T) async throws -> T {
         let sink = LeasedSink(store: self)
         defer { releaseLease(sink) }
-        let result = try await body(sink)
-        if pin { try self.pin(result.cid, recursive: true) }
-        return result
+        return try await body(sink)
     }
 
     func releaseLease(_ sink: LeasedSink) {

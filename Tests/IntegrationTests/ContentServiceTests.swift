@@ -135,3 +135,43 @@ struct ContentServiceTests {
         }
     }
 }
+
+@Suite("Node-to-node fetch over GetBlock")
+struct BlockFetcherTests {
+    @Test func aSecondNodePullsAndVerifiesADag() async throws {
+        let source = try TemporaryDirectory()
+        defer { source.remove() }
+        let sourceStore = try ContentStore(directory: source.url)
+        var bytes = Data(count: 50_000)
+        for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: (index &* 2_654_435_761) >> 9) }
+        let file = try sourceStore.add(pin: true) { sink in
+            var importer = FileImporter(options: try ImportOptions(cidVersion: 1, chunker: Chunker(size: 1000)), sink: sink)
+            try importer.write(bytes)
+            return try importer.finish()
+        }
+
+        try await withRunningServer(services: { _ in [.content(store: sourceStore)] }) { peer in
+            let target = try TemporaryDirectory()
+            defer { target.remove() }
+            let targetStore = try ContentStore(directory: target.url)
+            let transport = try HTTP2ClientTransport.Posix(
+                target: .ipv4(address: peer.address.host, port: peer.address.port),
+                transportSecurity: .tls { tls in
+                    tls.trustRoots = .certificates([.file(path: peer.caCertificatePath, format: .pem)])
+                }
+            )
+            try await withGRPCClient(transport: transport) { client in
+                let fetcher = BlockFetcher(store: targetStore)
+                #expect(try await fetcher.fetch(file.cid, from: client, options: callOptions()) == 51)
+                #expect(try await fetcher.fetch(file.cid, from: client, options: callOptions()) == 0)
+                var copy = Data()
+                try await targetStore.reader.read(file.cid) { copy.append($0) }
+                #expect(copy == bytes)
+                #expect(targetStore.pins().map(\.cid) == [file.cid])
+                await #expect(throws: RPCError.self) {
+                    _ = try await fetcher.fetch(CID.of(Data("absent".utf8), version: 1, codec: .raw), from: client, options: callOptions())
+                }
+            }
+        }
+    }
+}
