@@ -39,6 +39,7 @@ public struct CARHeader: Hashable, Sendable {
                 for _ in 0..<count {
                     guard try reader.expect(major: 6, "CID tag") == 42 else { throw .invalidCAR("root is not tag 42") }
                     let length = try reader.expect(major: 2, "CID bytes")
+                    guard length <= 256 else { throw .invalidCAR("root CID of \(length) bytes") }
                     let cidBytes = try reader.take(Int(length))
                     guard cidBytes.first == 0 else { throw .invalidCAR("tag-42 CID lacks the 0x00 prefix") }
                     parsed.append(try CID(bytes: Array(cidBytes.dropFirst())))

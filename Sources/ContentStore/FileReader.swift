@@ -61,7 +61,8 @@ public struct FileReader: Sendable {
                 )
             }
             for (link, childSize) in zip(pbNode.links, unixFS.blocksizes) {
-                let childEnd = position + childSize
+                let (childEnd, overflow) = position.addingReportingOverflow(childSize)
+                if overflow { throw ContentError.invalidNode(cid: cid.description, reason: "blocksizes overflow") }
                 defer { position = childEnd }
                 if childEnd <= from { continue }
                 if position >= to { break }

@@ -89,6 +89,7 @@ public struct SealedStream: Sendable {
 
     /// Plaintext size for a sealed stream of `length` bytes; throws if no plaintext seals to it.
     public func plaintextLength(sealedLength length: UInt64) throws(ContentError) -> UInt64 {
+        guard length <= UInt64(Int64.max) else { throw .sealedStreamInvalid("stream length \(length) is impossible") }
         let body = Int64(length) - Int64(Self.headerSize)
         let sealedSegment = Int64(segmentSize + Self.tagSize)
         guard body >= Int64(Self.tagSize) else { throw .sealedStreamInvalid("stream of \(length) bytes is truncated") }
@@ -119,11 +120,14 @@ public struct SealingWriter {
         hasher.update(data: plaintext)
         pending.append(plaintext)
         var out = takeHeader()
-        while pending.count > format.segmentSize {
-            out += try format.sealSegment(pending.prefix(format.segmentSize), index: index, last: false, key: key)
-            pending = Data(pending.dropFirst(format.segmentSize))
+        var start = pending.startIndex
+        while pending.endIndex - start > format.segmentSize {
+            let end = start + format.segmentSize
+            out += try format.sealSegment(pending[start..<end], index: index, last: false, key: key)
+            start = end
             index += 1
         }
+        if start != pending.startIndex { pending = Data(pending[start...]) }
         return out
     }
 

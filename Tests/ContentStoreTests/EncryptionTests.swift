@@ -115,3 +115,25 @@ struct EncryptionTests {
         #expect(!store.blocks.has(record.stored.cid))
     }
 }
+
+@Suite("Sealed stream writer")
+struct SealingWriterTests {
+    /// One large write and many small ones must give the same stream (segment cuts do not depend
+    /// on how the plaintext arrives).
+    @Test func pieceSizesDoNotChangeTheStream() throws {
+        let key = SealedStream.newDataKey()
+        let format = try SealedStream(segmentSize: 1000)
+        let plaintext = pseudoRandomBytes(25_500, seed: 8)
+        var whole = SealingWriter(key: key, format: format)
+        var wholeBytes = try whole.write(plaintext)
+        wholeBytes += try whole.finish().sealed
+        var pieces = SealingWriter(key: key, format: format)
+        var pieceBytes = Data()
+        for start in stride(from: 0, to: plaintext.count, by: 333) {
+            pieceBytes += try pieces.write(plaintext[start..<min(plaintext.count, start + 333)])
+        }
+        pieceBytes += try pieces.finish().sealed
+        #expect(wholeBytes == pieceBytes)
+        #expect(UInt64(wholeBytes.count) == format.sealedLength(plaintextLength: 25_500))
+    }
+}

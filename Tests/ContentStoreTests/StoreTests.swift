@@ -123,3 +123,25 @@ struct StoreTests {
         #expect(try store.stat(raw.cid).size == 1)
     }
 }
+
+@Suite("Hostile DAGs")
+struct HostileDagTests {
+    /// A parent whose blocksizes lie must give an error naming it, not a crash or wrong bytes.
+    @Test func lyingBlocksizesAreRejected() async throws {
+        let blocks = MemoryBlockStore()
+        let store = try ContentStore(blocks: blocks)
+        let leaf = Data("abc".utf8)
+        let leafCID = CID.of(leaf, version: 1, codec: .raw)
+        try blocks.put(leaf, as: leafCID)
+        for sizes in [[UInt64.max, 5], [4, 3]] {
+            let header = UnixFSNode(kind: .file, filesize: 7, blocksizes: sizes)
+            let parent = DagPBNode(
+                links: [DagPBLink(cid: leafCID, tsize: 3), DagPBLink(cid: leafCID, tsize: 3)],
+                data: header.encoded()
+            ).encoded()
+            let parentCID = CID.of(parent, version: 1, codec: .dagPB)
+            try blocks.put(parent, as: parentCID)
+            await #expect(throws: ContentError.self) { _ = try await readAll(store, parentCID) }
+        }
+    }
+}
