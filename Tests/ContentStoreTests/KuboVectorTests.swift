@@ -56,6 +56,16 @@ struct KuboVectorTests {
         #expect(result.cid.description == expected)
     }
 
+    /// From the IPFS primer ("wrap directories around content"): `ipfs add -w mytextfile.txt`.
+    @Test func wrappedSingleFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("wrap/mytextfile.txt", Data("version 1 of my text\n".utf8))
+        let importer = PathImporter(options: Self.v0, sink: DiscardingSink())
+        #expect(try importer.importPath(file).cid.description == "QmZtmD2qt6fJot32nabSP3CUjicnypEBz7bHVDhPQt9aAy")
+        #expect(try importer.importPath(file.deletingLastPathComponent()).cid.description == "QmPvaEQFVvuiaYzkSVUp23iHTQeEUpDaJnP8U7C3PqE57w")
+    }
+
     @Test func nestedDirectories() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
