@@ -69,6 +69,17 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["MedLedgerCodegenPlugin"]
         ),
+        // IPFS-compatible content-addressed storage: CIDs, UnixFS over dag-pb, block files, pins,
+        // CAR v1, and the sealed-stream encryption that keeps plaintext out of the store.
+        .target(
+            name: "ContentStore",
+            dependencies: [
+                "Schema",
+                "Wire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Certificate authority, membership (MSP) and request signing.
         .target(
             name: "Identity",
@@ -86,6 +97,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "ContentStore",
                 "Identity",
                 "Schema",
                 "Wire",
@@ -107,6 +119,7 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "Server",
+                "ContentStore",
                 "Identity",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -121,6 +134,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(
+            name: "ContentStoreTests",
+            dependencies: [
+                "ContentStore",
+                "Schema",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Oracles"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IdentityTests",
             dependencies: [
@@ -149,6 +172,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Server",
+                "ContentStore",
                 "Identity",
                 "Schema",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -37,7 +37,20 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_CertificateAuthority.Method.Register.descriptor): .roles([.admin]),
         method(Medledger_V1_CertificateAuthority.Method.Revoke.descriptor): .roles([.admin]),
         method(Medledger_V1_CertificateAuthority.Method.ListIdentities.descriptor): .roles([.admin]),
+        // Content holds ciphertext only (keys are released by the ledger), so any member may read it;
+        // writing and pinning is for the systems that add records and for nodes; GC for admins.
+        method(Medledger_V1_Content.Method.Cat.descriptor): .anyMember,
+        method(Medledger_V1_Content.Method.Stat.descriptor): .anyMember,
+        method(Medledger_V1_Content.Method.ExportCAR.descriptor): .anyMember,
+        method(Medledger_V1_Content.Method.GetBlock.descriptor): .anyMember,
+        method(Medledger_V1_Content.Method.Add.descriptor): .roles(contentWriters),
+        method(Medledger_V1_Content.Method.ImportCAR.descriptor): .roles(contentWriters),
+        method(Medledger_V1_Content.Method.Pin.descriptor): .roles(contentWriters),
+        method(Medledger_V1_Content.Method.Unpin.descriptor): .roles(contentWriters),
+        method(Medledger_V1_Content.Method.GC.descriptor): .roles([.admin]),
     ])
+
+    static let contentWriters: Set<Medledger_V1_Role> = [.admin, .clinician, .peer]
 
     static func method(_ descriptor: MethodDescriptor) -> String {
         descriptor.fullyQualifiedMethod

@@ -29,6 +29,11 @@ public struct ServerConfiguration: Sendable {
         self.hostnames = hostnames
     }
 
+    /// Where the content store keeps blocks and pins.
+    public var contentDirectory: URL {
+        dataDirectory.appendingPathComponent("content", isDirectory: true)
+    }
+
     /// The directory holding the node's TLS certificates and key.
     public var tlsDirectory: URL {
         dataDirectory.appendingPathComponent("tls", isDirectory: true)

@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import ContentStore
 internal import Foundation
 internal import Logging
 internal import Identity
@@ -74,12 +75,14 @@ struct ServeCommand: AsyncParsableCommand {
             hostnames: hostnames,
             logger: logger
         )
+        let content = try ContentStore(directory: configuration.contentDirectory)
         let server = try MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),
             renewingTLS: identity,
             services: [
-                HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca))
+                HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca)),
+                .content(store: content),
             ],
             interceptors: [AuthenticationInterceptor(membership: { try ca.membership() })],
             logger: logger

@@ -51,6 +51,7 @@ func callOptions(timeout: Duration = .seconds(10)) -> CallOptions {
 /// Runs `body` against a fresh server with its own data directory, then shuts the server down
 /// gracefully and waits for it to stop.
 func withRunningServer<Result: Sendable>(
+    services: (ServerConfiguration) throws -> [HostedService] = { _ in [] },
     _ body: (RunningServer) async throws -> Result
 ) async throws -> Result {
     let directory = try TemporaryDirectory()
@@ -63,7 +64,8 @@ func withRunningServer<Result: Sendable>(
     let server = try MedLedgerServer(
         configuration: configuration,
         tls: try identity.loadServerTLSMaterial(),
-        services: [HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca))],
+        services: [HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca))]
+            + (try services(configuration)),
         interceptors: [AuthenticationInterceptor(membership: { try ca.membership() })]
     )
 

@@ -1,0 +1,67 @@
+internal import Foundation
+
+/// A fixed-size chunker spec, `size-N`, as Kubo's `--chunker` takes it.
+public struct Chunker: Hashable, Sendable, CustomStringConvertible {
+    /// Kubo's default chunk size.
+    public static let defaultChunkSize = 262_144
+    /// Kubo refuses chunks above 1 MiB (a block must stay below the 2 MiB exchange limit).
+    public static let maximumChunkSize = 1_048_576
+
+    public let size: Int
+
+    public init(size: Int = Chunker.defaultChunkSize) throws(ContentError) {
+        guard size >= 1 && size <= Self.maximumChunkSize else { throw .invalidChunker("size-\(size)") }
+        self.size = size
+    }
+
+    /// Parses `size-N`; the empty string means the default.
+    public init(spec: String) throws(ContentError) {
+        if spec.isEmpty {
+            try self.init()
+            return
+        }
+        guard spec.hasPrefix("size-"), let size = Int(spec.dropFirst(5)), String(size) == spec.dropFirst(5) else {
+            throw .invalidChunker(spec)
+        }
+        try self.init(size: size)
+    }
+
+    public var description: String { "size-\(size)" }
+}
+
+/// How a file becomes a DAG, with Kubo's defaults: CIDv0 with dag-pb UnixFS leaves; raw leaves
+/// by default when the CID version is 1; balanced layout with at most 174 links per node.
+public struct ImportOptions: Hashable, Sendable {
+    /// Kubo's balanced-layout fan-out (`helpers.DefaultLinksPerBlock`).
+    public static let maximumLinksPerNode = 174
+
+    public var cidVersion: Int
+    public var rawLeaves: Bool
+    public var chunker: Chunker
+    public var maximumLinks: Int
+
+    public init(
+        cidVersion: Int = 0,
+        rawLeaves: Bool? = nil,
+        chunker: Chunker? = nil,
+        maximumLinks: Int = ImportOptions.maximumLinksPerNode
+    ) throws(ContentError) {
+        guard cidVersion == 0 || cidVersion == 1 else {
+            throw .invalidOptions("unknown CID version \(cidVersion) (expected 0 or 1)")
+        }
+        guard maximumLinks >= 2 else { throw .invalidOptions("a node needs room for at least 2 links") }
+        self.cidVersion = cidVersion
+        self.rawLeaves = rawLeaves ?? (cidVersion == 1)
+        if let chunker {
+            self.chunker = chunker
+        } else {
+            self.chunker = try Chunker()
+        }
+        self.maximumLinks = maximumLinks
+    }
+
+    /// The CID of a dag-pb block under these options.
+    func dagPBCID(_ block: Data) -> CID {
+        CID.of(block, version: cidVersion, codec: .dagPB)
+    }
+}

@@ -1,0 +1,52 @@
+public import Foundation
+
+/// Wrapped data keys on disk, one file per (record, reader):
+/// `<root>/<record CID>/<reader id>.hpke`. Deleting a record's directory is crypto-shredding:
+/// once no wrapped copy remains, nobody can recover the data key and the ciphertext is noise.
+public struct WrappedKeyStore: Sendable {
+    public let root: URL
+
+    public init(root: URL) throws(ContentError) {
+        self.root = root
+        try DurableFile.createDirectory(root.path)
+    }
+
+    public func save(_ wrapped: Data, record: CID, reader: String) throws(ContentError) {
+        try Self.validate(reader)
+        let directory = root.appendingPathComponent(record.description)
+        try DurableFile.createDirectory(directory.path)
+        try DurableFile.write(wrapped, to: directory.appendingPathComponent("\(reader).hpke").path)
+    }
+
+    public func load(record: CID, reader: String) throws(ContentError) -> Data {
+        try Self.validate(reader)
+        let path = root.appendingPathComponent(record.description).appendingPathComponent("\(reader).hpke").path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .keyUnwrapFailed("no wrapped key for reader '\(reader)' of record \(record)")
+        }
+        return data
+    }
+
+    /// Deletes every wrapped copy of a record's key; returns how many there were.
+    @discardableResult
+    public func shred(record: CID) throws(ContentError) -> Int {
+        let directory = root.appendingPathComponent(record.description)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        do {
+            if FileManager.default.fileExists(atPath: directory.path) {
+                try FileManager.default.removeItem(at: directory)
+            }
+        } catch {
+            throw .io(path: directory.path, reason: "cannot shred: \(error.localizedDescription)")
+        }
+        DurableFile.syncDirectory(root.path)
+        return names.count
+    }
+
+    private static func validate(_ reader: String) throws(ContentError) {
+        let allowed = reader.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
+        guard !reader.isEmpty, allowed, !reader.hasPrefix(".") else {
+            throw .invalidOptions("reader id '\(reader)' must be letters, digits, '-', '_' or '.'")
+        }
+    }
+}

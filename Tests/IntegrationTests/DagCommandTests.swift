@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// `medledger dag …` against a local data directory, as a user runs it.
+@Suite("medledger dag", .timeLimit(.minutes(2)))
+struct DagCommandTests {
+    static let medledger = Bundle.main.bundleURL.appending(path: "medledger").path
+
+    func dag(_ arguments: [String], data: URL) async throws -> ProcessOutput {
+        try await runProcess([Self.medledger, "dag"] + arguments + ["--data", data.path])
+    }
+
+    @Test func addCatPinGCExportImport() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.medledger), "swift build --build-tests first")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appending(path: "data")
+        let hello = directory.url.appending(path: "hello.txt")
+        try Data("hello world\n".utf8).write(to: hello)
+        var bytes = Data(count: 300_000)
+        for index in bytes.indices { bytes[index] = 0x41 + UInt8(((index &* 2_654_435_761) >> 11) % 26) }  // ASCII, no repeated chunk
+        let big = directory.url.appending(path: "big.bin")
+        try bytes.write(to: big)
+
+        let added = try await dag(["add", hello.path], data: data)
+        #expect(added.standardOutput == "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o\n", "\(added.summary)")
+        let v1 = try await dag(["add", "--cid-version", "1", "--no-raw-leaves", "--only-hash", hello.path], data: data)
+        #expect(v1.standardOutput.hasPrefix("bafybei"), "\(v1.summary)")
+
+        let bigAdd = try await dag(["add", "--chunker", "size-1000", big.path], data: data)
+        let cid = bigAdd.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let range = try await dag(["cat", "--offset", "5000", "--length", "20", cid], data: data)
+        #expect(Data(range.standardOutput.utf8) == bytes[5000..<5020])
+        let car = directory.url.appending(path: "big.car").path
+        #expect(try await dag(["export", cid, "-o", car], data: data).status == 0)
+        #expect(try await dag(["pin", "rm", cid], data: data).status == 0)
+        let gc = try await dag(["gc"], data: data)
+        #expect(gc.standardOutput.contains("in 303 blocks"), "\(gc.summary)")  // 300 leaves, 2 parents, the root
+        let missing = try await dag(["cat", cid], data: data)
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("not found"))
+        let imported = try await dag(["import", car], data: data)
+        #expect(imported.standardOutput.contains("imported root \(cid)"), "\(imported.summary)")
+        let stat = try await dag(["stat", cid], data: data)
+        #expect(stat.standardOutput.contains("Size: 300000"), "\(stat.summary)")
+        let pins = try await dag(["pin", "ls"], data: data)
+        #expect(pins.standardOutput.contains("\(cid) recursive"))
+
+        let bad = try await dag(["cat", "bafy-not-a-cid"], data: data)
+        #expect(bad.status != 0)
+        #expect(bad.standardError.contains("invalid CID 'bafy-not-a-cid'"))
+    }
+}
