@@ -98,21 +98,21 @@ public struct WireReader {
         throw error(.varintTooLong)
     }
 
+    /// A little-endian fixed-width value (`UInt32` for fixed32 fields, `UInt64` for fixed64).
     @inlinable
-    mutating func readRawFixed32() throws(WireDecodingError) -> UInt32 {
-        guard end &- position >= 4 else { throw error(.truncated) }
-        let value = base.loadUnaligned(fromByteOffset: position, as: UInt32.self)
-        position &+= 4
-        return UInt32(littleEndian: value)
+    mutating func readRawFixed<Raw: FixedWidthInteger & UnsignedInteger>(_: Raw.Type = Raw.self) throws(WireDecodingError) -> Raw {
+        let size = MemoryLayout<Raw>.size
+        guard end &- position >= size else { throw error(.truncated) }
+        let value = base.loadUnaligned(fromByteOffset: position, as: Raw.self)
+        position &+= size
+        return Raw(littleEndian: value)
     }
 
     @inlinable
-    mutating func readRawFixed64() throws(WireDecodingError) -> UInt64 {
-        guard end &- position >= 8 else { throw error(.truncated) }
-        let value = base.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-        position &+= 8
-        return UInt64(littleEndian: value)
-    }
+    mutating func readRawFixed32() throws(WireDecodingError) -> UInt32 { try readRawFixed() }
+
+    @inlinable
+    mutating func readRawFixed64() throws(WireDecodingError) -> UInt64 { try readRawFixed() }
 
     /// Reads a length prefix and checks it against the bytes left in the current message.
     @inlinable
@@ -320,21 +320,7 @@ public struct WireReader {
         into array: inout [T],
         _ convert: (UInt32) -> T
     ) throws(WireDecodingError) {
-        do throws(WireDecodingError) {
-            switch tag.wireType {
-            case .fixed32:
-                array.append(convert(try readRawFixed32()))
-            case .lengthDelimited:
-                let length = try readLength()
-                guard length % 4 == 0 else { throw error(.misalignedPackedLength(length: length, elementSize: 4)) }
-                array.reserveCapacity(array.count + length / 4)
-                for _ in 0..<(length / 4) { array.append(convert(try readRawFixed32())) }
-            default:
-                throw error(.wrongWireType(field: tag.number, expected: .fixed32, actual: tag.wireType))
-            }
-        } catch {
-            throw error.within(field.description)
-        }
+        try decodeRepeatedFixed(tag, field: field, wireType: .fixed32, into: &array, convert)
     }
 
     /// Elements of a repeated `fixed64`/`sfixed64`/`double` field, packed or not.
@@ -345,17 +331,30 @@ public struct WireReader {
         into array: inout [T],
         _ convert: (UInt64) -> T
     ) throws(WireDecodingError) {
+        try decodeRepeatedFixed(tag, field: field, wireType: .fixed64, into: &array, convert)
+    }
+
+    /// Elements of a repeated fixed-width field whose raw value is `Raw`, packed or not.
+    @inlinable
+    mutating func decodeRepeatedFixed<Raw: FixedWidthInteger & UnsignedInteger, T>(
+        _ tag: FieldTag,
+        field: StaticString,
+        wireType: WireType,
+        into array: inout [T],
+        _ convert: (Raw) -> T
+    ) throws(WireDecodingError) {
+        let size = MemoryLayout<Raw>.size
         do throws(WireDecodingError) {
             switch tag.wireType {
-            case .fixed64:
-                array.append(convert(try readRawFixed64()))
+            case wireType:
+                array.append(convert(try readRawFixed()))
             case .lengthDelimited:
                 let length = try readLength()
-                guard length % 8 == 0 else { throw error(.misalignedPackedLength(length: length, elementSize: 8)) }
-                array.reserveCapacity(array.count + length / 8)
-                for _ in 0..<(length / 8) { array.append(convert(try readRawFixed64())) }
+                guard length % size == 0 else { throw error(.misalignedPackedLength(length: length, elementSize: size)) }
+                array.reserveCapacity(array.count + length / size)
+                for _ in 0..<(length / size) { array.append(convert(try readRawFixed())) }
             default:
-                throw error(.wrongWireType(field: tag.number, expected: .fixed64, actual: tag.wireType))
+                throw error(.wrongWireType(field: tag.number, expected: wireType, actual: tag.wireType))
             }
         } catch {
             throw error.within(field.description)
