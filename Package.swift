@@ -20,6 +20,9 @@ let package = Package(
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "Schema", targets: ["Schema"]),
         .library(name: "Identity", targets: ["Identity"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        .library(name: "LedgerStore", targets: ["LedgerStore"]),
+        .library(name: "Chaincode", targets: ["Chaincode"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
@@ -94,11 +97,49 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The ledger's pure logic: block cutting, hashing, validation (signatures, endorsement
+        // policy, MVCC), state-update derivation and chain verification. No I/O.
+        .target(
+            name: "LedgerCore",
+            dependencies: [
+                "Identity",
+                "Schema",
+                "Wire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The ledger on SQLite: block store (source of truth), world state, history, tx index, recovery.
+        .target(
+            name: "LedgerStore",
+            dependencies: [
+                "LedgerCore",
+                "Schema",
+                "Wire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Contracts: the protocol, the simulation stub that records read-write sets, dispatch.
+        .target(
+            name: "Chaincode",
+            dependencies: [
+                "LedgerCore",
+                "Identity",
+                "Schema",
+                "Wire",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Server",
             dependencies: [
+                "Chaincode",
                 "ContentStore",
                 "Identity",
+                "LedgerCore",
+                "LedgerStore",
                 "Schema",
                 "Wire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -153,6 +194,27 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerCoreTests",
+            dependencies: [
+                "LedgerCore",
+                "Identity",
+                "Schema",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LedgerStoreTests",
+            dependencies: ["LedgerStore", "LedgerCore", "Schema"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChaincodeTests",
+            dependencies: ["Chaincode", "LedgerCore", "Identity", "Schema"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),

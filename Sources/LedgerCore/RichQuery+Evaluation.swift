@@ -1,0 +1,112 @@
+public import Foundation
+
+extension RichQuery {
+    /// True if `value` is a JSON object that satisfies every condition.
+    public func matches(_ value: Data) -> Bool {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONDocument.self, from: value) else {
+            return false
+        }
+        return conditions.allSatisfy { $0.holds(in: object) }
+    }
+}
+
+extension RichQuery.Condition {
+    func holds(in object: [String: JSONDocument]) -> Bool {
+        switch self {
+        case .compare(let path, let op, let expected):
+            guard let found = JSONValue.lookup(path, in: object) else { return false }
+            return op.holds(found, expected)
+        case .isIn(let path, let values, let negated):
+            guard let found = JSONValue.lookup(path, in: object) else { return false }
+            return values.contains { RichQuery.Operator.eq.holds(found, $0) } != negated
+        case .exists(let path, let wanted):
+            return (JSONValue.lookupAny(path, in: object) != nil) == wanted
+        case .and(let all):
+            return all.allSatisfy { $0.holds(in: object) }
+        case .or(let any):
+            return any.contains { $0.holds(in: object) }
+        case .not(let inner):
+            return !inner.holds(in: object)
+        }
+    }
+}
+
+extension RichQuery.Operator {
+    /// Mango semantics: a missing field (or an object/array at the path) satisfies no comparison,
+    /// not even `$ne`/`$nin`; numbers order with numbers, strings with strings (by UTF-8 bytes);
+    /// booleans and null compare only for (in)equality; values of different types are never ordered.
+    func holds(_ found: JSONValue, _ expected: JSONValue) -> Bool {
+        switch self {
+        case .eq: return found == expected
+        case .ne: return found != expected
+        case .gt, .gte, .lt, .lte:
+            let order: Int
+            switch (found, expected) {
+            case (.number(let a), .number(let b)): order = a < b ? -1 : (a == b ? 0 : 1)
+            case (.string(let a), .string(let b)):
+                order = a == b ? 0 : (StateKeyOrder.precedes(a, b) ? -1 : 1)
+            default: return false
+            }
+            switch self {
+            case .gt: return order > 0
+            case .gte: return order >= 0
+            case .lt: return order < 0
+            default: return order <= 0
+            }
+        }
+    }
+}
+
+extension JSONValue {
+    /// The scalar at `path`, or nil if the path is missing or names an object or array.
+    static func lookup(_ path: [String], in object: [String: JSONDocument]) -> JSONValue? {
+        lookupAny(path, in: object)?.scalar
+    }
+
+    static func lookupAny(_ path: [String], in object: [String: JSONDocument]) -> JSONDocument? {
+        var current = JSONDocument.object(object)
+        for component in path {
+            guard case .object(let dictionary) = current, let next = dictionary[component] else { return nil }
+            current = next
+        }
+        return current
+    }
+}
+
+/// A parsed JSON document: what state values and selectors are read into.
+indirect enum JSONDocument: Decodable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONDocument])
+    case object([String: JSONDocument])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let bool = try? container.decode(Bool.self) {
+            self = .bool(bool)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let string = try? container.decode(String.self) {
+            self = .string(string)
+        } else if let array = try? container.decode([JSONDocument].self) {
+            self = .array(array)
+        } else {
+            self = .object(try container.decode([String: JSONDocument].self))
+        }
+    }
+
+    /// The document as a selector operand, if it is a scalar.
+    var scalar: JSONValue? {
+        switch self {
+        case .null: .null
+        case .bool(let value): .bool(value)
+        case .number(let value): .number(value)
+        case .string(let value): .string(value)
+        case .array, .object: nil
+        }
+    }
+}
