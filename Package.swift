@@ -107,6 +107,7 @@ let package = Package(
                 "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -202,6 +203,7 @@ let package = Package(
                 "LedgerCore",
                 "Identity",
                 "Schema",
+                "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
             ],

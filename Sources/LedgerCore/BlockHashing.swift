@@ -1,0 +1,27 @@
+internal import Crypto
+public import Foundation
+public import Schema
+internal import Wire
+
+/// The hashes that chain blocks: a block's hash is SHA-256 of its header's deterministic encoding;
+/// the header's `data_hash` is SHA-256 over the concatenated transaction bytes, in order.
+public enum BlockHashing {
+    public static func hash(of header: Medledger_V1_BlockHeader) -> Data {
+        Data(SHA256.hash(data: header.serializedData()))
+    }
+
+    public static func dataHash(of data: Medledger_V1_BlockData) -> Data {
+        var hasher = SHA256()
+        for transaction in data.data { hasher.update(data: transaction) }
+        return Data(hasher.finalize())
+    }
+
+    /// A header for `transactions` following the block whose header is `previous` (nil for genesis).
+    public static func header(after previous: Medledger_V1_BlockHeader?, data: Medledger_V1_BlockData) -> Medledger_V1_BlockHeader {
+        var header = Medledger_V1_BlockHeader()
+        header.number = previous.map { $0.number + 1 } ?? 0
+        header.previousHash = previous.map(hash(of:)) ?? Data()
+        header.dataHash = dataHash(of: data)
+        return header
+    }
+}

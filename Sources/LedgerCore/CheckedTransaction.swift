@@ -1,0 +1,51 @@
+public import Foundation
+public import Schema
+
+/// One transaction of a block after the checks that need no world state (decoding, signatures,
+/// creator, tx ID, endorsement policy). `BlockValidator` then judges it against state, in order.
+public struct CheckedTransaction: Sendable {
+    /// The transaction ID, when the envelope decoded far enough to have one.
+    public var txID: String?
+    /// `.valid` if every stateless check passed; otherwise the first failure.
+    public var code: Medledger_V1_TxValidationCode
+    /// What failed, naming the certificate, signature or policy; nil when valid.
+    public var reason: String?
+    /// The read-write sets to check against state (endorser transactions only).
+    public var readWriteSets: [Medledger_V1_ReadWriteSet]
+    /// A configuration this transaction installs (config transactions only).
+    public var config: Medledger_V1_ChannelConfig?
+
+    public init(
+        txID: String?, code: Medledger_V1_TxValidationCode, reason: String? = nil,
+        readWriteSets: [Medledger_V1_ReadWriteSet] = [], config: Medledger_V1_ChannelConfig? = nil
+    ) {
+        self.txID = txID
+        self.code = code
+        self.reason = reason
+        self.readWriteSets = readWriteSets
+        self.config = config
+    }
+
+    static func invalid(_ txID: String?, _ code: Medledger_V1_TxValidationCode, _ reason: String) -> Self {
+        CheckedTransaction(txID: txID, code: code, reason: reason)
+    }
+}
+
+extension Medledger_V1_Timestamp {
+    public var date: Date {
+        Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
+    }
+
+    public init(date: Date) {
+        self.init()
+        let interval = date.timeIntervalSince1970
+        var whole = interval.rounded(.down)
+        var nanos = ((interval - whole) * 1e9).rounded()
+        if nanos >= 1e9 {
+            whole += 1
+            nanos -= 1e9
+        }
+        seconds = Int64(whole)
+        self.nanos = Int32(nanos)
+    }
+}

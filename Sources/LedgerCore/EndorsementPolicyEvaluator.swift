@@ -1,0 +1,92 @@
+public import Identity
+public import Schema
+
+/// Decides whether a set of signers satisfies an `EndorsementPolicy` (`SignedBy` leaves combined by
+/// `NOutOf`, which expresses AnyOf, AllOf and OutOf). Each signer counts for at most one leaf, as in
+/// Fabric, and the search over assignments is exhaustive, so the answer does not depend on the
+/// order endorsements arrive in.
+public struct EndorsementPolicyEvaluator: Sendable {
+    public init() {}
+
+    /// True if `signers` (distinct identities) satisfy `policy`.
+    public func isSatisfied(_ policy: Medledger_V1_EndorsementPolicy, by signers: [Identity]) -> Bool {
+        satisfy(policy, signers, Array(repeating: false, count: signers.count)) { _ in true }
+    }
+
+    /// True if `identity`'s role fulfils a policy's `role`.
+    public static func role(_ held: Medledger_V1_Role, fulfils required: Medledger_V1_Role) -> Bool {
+        switch required {
+        case .member: held != .unspecified
+        case .client: [.client, .patient, .clinician, .researcher, .auditor].contains(held)
+        default: held == required
+        }
+    }
+
+    /// Backtracking in continuation style: tries every way `policy` can be met with signers not in
+    /// `used`, and for each asks `then` whether the rest of the policy can be met with what is left.
+    private func satisfy(
+        _ policy: Medledger_V1_EndorsementPolicy, _ signers: [Identity], _ used: [Bool], then: ([Bool]) -> Bool
+    ) -> Bool {
+        switch policy.rule {
+        case .signedBy(let rule)?:
+            for index in signers.indices where !used[index] {
+                guard signers[index].mspID == rule.mspID, Self.role(signers[index].role, fulfils: rule.role) else { continue }
+                var taken = used
+                taken[index] = true
+                if then(taken) { return true }
+            }
+            return false
+        case .nOutOf(let rule)?:
+            return choose(Int(rule.n), from: rule.rules[...], signers, used, then: then)
+        case nil:
+            return false
+        }
+    }
+
+    private func choose(
+        _ needed: Int, from rules: ArraySlice<Medledger_V1_EndorsementPolicy>, _ signers: [Identity], _ used: [Bool],
+        then: ([Bool]) -> Bool
+    ) -> Bool {
+        if needed <= 0 { return then(used) }
+        guard rules.count >= needed, let first = rules.first else { return false }
+        let rest = rules.dropFirst()
+        if satisfy(first, signers, used, then: { taken in choose(needed - 1, from: rest, signers, taken, then: then) }) {
+            return true
+        }
+        return choose(needed, from: rest, signers, used, then: then)
+    }
+}
+
+extension Medledger_V1_EndorsementPolicy {
+    /// Satisfied by one signature of `role` in `mspID`.
+    public static func signedBy(_ mspID: String, role: Medledger_V1_Role) -> Self {
+        var leaf = Medledger_V1_EndorsementPolicy.SignedBy()
+        leaf.mspID = mspID
+        leaf.role = role
+        var policy = Self()
+        policy.rule = .signedBy(leaf)
+        return policy
+    }
+
+    /// Satisfied when `n` of `rules` are.
+    public static func outOf(_ n: Int, _ rules: [Self]) -> Self {
+        var threshold = Medledger_V1_EndorsementPolicy.NOutOf()
+        threshold.n = UInt32(n)
+        threshold.rules = rules
+        var policy = Self()
+        policy.rule = .nOutOf(threshold)
+        return policy
+    }
+
+    public static func anyOf(_ rules: [Self]) -> Self { outOf(1, rules) }
+    public static func allOf(_ rules: [Self]) -> Self { outOf(rules.count, rules) }
+
+    /// A readable form for error messages: `OutOf(1, HospitalAMSP.peer, HospitalBMSP.peer)`.
+    public var summary: String {
+        switch rule {
+        case .signedBy(let leaf)?: "\(leaf.mspID).\(leaf.role.certificateName ?? "member")"
+        case .nOutOf(let threshold)?: "OutOf(\(threshold.n), \(threshold.rules.map(\.summary).joined(separator: ", ")))"
+        case nil: "<empty policy>"
+        }
+    }
+}
