@@ -1,1 +1,86 @@
-internal import LedgerCore
+public import Foundation
+internal import GRDB
+public import LedgerCore
+public import Schema
+
+/// One channel's ledger on disk: a directory holding `blocks.sqlite` (the chain, the source of
+/// truth) and `state.sqlite` (world state, history, transaction index, savepoint — all derived
+/// and rebuildable by `replay`). Reads run concurrently with the writer (SQLite WAL); each call
+/// on the store is its own consistent read, and `withSnapshot` gives several reads one view.
+public final class LedgerStore: StateReader, StateWriter, Sendable {
+    /// The chain of this channel.
+    public let blocks: BlockStore
+    let state: WorldState
+
+    /// Opens the store in `directory`, creating it (mode 0700) and both databases if needed.
+    /// `durability` applies to the block store; derived state always commits with `normal`,
+    /// since replay restores whatever a power loss takes from it. Fails with `corrupted` if the
+    /// state has applied blocks that the block store does not hold.
+    public init(directory: URL, durability: Durability = .full) throws(LedgerError) {
+        do {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw .storage("cannot create ledger directory \(directory.path): \(error)")
+        }
+        blocks = try BlockStore(directory: directory, durability: durability)
+        state = try WorldState(directory: directory, durability: .normal)
+        let height = try blocks.height()
+        if let applied = try lastAppliedBlock(), applied >= height {
+            throw .corrupted(
+                block: applied,
+                reason: "state.sqlite has applied block \(applied) but blocks.sqlite holds only \(height) blocks"
+            )
+        }
+    }
+
+    /// Runs `body` with a reader whose every answer comes from the same committed state, even
+    /// while blocks are being applied. The reader is valid only during `body`.
+    public func withSnapshot<T>(_ body: (any StateReader) throws -> T) throws -> T {
+        do {
+            return try state.file.pool.read { db in try body(StateSnapshot(db: db)) }
+        } catch let error as DatabaseError {
+            throw LedgerError.storage("state.sqlite: \(error)")
+        }
+    }
+
+    /// Appends `block` to the chain, then applies its `update` to state: the block is durable
+    /// before state changes, so a crash in between is repaired by `replay`.
+    public func commit(_ block: Medledger_V1_Block, update: StateUpdate) throws(LedgerError) {
+        guard update.blockNumber == (block.header?.number ?? 0) else {
+            throw .outOfOrderUpdate(expected: (block.header?.number ?? 0), got: update.blockNumber)
+        }
+        try blocks.append(block)
+        try state.apply(update)
+    }
+
+    /// Applies one block's state update atomically, savepoint included; only block N-1's successor.
+    public func apply(_ update: StateUpdate) throws(LedgerError) {
+        try state.apply(update)
+    }
+
+    public func get(namespace: String, key: String) throws(LedgerError) -> VersionedValue? {
+        try state.file.read { db in try StateSnapshot(db: db).get(namespace: namespace, key: key) }
+    }
+
+    public func range(namespace: String, start: String, end: String, limit: Int) throws(LedgerError) -> [StateEntry] {
+        try state.file.read { db in try StateSnapshot(db: db).range(namespace: namespace, start: start, end: end, limit: limit) }
+    }
+
+    public func query(namespace: String, _ query: RichQuery, after bookmark: String, limit: Int) throws(LedgerError) -> [StateEntry] {
+        try state.file.read { db in try StateSnapshot(db: db).query(namespace: namespace, query, after: bookmark, limit: limit) }
+    }
+
+    public func history(namespace: String, key: String) throws(LedgerError) -> [KeyModification] {
+        try state.file.read { db in try StateSnapshot(db: db).history(namespace: namespace, key: key) }
+    }
+
+    public func transaction(_ txID: String) throws(LedgerError) -> TransactionLocation? {
+        try state.file.read { db in try StateSnapshot(db: db).transaction(txID) }
+    }
+
+    public func lastAppliedBlock() throws(LedgerError) -> UInt64? {
+        try state.file.read { db in try WorldState.lastApplied(db) }
+    }
+}
