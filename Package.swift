@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "Chaincode", targets: ["Chaincode"]),
+        .library(name: "MedLedgerKit", targets: ["MedLedgerKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
@@ -157,10 +158,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Swift client SDK: builds and signs proposals, drives the Gateway for one identity.
+        .target(
+            name: "MedLedgerKit",
+            dependencies: [
+                "Identity",
+                "Schema",
+                "Wire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "medledger",
             dependencies: [
                 "Server",
+                "MedLedgerKit",
+                "Chaincode",
+                "LedgerCore",
+                "LedgerStore",
                 "ContentStore",
                 "Identity",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -236,6 +253,10 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "Server",
+                "MedLedgerKit",
+                "Chaincode",
+                "LedgerCore",
+                "LedgerStore",
                 "ContentStore",
                 "Identity",
                 "Schema",

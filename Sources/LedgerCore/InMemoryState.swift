@@ -5,14 +5,14 @@ internal import Synchronization
 /// World state held in memory: the reference implementation of `StateReader`/`StateWriter`, for
 /// unit tests of chaincode and validation. The SQLite store must answer exactly as this does.
 public final class InMemoryState: StateReader, StateWriter, Sendable {
-    private struct Contents {
+    fileprivate struct Contents {
         var values: [String: [String: VersionedValue]] = [:]
         var history: [String: [String: [KeyModification]]] = [:]
         var transactions: [String: TransactionLocation] = [:]
         var lastApplied: UInt64?
     }
 
-    private let contents = Mutex(Contents())
+    fileprivate let contents = Mutex(Contents())
 
     public init() {}
 
@@ -72,5 +72,12 @@ public final class InMemoryState: StateReader, StateWriter, Sendable {
         let values = contents.withLock { $0.values[namespace] ?? [:] }
         return values.map { StateEntry(key: $0.key, value: $0.value.value, version: $0.value.version) }
             .sorted { StateKeyOrder.precedes($0.key, $1.key) }
+    }
+}
+
+extension InMemoryState {
+    /// Every current value, by namespace and key (empty namespaces omitted).
+    public func allEntries() -> [String: [String: VersionedValue]] {
+        contents.withLock { $0.values.filter { !$0.value.isEmpty } }
     }
 }

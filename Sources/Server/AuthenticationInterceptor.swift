@@ -44,9 +44,18 @@ public struct AuthenticationInterceptor: ServerInterceptor {
                 message: "\(method) requires role \(names); \(identity) has role \(identity.role.certificateName ?? "none")"
             )
         }
-        return try await CallerIdentity.$current.withValue(identity) {
+        var response = try await CallerIdentity.$current.withValue(identity) {
             try await next(request, context)
         }
+        // A streaming response body runs after `next` returns: carry the identity into it too.
+        if case .success(var contents) = response.accepted {
+            let producer = contents.producer
+            contents.producer = { writer in
+                try await CallerIdentity.$current.withValue(identity) { try await producer(writer) }
+            }
+            response.accepted = .success(contents)
+        }
+        return response
     }
 
     private func authenticate(context: ServerContext, method: String) throws -> Identity {

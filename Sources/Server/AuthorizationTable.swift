@@ -48,6 +48,18 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Content.Method.Pin.descriptor): .roles(contentWriters),
         method(Medledger_V1_Content.Method.Unpin.descriptor): .roles(contentWriters),
         method(Medledger_V1_Content.Method.GC.descriptor): .roles([.admin]),
+        // The ledger: any member identity may call; each call then checks channel membership.
+        method(Medledger_V1_Gateway.Method.Endorse.descriptor): .anyMember,
+        method(Medledger_V1_Gateway.Method.Submit.descriptor): .anyMember,
+        method(Medledger_V1_Gateway.Method.CommitStatus.descriptor): .anyMember,
+        method(Medledger_V1_Gateway.Method.Evaluate.descriptor): .anyMember,
+        method(Medledger_V1_Gateway.Method.ChaincodeEvents.descriptor): .anyMember,
+        method(Medledger_V1_Gateway.Method.SubmitStream.descriptor): .anyMember,
+        method(Medledger_V1_Deliver.Method.Blocks.descriptor): .anyMember,
+        method(Medledger_V1_Admin.Method.CreateChannel.descriptor): .roles([.admin]),
+        method(Medledger_V1_Admin.Method.ListChannels.descriptor): .roles([.admin]),
+        method(Medledger_V1_Admin.Method.GetChannelConfig.descriptor): .roles([.admin]),
+        method(Medledger_V1_Admin.Method.JoinChannel.descriptor): .roles([.admin]),
     ])
 
     static let contentWriters: Set<Medledger_V1_Role> = [.admin, .clinician, .peer]

@@ -1,7 +1,7 @@
 public import Foundation
 public import Identity
 public import Logging
-internal import Schema
+public import Schema
 internal import X509
 
 /// What a node needs on its first start, created once under its data directory: the organisation
@@ -33,5 +33,19 @@ public struct OrganizationBootstrap: Sendable {
         try admin.save(key: key, certificate: certificate, caCertificate: ca.authority.rootCertificate)
         logger.info("enrolled bootstrap admin", metadata: ["identity": "\(adminDirectory.path)"])
         return (ca, admin)
+    }
+}
+
+extension OrganizationBootstrap {
+    /// The node's signing identity for `role` (its peer or its orderer), enrolled with the
+    /// organisation CA on first use and kept in `<data>/<folder>/` (key mode 0600).
+    public func nodeSigner(ca: OrganizationCA, folder: String, enrollmentID: String, role: Medledger_V1_Role) throws -> RequestSigner {
+        let identity = IdentityFolder(directory: dataDirectory.appendingPathComponent(folder, isDirectory: true))
+        if FileManager.default.fileExists(atPath: identity.keyPath) {
+            return RequestSigner(key: try identity.loadKey(), certificateDER: try Data(identity.loadCertificate().derBytes))
+        }
+        let (signer, certificate) = try ca.enrollSigner(enrollmentID: enrollmentID, role: role)
+        try identity.save(key: signer.key, certificate: certificate, caCertificate: ca.authority.rootCertificate)
+        return signer
     }
 }

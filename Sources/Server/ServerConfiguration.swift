@@ -34,6 +34,11 @@ public struct ServerConfiguration: Sendable {
         dataDirectory.appendingPathComponent("content", isDirectory: true)
     }
 
+    /// Where the ledger keeps one directory per channel (block store and state).
+    public var ledgerDirectory: URL {
+        dataDirectory.appendingPathComponent("ledger", isDirectory: true)
+    }
+
     /// The directory holding the node's TLS certificates and key.
     public var tlsDirectory: URL {
         dataDirectory.appendingPathComponent("tls", isDirectory: true)

@@ -1,5 +1,6 @@
 public import GRPCCore
 internal import Identity
+internal import LedgerCore
 
 /// The one place where domain errors become gRPC statuses, with messages that name the identity,
 /// certificate or role at fault.
@@ -14,6 +15,15 @@ public enum StatusMapping {
             return RPCError(code: .unauthenticated, message: error.description)
         case let error as SignatureError:
             return RPCError(code: .unauthenticated, message: error.description)
+        case let error as GatewayError:
+            return RPCError(code: error.code, message: error.description)
+        case let error as ChannelConfigError:
+            return RPCError(code: .invalidArgument, message: error.description)
+        case let error as LedgerError:
+            switch error {
+            case .invalidQuery: return RPCError(code: .invalidArgument, message: error.description)
+            default: return RPCError(code: .internalError, message: "ledger storage failed (see the node's log)")
+            }
         default:
             return RPCError(code: .internalError, message: "internal error (\(type(of: error)))")
         }

@@ -4,6 +4,8 @@ internal import Foundation
 internal import Logging
 internal import Identity
 internal import Server
+internal import Schema
+internal import Chaincode
 
 /// `medledger serve`: runs a node's gRPC endpoint until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -76,6 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger
         )
         let content = try ContentStore(directory: configuration.contentDirectory)
+        let ledger = try LedgerNode(
+            directory: configuration.ledgerDirectory,
+            mspID: ca.mspID,
+            contracts: BuiltInContracts.all,
+            peer: try bootstrap.nodeSigner(ca: ca, folder: "peer", enrollmentID: "peer0", role: .peer),
+            orderer: try bootstrap.nodeSigner(ca: ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer),
+            logger: logger
+        )
         let server = try MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),
@@ -83,13 +93,21 @@ struct ServeCommand: AsyncParsableCommand {
             services: [
                 HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca)),
                 .content(store: content),
+                .gateway(node: ledger),
+                .deliver(node: ledger),
+                .admin(node: ledger),
             ],
-            interceptors: [AuthenticationInterceptor(membership: { try ca.membership() })],
+            interceptors: [AuthenticationInterceptor(membership: { try ledger.membership(local: ca.membership()) })],
             logger: logger
         )
 
         try await withThrowingDiscardingTaskGroup { tasks in
-            tasks.addTask { try await server.runUntilTerminated() }
+            tasks.addTask {
+                try await server.runUntilTerminated()
+                // Calls have drained: stop ordering and let the committers finish queued blocks.
+                ledger.shutDown()
+            }
+            tasks.addTask { await ledger.run() }
             if let address = try? await server.listeningAddress {
                 // Written unbuffered: scripts and tests read these lines while the server runs.
                 let banner = """

@@ -1,6 +1,8 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import Chaincode
+import LedgerStore
 import Identity
 import Logging
 import Schema
@@ -39,6 +41,8 @@ struct RunningServer: Sendable {
     let admin: IdentityFolder
     /// The node's data directory.
     let dataDirectory: URL
+    /// The node's ledger, when the server was started with one.
+    let ledger: LedgerNode?
 }
 
 /// Deadlines for every call the tests make, so that a broken server fails a test instead of hanging it.
@@ -50,8 +54,11 @@ func callOptions(timeout: Duration = .seconds(10)) -> CallOptions {
 
 /// Runs `body` against a fresh server with its own data directory, then shuts the server down
 /// gracefully and waits for it to stop.
+/// With `ledger`, the node also runs a `LedgerNode` with the built-in contracts and serves the
+/// Gateway, Deliver and Admin services; callers of any channel's organisations can authenticate.
 func withRunningServer<Result: Sendable>(
     services: (ServerConfiguration) throws -> [HostedService] = { _ in [] },
+    ledger withLedger: Bool = false,
     _ body: (RunningServer) async throws -> Result
 ) async throws -> Result {
     let directory = try TemporaryDirectory()
@@ -61,16 +68,31 @@ func withRunningServer<Result: Sendable>(
     let logger = Logger(label: "medledger.tests")
     let (ca, _) = try bootstrap.openOrCreate(logger: logger)
     let identity = NodeTLSIdentity(directory: configuration.tlsDirectory, ca: ca, logger: logger)
+    let ledger: LedgerNode? =
+        withLedger
+        ? try LedgerNode(
+            directory: configuration.ledgerDirectory, mspID: ca.mspID, contracts: BuiltInContracts.all,
+            peer: try bootstrap.nodeSigner(ca: ca, folder: "peer", enrollmentID: "peer0", role: .peer),
+            orderer: try bootstrap.nodeSigner(ca: ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer),
+            durability: .normal, logger: logger)
+        : nil
+    let ledgerServices: [HostedService] = ledger.map { [.gateway(node: $0), .deliver(node: $0), .admin(node: $0)] } ?? []
     let server = try MedLedgerServer(
         configuration: configuration,
         tls: try identity.loadServerTLSMaterial(),
         services: [HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca))]
-            + (try services(configuration)),
-        interceptors: [AuthenticationInterceptor(membership: { try ca.membership() })]
+            + (try services(configuration)) + ledgerServices,
+        interceptors: [
+            AuthenticationInterceptor(membership: {
+                let local = try ca.membership()
+                return ledger?.membership(local: local) ?? local
+            })
+        ]
     )
 
     return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
         group.addTask { try await server.run() }
+        if let ledger { group.addTask { await ledger.run() } }
         do {
             let running = RunningServer(
                 server: server,
@@ -78,10 +100,12 @@ func withRunningServer<Result: Sendable>(
                 caCertificatePath: identity.caCertificatePath,
                 ca: ca,
                 admin: IdentityFolder(directory: bootstrap.adminDirectory),
-                dataDirectory: directory.url
+                dataDirectory: directory.url,
+                ledger: ledger
             )
             let result = try await body(running)
             server.beginGracefulShutdown()
+            ledger?.shutDown()
             try await group.waitForAll()
             return result
         } catch {

@@ -30,6 +30,8 @@ struct ChannelFixture {
     let peerA: RequestSigner
     let peerB: RequestSigner
     let peerOutsider: RequestSigner
+    let orderer: RequestSigner
+    let config: Medledger_V1_ChannelConfig
     let context: ChannelContext
 
     init() throws {
@@ -42,12 +44,14 @@ struct ChannelFixture {
         peerA = try hospitalA.enrollSigner(enrollmentID: "peer0", role: .peer).signer
         peerB = try hospitalB.enrollSigner(enrollmentID: "peer0", role: .peer).signer
         peerOutsider = try outsider.enrollSigner(enrollmentID: "peer0", role: .peer).signer
+        orderer = try hospitalA.enrollSigner(enrollmentID: "orderer0", role: .orderer).signer
         var config = Medledger_V1_ChannelConfig()
         config.channelID = "ehr"
         config.organizations = [try hospitalA.channelOrganization(), try hospitalB.channelOrganization()]
         config.defaultEndorsementPolicy = .anyOf([.signedBy("HospitalAMSP", role: .peer), .signedBy("HospitalBMSP", role: .peer)])
         config.endorsementPolicies["both"] = .allOf([.signedBy("HospitalAMSP", role: .peer), .signedBy("HospitalBMSP", role: .peer)])
         config.adminPolicy = .anyOf([.signedBy("HospitalAMSP", role: .admin)])
+        self.config = config
         context = try ChannelContext(config: config, configBlockNumber: 0)
     }
 

@@ -1,0 +1,73 @@
+public import Foundation
+public import Identity
+public import Schema
+internal import Wire
+
+/// Builds and signs proposals the way a peer expects them: a fresh 32-byte nonce, the tx ID
+/// derived from nonce and creator, the creator's certificate and the current time.
+public enum TransactionProposal {
+    /// The signed proposal for `function(args)` of `chaincode` on `channel`, and its tx ID.
+    public static func make(
+        channel: String, chaincode: String, function: String, args: [Data], transient: [String: Data] = [:],
+        signer: RequestSigner, now: Date = Date()
+    ) throws -> (signed: Medledger_V1_SignedProposal, txID: String) {
+        var proposal = Medledger_V1_Proposal()
+        proposal.channelID = channel
+        proposal.chaincodeName = chaincode
+        var input = Medledger_V1_ChaincodeInput()
+        input.function = function
+        input.args = args
+        proposal.input = input
+        proposal.nonce = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        proposal.creator = signer.certificateDER
+        proposal.txID = transactionID(nonce: proposal.nonce, creator: proposal.creator)
+        let interval = now.timeIntervalSince1970
+        var timestamp = Medledger_V1_Timestamp()
+        timestamp.seconds = Int64(interval.rounded(.down))
+        timestamp.nanos = Int32(min(999_999_999, (interval - interval.rounded(.down)) * 1e9))
+        proposal.timestamp = timestamp
+        proposal.transient = transient
+        return (try signer.sign(proposal), proposal.txID)
+    }
+
+    /// The endorse request for a signed proposal.
+    public static func endorseRequest(_ signed: Medledger_V1_SignedProposal, txID: String, channel: String) -> Medledger_V1_EndorseRequest {
+        var request = Medledger_V1_EndorseRequest()
+        request.transactionID = txID
+        request.channelID = channel
+        request.proposedTransaction = signed
+        return request
+    }
+
+    /// The submit request for an endorsed transaction, signed by `signer`.
+    public static func submitRequest(
+        _ endorsed: Medledger_V1_EndorseResponse, txID: String, channel: String, signer: RequestSigner
+    ) throws -> Medledger_V1_SubmitRequest {
+        guard var envelope = endorsed.preparedTransaction else {
+            throw RequestSigningError.missingPreparedTransaction(txID)
+        }
+        envelope.signature = try signer.sign(envelope.payload)
+        var request = Medledger_V1_SubmitRequest()
+        request.transactionID = txID
+        request.channelID = channel
+        request.preparedTransaction = envelope
+        return request
+    }
+
+    static func transactionID(nonce: Data, creator: Data) -> String {
+        var input = nonce
+        input.append(creator)
+        return SHA256Hex.digest(input)
+    }
+}
+
+/// Why a client could not build a request.
+public enum RequestSigningError: Error, CustomStringConvertible {
+    case missingPreparedTransaction(String)
+
+    public var description: String {
+        switch self {
+        case .missingPreparedTransaction(let txID): "the endorse response for \(txID) has no prepared transaction"
+        }
+    }
+}

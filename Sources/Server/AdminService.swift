@@ -1,0 +1,85 @@
+internal import GRPCCore
+internal import Identity
+internal import LedgerCore
+internal import LedgerStore
+internal import Schema
+
+/// The `medledger.v1.Admin` service: channel lifecycle. Only administrators reach it (see
+/// `AuthorizationTable.standard`); creating a channel further needs an administrator of this node's
+/// own organisation, whose orderer signs the genesis block.
+struct AdminService: Medledger_V1_Admin.SimpleServiceProtocol {
+    static let serviceName = "medledger.v1.Admin"
+
+    let node: LedgerNode
+
+    func createChannel(request: Medledger_V1_CreateChannelRequest, context: ServerContext) async throws -> Medledger_V1_CreateChannelResponse {
+        try await StatusMapping.mapped {
+            let caller = try caller()
+            guard caller.mspID == node.mspID else {
+                throw RPCError(code: .permissionDenied, message: "only an administrator of \(node.mspID) may create channels on this node; \(caller) is not")
+            }
+            guard let config = request.config else { throw GatewayError.invalidArgument("config is required") }
+            var response = Medledger_V1_CreateChannelResponse()
+            response.genesisBlock = try node.createChannel(config)
+            return response
+        }
+    }
+
+    func listChannels(request: Medledger_V1_ListChannelsRequest, context: ServerContext) async throws -> Medledger_V1_ListChannelsResponse {
+        try await StatusMapping.mapped {
+            let caller = try caller()
+            var response = Medledger_V1_ListChannelsResponse()
+            for id in node.channelIDs {
+                guard let channel = try? node.channel(id, for: caller) else { continue }
+                response.channels.append(try channel.info())
+            }
+            return response
+        }
+    }
+
+    func getChannelConfig(request: Medledger_V1_GetChannelConfigRequest, context: ServerContext) async throws -> Medledger_V1_GetChannelConfigResponse {
+        try await StatusMapping.mapped {
+            let channel = try node.channel(request.channelID, for: try caller())
+            var response = Medledger_V1_GetChannelConfigResponse()
+            response.config = channel.context.config
+            response.configBlockNumber = channel.context.configBlockNumber
+            return response
+        }
+    }
+
+    func joinChannel(request: Medledger_V1_JoinChannelRequest, context: ServerContext) async throws -> Medledger_V1_JoinChannelResponse {
+        throw RPCError(
+            code: .unimplemented,
+            message: "joining a channel created on another node needs multi-node ordering, which this node does not run yet"
+        )
+    }
+
+    private func caller() throws -> Identity {
+        guard let caller = CallerIdentity.current else {
+            throw RPCError(code: .unauthenticated, message: "a client certificate is required")
+        }
+        return caller
+    }
+}
+
+extension ChannelLedger {
+    /// Height and the newest hashes, for ListChannels.
+    func info() throws -> Medledger_V1_ChannelInfo {
+        var info = Medledger_V1_ChannelInfo()
+        info.channelID = channelID
+        let height = board.height
+        info.height = height
+        if let newest = try store.blocks.block(height - 1)?.header {
+            info.currentBlockHash = BlockHashing.hash(of: newest)
+            info.previousBlockHash = newest.previousHash
+        }
+        return info
+    }
+}
+
+extension HostedService {
+    /// The Admin service over `node`.
+    public static func admin(node: LedgerNode) -> HostedService {
+        HostedService(name: AdminService.serviceName, service: AdminService(node: node))
+    }
+}

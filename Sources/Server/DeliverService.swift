@@ -1,0 +1,42 @@
+internal import GRPCCore
+internal import LedgerCore
+internal import Schema
+
+/// The `medledger.v1.Deliver` service: a channel's committed blocks, with validation codes, to
+/// members of the channel.
+struct DeliverService: Medledger_V1_Deliver.SimpleServiceProtocol {
+    static let serviceName = "medledger.v1.Deliver"
+
+    let node: LedgerNode
+
+    func blocks(
+        request: Medledger_V1_DeliverRequest,
+        response: RPCWriter<Medledger_V1_DeliverResponse>,
+        context: ServerContext
+    ) async throws {
+        try await StatusMapping.mapped {
+            guard let caller = CallerIdentity.current else {
+                throw RPCError(code: .unauthenticated, message: "a client certificate is required")
+            }
+            let channel = try node.channel(request.channelID, for: caller)
+            let height = channel.board.height
+            let start = try BlockPositions.start(request.start, default: .oldest, height: height)
+            let stop = try BlockPositions.stop(request.stop, height: height)
+            if let stop, stop < start {
+                throw GatewayError.invalidArgument("stop (block \(stop)) is before start (block \(start))")
+            }
+            try await BlockPositions.follow(channel, from: start, through: stop, waitForNew: request.behavior == .blockUntilReady) { block in
+                var message = Medledger_V1_DeliverResponse()
+                message.block = block
+                try await response.write(message)
+            }
+        }
+    }
+}
+
+extension HostedService {
+    /// The Deliver service over `node`.
+    public static func deliver(node: LedgerNode) -> HostedService {
+        HostedService(name: DeliverService.serviceName, service: DeliverService(node: node))
+    }
+}

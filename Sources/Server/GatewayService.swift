@@ -1,0 +1,177 @@
+internal import Foundation
+internal import GRPCCore
+internal import Identity
+internal import LedgerCore
+internal import Schema
+internal import Wire
+
+/// The `medledger.v1.Gateway` service: endorse, submit, follow commits and evaluate on the
+/// channels of a `LedgerNode`. Every call first checks that the caller's organisation is a member
+/// of the channel; outsiders get PERMISSION_DENIED whether or not the channel exists.
+struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
+    static let serviceName = "medledger.v1.Gateway"
+    /// Requests of one SubmitStream processed at the same time.
+    static let streamConcurrency = 128
+
+    let node: LedgerNode
+
+    func endorse(request: Medledger_V1_EndorseRequest, context: ServerContext) async throws -> Medledger_V1_EndorseResponse {
+        try await StatusMapping.mapped { try endorse(request) }
+    }
+
+    func submit(request: Medledger_V1_SubmitRequest, context: ServerContext) async throws -> Medledger_V1_SubmitResponse {
+        try await StatusMapping.mapped {
+            try await submit(request)
+            return Medledger_V1_SubmitResponse()
+        }
+    }
+
+    func commitStatus(request: Medledger_V1_CommitStatusRequest, context: ServerContext) async throws -> Medledger_V1_CommitStatusResponse {
+        try await StatusMapping.mapped {
+            try await commitStatus(channel: channel(request.channelID), txID: request.transactionID)
+        }
+    }
+
+    func evaluate(request: Medledger_V1_EvaluateRequest, context: ServerContext) async throws -> Medledger_V1_EvaluateResponse {
+        try await StatusMapping.mapped {
+            var response = Medledger_V1_EvaluateResponse()
+            response.result = try channel(request.channelID).evaluate(try signedProposal(request.proposedTransaction), now: Date())
+            return response
+        }
+    }
+
+    func chaincodeEvents(
+        request: Medledger_V1_ChaincodeEventsRequest,
+        response: RPCWriter<Medledger_V1_ChaincodeEventsResponse>,
+        context: ServerContext
+    ) async throws {
+        try await StatusMapping.mapped {
+            let channel = try channel(request.channelID)
+            guard !request.chaincodeName.isEmpty else { throw GatewayError.invalidArgument("chaincode_name is required") }
+            let start = try BlockPositions.start(request.startPosition, default: .nextCommit, height: channel.board.height)
+            var skipping = !request.afterTransactionID.isEmpty
+            try await BlockPositions.follow(channel, from: start, through: nil, waitForNew: true) { block in
+                var events = ChaincodeEvents.valid(in: block, chaincode: request.chaincodeName)
+                if skipping, block.header?.number == start {
+                    if let index = events.firstIndex(where: { $0.txID == request.afterTransactionID }) {
+                        events.removeFirst(index + 1)
+                    }
+                }
+                skipping = false
+                guard !events.isEmpty else { return }
+                var message = Medledger_V1_ChaincodeEventsResponse()
+                message.events = events
+                message.blockNumber = block.header?.number ?? 0
+                try await response.write(message)
+            }
+        }
+    }
+
+    func submitStream(
+        request: RPCAsyncSequence<Medledger_V1_SubmitStreamRequest, any Error>,
+        response: RPCWriter<Medledger_V1_SubmitStreamResponse>,
+        context: ServerContext
+    ) async throws {
+        let (outcomes, sink) = AsyncStream<Medledger_V1_SubmitStreamResponse>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await outcome in outcomes { try await response.write(outcome) }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { steps in
+                var inFlight = 0
+                for try await step in request {
+                    if inFlight >= Self.streamConcurrency {
+                        try await steps.next()
+                        inFlight -= 1
+                    }
+                    steps.addTask { await self.handle(step, sink: sink) }
+                    inFlight += 1
+                }
+                try await steps.waitForAll()
+            }
+            sink.finish()
+            try await group.waitForAll()
+        }
+    }
+
+    // MARK: - Shared steps
+
+    private func handle(_ step: Medledger_V1_SubmitStreamRequest, sink: AsyncStream<Medledger_V1_SubmitStreamResponse>.Continuation) async {
+        var outcome = Medledger_V1_SubmitStreamResponse()
+        outcome.sequence = step.sequence
+        do {
+            switch (step.endorse, step.submit) {
+            case (let endorse?, nil):
+                outcome.transactionID = endorse.transactionID
+                let endorsed = try await StatusMapping.mapped { try self.endorse(endorse) }
+                outcome.outcome = .endorsed(endorsed)
+                sink.yield(outcome)
+            case (nil, let submit?):
+                outcome.transactionID = submit.transactionID
+                try await StatusMapping.mapped { try await self.submit(submit) }
+                outcome.outcome = .accepted(Medledger_V1_SubmitResponse())
+                sink.yield(outcome)
+                if step.waitForCommit {
+                    let status = try await StatusMapping.mapped {
+                        try await commitStatus(channel: channel(submit.channelID), txID: submit.transactionID)
+                    }
+                    outcome.outcome = .committed(status)
+                    sink.yield(outcome)
+                }
+            default:
+                throw RPCError(code: .invalidArgument, message: "request \(step.sequence) must set exactly one of endorse and submit")
+            }
+        } catch {
+            let status = StatusMapping.rpcError(for: error)
+            var rejection = Medledger_V1_SubmitRejection()
+            rejection.code = Int32(status.code.rawValue)
+            rejection.message = status.message
+            outcome.outcome = .rejected(rejection)
+            sink.yield(outcome)
+        }
+    }
+
+    private func endorse(_ request: Medledger_V1_EndorseRequest) throws -> Medledger_V1_EndorseResponse {
+        try channel(request.channelID).endorse(try signedProposal(request.proposedTransaction), now: Date())
+    }
+
+    private func submit(_ request: Medledger_V1_SubmitRequest) async throws {
+        let channel = try channel(request.channelID)
+        guard let envelope = request.preparedTransaction else {
+            throw GatewayError.invalidArgument("prepared_transaction is required")
+        }
+        try await channel.submit(envelope.serializedData())
+    }
+
+    private func commitStatus(channel: ChannelLedger, txID: String) async throws -> Medledger_V1_CommitStatusResponse {
+        guard !txID.isEmpty else { throw GatewayError.invalidArgument("transaction_id is required") }
+        guard let location = try await channel.commitStatus(txID) else {
+            throw GatewayError.unavailable("the node is shutting down before \(txID) committed")
+        }
+        var status = Medledger_V1_CommitStatusResponse()
+        status.result = location.code
+        status.blockNumber = location.blockNumber
+        return status
+    }
+
+    private func channel(_ id: String) throws -> ChannelLedger {
+        guard let caller = CallerIdentity.current else {
+            throw RPCError(code: .unauthenticated, message: "a client certificate is required")
+        }
+        return try node.channel(id, for: caller)
+    }
+
+    private func signedProposal(_ signed: Medledger_V1_SignedProposal?) throws -> Medledger_V1_SignedProposal {
+        guard let signed, !signed.proposalBytes.isEmpty else {
+            throw GatewayError.invalidArgument("proposed_transaction.proposal_bytes is required")
+        }
+        return signed
+    }
+}
+
+extension HostedService {
+    /// The Gateway service over `node`.
+    public static func gateway(node: LedgerNode) -> HostedService {
+        HostedService(name: GatewayService.serviceName, service: GatewayService(node: node))
+    }
+}

@@ -1,0 +1,75 @@
+internal import GRPCCore
+internal import LedgerCore
+internal import LedgerStore
+internal import Schema
+internal import Wire
+
+/// Seek positions turned into block numbers, and the loop that sends a channel's blocks in order,
+/// waiting for new ones when asked to.
+enum BlockPositions {
+    enum Default {
+        case oldest, nextCommit
+    }
+
+    /// The first block number `position` names on a chain of `height` blocks.
+    static func start(_ position: Medledger_V1_SeekPosition?, default fallback: Default, height: UInt64) throws -> UInt64 {
+        switch position?.position {
+        case .oldest?: return 0
+        case .newest?: return height - 1
+        case .nextCommit?: return height
+        case .specified(let specified)?: return specified.number
+        case nil:
+            if position != nil { throw GatewayError.invalidArgument("a seek position must set one of oldest, newest, specified, next_commit") }
+            return fallback == .oldest ? 0 : height
+        }
+    }
+
+    /// The last block number `position` names (inclusive); nil means follow forever.
+    static func stop(_ position: Medledger_V1_SeekPosition?, height: UInt64) throws -> UInt64? {
+        guard let position else { return nil }
+        return try start(position, default: .oldest, height: height)
+    }
+
+    /// Calls `body` with every block from `start` through `stop` (nil: without end). When a block is
+    /// not committed yet it waits if `waitForNew`, else throws OUT_OF_RANGE. Ends when the node
+    /// shuts down or the caller cancels.
+    static func follow(
+        _ channel: ChannelLedger, from start: UInt64, through stop: UInt64?, waitForNew: Bool,
+        _ body: (Medledger_V1_Block) async throws -> Void
+    ) async throws {
+        var next = start
+        while stop.map({ next <= $0 }) ?? true {
+            if next >= channel.board.height {
+                guard waitForNew else {
+                    throw RPCError(code: .outOfRange, message: "block \(next) is not committed yet (height \(channel.board.height))")
+                }
+                guard await channel.board.waitForHeight(above: next) else { return }
+                continue
+            }
+            guard let block = try channel.store.blocks.block(next) else {
+                throw LedgerError.corrupted(block: next, reason: "missing from the block store")
+            }
+            try await body(block)
+            next += 1
+        }
+    }
+}
+
+/// Chaincode events of committed blocks.
+enum ChaincodeEvents {
+    /// The events of `chaincode` set by the block's valid transactions, in transaction order.
+    static func valid(in block: Medledger_V1_Block, chaincode: String) -> [Medledger_V1_ChaincodeEvent] {
+        let codes = block.metadata?.validationCodes ?? []
+        var events: [Medledger_V1_ChaincodeEvent] = []
+        for (index, bytes) in (block.data?.data ?? []).enumerated() where index < codes.count && codes[index] == .valid {
+            guard let envelope = try? Medledger_V1_Envelope(serializedData: bytes),
+                let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload),
+                case .endorserTransaction(let endorsed)? = transaction.body,
+                let payload = try? Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload),
+                let event = payload.event, event.chaincodeName == chaincode
+            else { continue }
+            events.append(event)
+        }
+        return events
+    }
+}

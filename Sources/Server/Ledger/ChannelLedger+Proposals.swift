@@ -1,0 +1,42 @@
+internal import Chaincode
+internal import Foundation
+internal import Identity
+internal import LedgerCore
+internal import LedgerStore
+internal import Schema
+internal import Wire
+
+extension ChannelLedger {
+    /// Verifies the signed proposal, simulates it on current state and signs the result. A
+    /// chaincode error response is refused, not endorsed. Nothing is written.
+    func endorse(_ signed: Medledger_V1_SignedProposal, now: Date) throws -> Medledger_V1_EndorseResponse {
+        let (proposal, creator) = try endorser.verify(signed, channel: context, now: now)
+        let simulation = try simulate(proposal, creator: creator)
+        return try endorser.endorse(
+            proposal, results: simulation.readWriteSets, event: simulation.event, response: simulation.response)
+    }
+
+    /// Verifies the signed proposal and runs it as a query; nothing is ordered.
+    func evaluate(_ signed: Medledger_V1_SignedProposal, now: Date) throws -> Medledger_V1_Response {
+        let (proposal, creator) = try endorser.verify(signed, channel: context, now: now)
+        return try simulate(proposal, creator: creator).response
+    }
+
+    private func simulate(_ proposal: Medledger_V1_Proposal, creator: Identity) throws -> SimulationResult {
+        let result: SimulationResult
+        do {
+            result = try store.withSnapshot { state in
+                try chaincodes.simulate(proposal: proposal, creator: creator, state: state)
+            }
+        } catch let error as ChaincodeError {
+            switch error {
+            case .unknownContract, .unknownFunction: throw GatewayError.notFound(error.description)
+            default: throw GatewayError.invalidArgument(error.description)
+            }
+        }
+        guard result.response.status < 400 else {
+            throw GatewayError.chaincodeRefused(status: result.response.status, message: result.response.message)
+        }
+        return result
+    }
+}

@@ -1,0 +1,132 @@
+public import Chaincode
+public import Foundation
+public import Identity
+internal import LedgerCore
+public import LedgerStore
+public import Logging
+public import Schema
+internal import Synchronization
+
+/// The ledger side of a node: every channel it has joined, each under `<directory>/<channel>/`,
+/// the contracts it runs, and the peer and orderer identities that sign endorsements and blocks.
+///
+/// `run()` drives every channel's committer (including channels created while running) until the
+/// task is cancelled or `shutDown()` is called.
+public final class LedgerNode: Sendable {
+    public let directory: URL
+    /// The node's own organisation.
+    public let mspID: String
+    let chaincodes: ChaincodeDispatcher
+    let peer: RequestSigner
+    let orderer: RequestSigner
+    let durability: Durability
+    let logger: Logger
+    fileprivate let channels: Mutex<[String: ChannelLedger]>
+    private let started: AsyncStream<ChannelLedger>
+    private let startedContinuation: AsyncStream<ChannelLedger>.Continuation
+
+    /// Opens every channel found under `directory` (recovering each from its block store).
+    public init(
+        directory: URL, mspID: String, contracts: [any Contract], peer: RequestSigner, orderer: RequestSigner,
+        durability: Durability = .full, logger: Logger = Logger(label: "medledger.ledger")
+    ) throws {
+        self.directory = directory
+        self.mspID = mspID
+        self.chaincodes = try ChaincodeDispatcher(contracts: contracts)
+        self.peer = peer
+        self.orderer = orderer
+        self.durability = durability
+        self.logger = logger
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var opened: [String: ChannelLedger] = [:]
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter(ChannelConfigRules.isValidChannelID)
+        for name in names.sorted() {
+            opened[name] = try ChannelLedger.open(
+                directory: directory.appendingPathComponent(name, isDirectory: true), chaincodes: chaincodes,
+                peer: peer, orderer: orderer, durability: durability, logger: logger)
+        }
+        self.channels = Mutex(opened)
+        (started, startedContinuation) = AsyncStream.makeStream()
+        for channel in opened.values { startedContinuation.yield(channel) }
+    }
+
+    /// The names of the channels, sorted.
+    public var channelIDs: [String] { channels.withLock { $0.keys.sorted() } }
+
+    /// The node's own organisation (`local`, with its revocations) followed by every other
+    /// organisation of every channel: who may authenticate to this node at all.
+    public func membership(local: Membership) -> Membership {
+        let channelOrganizations = channels.withLock { Array($0.values) }.flatMap(\.context.membership.organizations)
+        var organizations = local.organizations
+        for org in channelOrganizations where !organizations.contains(where: { $0.rootCertificate == org.rootCertificate }) {
+            organizations.append(org)
+        }
+        return Membership(organizations: organizations)
+    }
+
+    /// Creates a channel from its genesis configuration. The node's own organisation must be a
+    /// member, since its orderer signs the genesis block.
+    public func createChannel(_ config: Medledger_V1_ChannelConfig) throws -> Medledger_V1_Block {
+        try ChannelConfigRules.check(config)
+        guard config.sequence == 0 else { throw GatewayError.invalidArgument("config.sequence must be 0 for a new channel") }
+        guard config.organizations.contains(where: { $0.mspID == mspID }) else {
+            throw GatewayError.invalidArgument("config.organizations must include this node's organisation \(mspID)")
+        }
+        let channel: ChannelLedger = try channels.withLock { channels in
+            guard channels[config.channelID] == nil else {
+                throw GatewayError.alreadyExists("channel '\(config.channelID)' already exists")
+            }
+            let created = try ChannelLedger.create(
+                config: config, directory: directory.appendingPathComponent(config.channelID, isDirectory: true),
+                chaincodes: chaincodes, peer: peer, orderer: orderer, durability: durability, logger: logger)
+            channels[config.channelID] = created
+            return created
+        }
+        startedContinuation.yield(channel)
+        logger.info("created channel", metadata: ["channel": "\(config.channelID)", "organizations": "\(config.organizations.map(\.mspID))"])
+        return try channel.store.blocks.block(0) ?? .init()
+    }
+
+    /// The channel `id` if `caller`'s organisation is a member; the same refusal whether the
+    /// channel is missing or the caller is an outsider, so outsiders learn nothing.
+    func channel(_ id: String, for caller: Identity) throws(GatewayError) -> ChannelLedger {
+        guard let channel = channels.withLock({ $0[id] }), channel.context.isMember(caller.mspID) else {
+            throw .notMember(channel: id, mspID: caller.mspID)
+        }
+        return channel
+    }
+
+    /// Runs the committers until cancelled, then stops ordering and lets queued batches commit.
+    public func run() async {
+        await withTaskCancellationHandler {
+            // Committers run unstructured so that cancellation does not cut off batches already
+            // accepted; shutting down finishes each orderer queue and they end once it is drained.
+            var committers: [Task<Void, Never>] = []
+            for await channel in started {
+                committers.append(Task { await channel.runCommitter() })
+            }
+            for committer in committers { await committer.value }
+        } onCancel: {
+            shutDown()
+        }
+    }
+
+    /// Stops accepting submissions; each committer finishes the batches already cut and stops.
+    public func shutDown() {
+        startedContinuation.finish()
+        let all = channels.withLock { Array($0.values) }
+        for channel in all {
+            Task { await channel.ordering.finish() }
+        }
+    }
+}
+
+extension LedgerNode {
+    /// The number of committed blocks of `channel` (no membership check: for the node's operator).
+    public func channelHeight(_ channel: String) throws -> UInt64 {
+        guard let ledger = channels.withLock({ $0[channel] }) else {
+            throw GatewayError.notFound("channel '\(channel)' does not exist")
+        }
+        return ledger.board.height
+    }
+}
