@@ -1,11 +1,7 @@
 internal import ArgumentParser
-internal import ContentStore
 internal import Foundation
 internal import Logging
-internal import Identity
 internal import Server
-internal import Schema
-internal import Chaincode
 
 /// `medledger serve`: runs a node's gRPC endpoint until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
@@ -68,52 +64,15 @@ struct ServeCommand: AsyncParsableCommand {
             port: port,
             hostnames: hostnames
         )
-        let bootstrap = OrganizationBootstrap(dataDirectory: dataURL, mspID: mspID)
-        let (ca, createdAdmin) = try bootstrap.openOrCreate(logger: logger)
-        ExpiryWatch.check(ca: ca, logger: logger)
-        let identity = NodeTLSIdentity(
-            directory: configuration.tlsDirectory,
-            ca: ca,
-            hostnames: hostnames,
-            logger: logger
-        )
-        let content = try ContentStore(directory: configuration.contentDirectory)
-        let ledger = try LedgerNode(
-            directory: configuration.ledgerDirectory,
-            mspID: ca.mspID,
-            contracts: BuiltInContracts.all,
-            peer: try bootstrap.nodeSigner(ca: ca, folder: "peer", enrollmentID: "peer0", role: .peer),
-            orderer: try bootstrap.nodeSigner(ca: ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer),
-            logger: logger
-        )
-        let server = try MedLedgerServer(
-            configuration: configuration,
-            tls: try identity.loadServerTLSMaterial(),
-            renewingTLS: identity,
-            services: [
-                HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca)),
-                .content(store: content),
-                .gateway(node: ledger),
-                .deliver(node: ledger),
-                .admin(node: ledger),
-            ],
-            interceptors: [AuthenticationInterceptor(membership: { try ledger.membership(local: ca.membership()) })],
-            logger: logger
-        )
-
+        let node = try MedLedgerNode(configuration: configuration, mspID: mspID, logger: logger)
         try await withThrowingDiscardingTaskGroup { tasks in
-            tasks.addTask {
-                try await server.runUntilTerminated()
-                // Calls have drained: stop ordering and let the committers finish queued blocks.
-                ledger.shutDown()
-            }
-            tasks.addTask { await ledger.run() }
-            if let address = try? await server.listeningAddress {
+            tasks.addTask { try await node.runUntilTerminated() }
+            if let address = try? await node.server.listeningAddress {
                 // Written unbuffered: scripts and tests read these lines while the server runs.
                 let banner = """
                     MedLedger listening on \(address) (gRPC over TLS 1.3)
-                    Organisation CA certificate: \(identity.caCertificatePath)
-                    Admin identity: \(bootstrap.adminDirectory.path)\(createdAdmin == nil ? "" : " (created now)")
+                    Organisation CA certificate: \(node.caCertificatePath)
+                    Admin identity: \(node.adminDirectory.path)\(node.createdAdmin ? " (created now)" : "")
 
                     """
                 FileHandle.standardOutput.write(Data(banner.utf8))
