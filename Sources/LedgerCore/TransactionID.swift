@@ -1,5 +1,7 @@
 internal import Crypto
 public import Foundation
+internal import Schema
+internal import Wire
 
 /// Transaction IDs as Fabric derives them: lowercase hex of SHA-256(nonce || creator certificate),
 /// so a client cannot choose another identity's ID and a validator can recompute it.
@@ -12,5 +14,20 @@ public enum TransactionID {
         hasher.update(data: nonce)
         hasher.update(data: creator)
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Reading tx IDs out of stored envelopes.
+public enum TransactionIDs {
+    /// The tx ID of an envelope's endorser or config transaction; nil if it does not decode.
+    public static func of(envelope bytes: Data) -> String? {
+        guard let envelope = try? Medledger_V1_Envelope(serializedData: bytes),
+            let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload)
+        else { return nil }
+        switch transaction.body {
+        case .endorserTransaction(let endorsed)?: return endorsed.proposal?.txID
+        case .configTransaction(let change)?: return change.txID
+        case nil: return nil
+        }
     }
 }

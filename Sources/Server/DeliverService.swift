@@ -27,7 +27,11 @@ struct DeliverService: Medledger_V1_Deliver.SimpleServiceProtocol {
             }
             try await BlockPositions.follow(channel, from: start, through: stop, waitForNew: request.behavior == .blockUntilReady) { block in
                 var message = Medledger_V1_DeliverResponse()
-                message.block = block
+                if request.filtered {
+                    message.filteredBlock = FilteredBlocks.filter(block)
+                } else {
+                    message.block = block
+                }
                 try await response.write(message)
             }
         }
@@ -38,5 +42,21 @@ extension HostedService {
     /// The Deliver service over `node`.
     public static func deliver(node: LedgerNode) -> HostedService {
         HostedService(name: DeliverService.serviceName, service: DeliverService(node: node))
+    }
+}
+
+/// Blocks reduced to transaction IDs and validation codes.
+enum FilteredBlocks {
+    static func filter(_ block: Medledger_V1_Block) -> Medledger_V1_FilteredBlock {
+        var filtered = Medledger_V1_FilteredBlock()
+        filtered.number = block.header?.number ?? 0
+        let codes = block.metadata?.validationCodes ?? []
+        for (index, bytes) in (block.data?.data ?? []).enumerated() {
+            var transaction = Medledger_V1_FilteredTransaction()
+            transaction.txID = TransactionIDs.of(envelope: bytes) ?? ""
+            transaction.validationCode = index < codes.count ? codes[index] : .notValidated
+            filtered.transactions.append(transaction)
+        }
+        return filtered
     }
 }

@@ -197,6 +197,16 @@ struct GatewayTests {
                 #expect(blocks.last?.header?.number == moved.status.blockNumber)
                 #expect(blocks.allSatisfy { $0.metadata?.validationCodes.count == $0.data?.data.count })
 
+                request.filtered = true
+                let filtered = try await Medledger_V1_Deliver.Client(wrapping: client).blocks(request, options: callOptions()) { response in
+                    var blocks: [Medledger_V1_FilteredBlock] = []
+                    for try await message in response.messages { blocks.append(message.filteredBlock ?? .init()) }
+                    return blocks
+                }
+                #expect(filtered.count == blocks.count)
+                #expect(filtered.last?.transactions.map(\.txID).contains(moved.txID) == true)
+                #expect(filtered.last?.transactions.first { $0.txID == moved.txID }?.validationCode == .valid)
+
                 var events = Medledger_V1_ChaincodeEventsRequest()
                 events.channelID = "ehr"
                 events.chaincodeName = "asset"

@@ -73,6 +73,10 @@ final class ChannelLedger: Sendable {
         guard height > 0, let last = try store.blocks.block(height - 1), let header = last.header else {
             throw LedgerError.corrupted(block: height == 0 ? nil : height - 1, reason: "the newest block is unreadable")
         }
+        // The tail of the block store: the newest block must chain to the one before it.
+        if height > 1, let before = try store.blocks.block(height - 2)?.header, header.previousHash != BlockHashing.hash(of: before) {
+            throw LedgerError.corrupted(block: height - 1, reason: "its previous_hash does not match block \(height - 2)")
+        }
         if replayed > 0 {
             logger.notice("replayed blocks into state", metadata: ["channel": "\(config.channelID)", "blocks": "\(replayed)"])
         }
