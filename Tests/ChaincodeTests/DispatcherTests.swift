@@ -102,6 +102,10 @@ struct DispatcherTests {
         #expect(returned.response == .failure(status: 409, "taken"))
         #expect(returned.readWriteSet == nil)
 
+        let notAnError = try simulate(["Run": { _ in throw ChaincodeError.rejected(status: 200, message: "odd") }])
+        #expect(notAnError.response.status == 500)
+        #expect(notAnError.response.isSuccess == false)
+
         let noStatus = try simulate(["Run": { _ in Medledger_V1_Response() }])
         #expect(noStatus.response.status == 500)
         #expect(noStatus.response.message.contains("script.Run"))
