@@ -104,7 +104,9 @@ public struct AssetContract: Contract {
         let owner = try arguments(stub, "owner")
         let selector: ContractJSON = .object(["selector": .object(["owner": .string(owner)])])
         let page = try stub.getQueryResult(String(decoding: try selector.encoded(), as: UTF8.self))
-        return .success(try jsonArray(page.entries.map(\.value)))
+        // Assets live under simple keys; a `Put` value that happens to have an owner is not one.
+        let assets = page.entries.filter { $0.key.unicodeScalars.first != "\u{0}" }
+        return .success(try jsonArray(assets.map(\.value)))
     }
 
     /// GetAssetHistory(id) → JSON array of changes, oldest first: `txID`, `timestamp` (`seconds`,

@@ -1,8 +1,9 @@
 /// Why a simulation could not run, or why a contract refuses a call. Each message names the
 /// contract, function or key concerned.
 ///
-/// The Server maps `unknownContract` and `unknownFunction` to gRPC NOT_FOUND and
-/// `stateUnavailable` to UNAVAILABLE; the others surface inside a simulation's response.
+/// Only `duplicateContract`, `invalidContractName`, `unknownContract`, `unknownFunction` and
+/// `stateUnavailable` leave the dispatcher (for the Server's `StatusMapping`: NOT_FOUND for the
+/// unknown names, UNAVAILABLE for state); the others surface inside a simulation's response.
 public enum ChaincodeError: Error, Equatable, CustomStringConvertible {
     /// Two contracts were registered under the same name.
     case duplicateContract(String)
