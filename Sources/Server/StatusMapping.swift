@@ -1,4 +1,5 @@
 public import GRPCCore
+internal import Chaincode
 internal import Identity
 internal import LedgerCore
 
@@ -17,6 +18,14 @@ public enum StatusMapping {
             return RPCError(code: .unauthenticated, message: error.description)
         case let error as GatewayError:
             return RPCError(code: error.code, message: error.description)
+        case let error as ChaincodeError:
+            switch error {
+            case .unknownContract, .unknownFunction: return RPCError(code: .notFound, message: error.description)
+            case .stateUnavailable: return RPCError(code: .unavailable, message: error.description)
+            case .rejected(let status, let message):
+                return RPCError(code: GatewayError.chaincodeRefused(status: status, message: message).code, message: error.description)
+            default: return RPCError(code: .invalidArgument, message: error.description)
+            }
         case let error as ChannelConfigError:
             return RPCError(code: .invalidArgument, message: error.description)
         case let error as LedgerError:

@@ -29,10 +29,7 @@ extension ChannelLedger {
                 try chaincodes.simulate(proposal: proposal, creator: creator, state: state)
             }
         } catch let error as ChaincodeError {
-            switch error {
-            case .unknownContract, .unknownFunction: throw GatewayError.notFound(error.description)
-            default: throw GatewayError.invalidArgument(error.description)
-            }
+            throw StatusMapping.rpcError(for: error)
         }
         guard result.response.status < 400 else {
             throw GatewayError.chaincodeRefused(status: result.response.status, message: result.response.message)
