@@ -17,13 +17,6 @@ public final class LedgerStore: StateReader, StateWriter, Sendable {
     /// since replay restores whatever a power loss takes from it. Fails with `corrupted` if the
     /// state has applied blocks that the block store does not hold.
     public init(directory: URL, durability: Durability = .full) throws(LedgerError) {
-        do {
-            try FileManager.default.createDirectory(
-                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw .storage("cannot create ledger directory \(directory.path): \(error)")
-        }
         blocks = try BlockStore(directory: directory, durability: durability)
         state = try WorldState(directory: directory, durability: .normal)
         let height = try blocks.height()
