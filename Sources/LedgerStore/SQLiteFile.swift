@@ -5,7 +5,9 @@ internal import LedgerCore
 /// How hard a commit waits for the disk: `full` survives power loss (one fsync per commit),
 /// `normal` survives a crash of the process but may lose the last commits on power loss.
 public enum Durability: Sendable {
+    /// `PRAGMA synchronous = FULL`: a returned commit is on disk.
     case full
+    /// `PRAGMA synchronous = NORMAL`: WAL commits are flushed at checkpoints only.
     case normal
 
     var pragma: String {
