@@ -228,7 +228,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: ["LedgerStore", "LedgerCore", "Schema"],
+            dependencies: ["LedgerStore", "LedgerCore", "Schema", "Wire"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,13 +17,6 @@ public final class LedgerStore: StateReader, StateWriter, Sendable {
     /// since replay restores whatever a power loss takes from it. Fails with `corrupted` if the
     /// state has applied blocks that the block store does not hold.
     public init(directory: URL, durability: Durability = .full) throws(LedgerError) {
-        do {
-            try FileManager.default.createDirectory(
-                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw .storage("cannot create ledger directory \(directory.path): \(error)")
-        }
         blocks = try BlockStore(directory: directory, durability: durability)
         state = try WorldState(directory: directory, durability: .normal)
         let height = try blocks.height()
@@ -60,26 +53,33 @@ public final class LedgerStore: StateReader, StateWriter, Sendable {
         try state.apply(update)
     }
 
+    /// The current value of `key`, read in its own transaction.
     public func get(namespace: String, key: String) throws(LedgerError) -> VersionedValue? {
         try state.file.read { db in try StateSnapshot(db: db).get(namespace: namespace, key: key) }
     }
 
+    /// Keys in `[start, end)` in UTF-8 byte order (SQLite BINARY), at most `limit`.
     public func range(namespace: String, start: String, end: String, limit: Int) throws(LedgerError) -> [StateEntry] {
         try state.file.read { db in try StateSnapshot(db: db).range(namespace: namespace, start: start, end: end, limit: limit) }
     }
 
+    /// JSON values matching `query` after `bookmark` in key order, at most `limit`; a declared
+    /// index on a compared field turns the scan into a search.
     public func query(namespace: String, _ query: RichQuery, after bookmark: String, limit: Int) throws(LedgerError) -> [StateEntry] {
         try state.file.read { db in try StateSnapshot(db: db).query(namespace: namespace, query, after: bookmark, limit: limit) }
     }
 
+    /// Every committed change of `key`, oldest first, deletes included.
     public func history(namespace: String, key: String) throws(LedgerError) -> [KeyModification] {
         try state.file.read { db in try StateSnapshot(db: db).history(namespace: namespace, key: key) }
     }
 
+    /// Where `txID` was first committed, valid or not.
     public func transaction(_ txID: String) throws(LedgerError) -> TransactionLocation? {
         try state.file.read { db in try StateSnapshot(db: db).transaction(txID) }
     }
 
+    /// The savepoint: the last block whose update state includes.
     public func lastAppliedBlock() throws(LedgerError) -> UInt64? {
         try state.file.read { db in try WorldState.lastApplied(db) }
     }

@@ -68,7 +68,7 @@ struct RichQuerySQL {
                 case .number(let number):
                     return "(\(type) IN ('integer', 'real') AND \(found) \(symbol) \(bind(number)))"
                 case .string(let string):
-                    return "(\(type) = 'text' AND \(found) \(symbol) CAST(\(bind(SQLBytes.argument(string))) AS TEXT))"
+                    return "(\(type) = 'text' AND \(found) \(symbol) \(text(string)))"
                 case .bool, .null:
                     return "0"
                 }
@@ -115,6 +115,13 @@ struct RichQuerySQL {
         )
     }
 
+    /// A text operand. GRDB binds a `String` only up to its first NUL, so such strings go in as
+    /// bytes cast to TEXT; others are bound plainly, since a CAST would give the comparison TEXT
+    /// affinity and keep SQLite from using a declared index.
+    private mutating func text(_ string: String) -> String {
+        string.utf8.contains(0) ? "CAST(\(bind(SQLBytes.argument(string))) AS TEXT)" : bind(string)
+    }
+
     /// Exact equality with a scalar: same JSON type, same value (numbers numerically).
     private mutating func equal(_ found: String, _ type: String, _ value: JSONValue) -> String {
         switch value {
@@ -123,7 +130,7 @@ struct RichQuerySQL {
         case .number(let number):
             return "(\(type) IN ('integer', 'real') AND \(found) = \(bind(number)))"
         case .string(let string):
-            return "(\(type) = 'text' AND \(found) = CAST(\(bind(SQLBytes.argument(string))) AS TEXT))"
+            return "(\(type) = 'text' AND \(found) = \(text(string)))"
         }
     }
 }

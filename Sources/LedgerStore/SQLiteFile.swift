@@ -5,7 +5,9 @@ internal import LedgerCore
 /// How hard a commit waits for the disk: `full` survives power loss (one fsync per commit),
 /// `normal` survives a crash of the process but may lose the last commits on power loss.
 public enum Durability: Sendable {
+    /// `PRAGMA synchronous = FULL`: a returned commit is on disk.
     case full
+    /// `PRAGMA synchronous = NORMAL`: WAL commits are flushed at checkpoints only.
     case normal
 
     var pragma: String {
@@ -16,7 +18,7 @@ public enum Durability: Sendable {
     }
 }
 
-/// Opens one SQLite file of a store as a WAL `DatabasePool` and maps every engine error to
+/// Opens one SQLite file of a store (creating its directory, mode 0700) as a WAL `DatabasePool` and maps every engine error to
 /// `LedgerError.storage` naming the file, so callers see which database failed.
 struct SQLiteFile: Sendable {
     let name: String
@@ -29,6 +31,13 @@ struct SQLiteFile: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragma)")
         }
         let path = directory.appendingPathComponent(name).path
+        do {
+            try FileManager.default.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw .storage("cannot create ledger directory \(directory.path) for \(name): \(error)")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try migrator.migrate(pool)

@@ -30,26 +30,38 @@ struct StateSnapshot: StateReader {
 
     func query(namespace: String, _ query: RichQuery, after bookmark: String, limit: Int) throws -> [StateEntry] {
         guard limit > 0 else { return [] }
+        // Rows SQLite's JSON functions cannot judge (rare, found by a partial index) are checked in
+        // Swift and merged, in key order, with the candidates of the translated query.
+        var judgedInSwift = try Row.fetchAll(
+            db.makeStatement(sql: Self.selection(after: bookmark) + " AND escaped_nul ORDER BY key"),
+            arguments: StatementArguments(Self.leadingArguments(namespace, after: bookmark))
+        ).map(Self.entry).filter { query.matches($0.value) }[...]
         let (sql, arguments) = Self.querySQL(namespace: namespace, query, after: bookmark)
         let rows = try Row.fetchCursor(db.makeStatement(sql: sql), arguments: arguments)
         var entries: [StateEntry] = []
         while entries.count < limit, let row = try rows.next() {
             let entry = Self.entry(row)
-            if query.matches(entry.value) { entries.append(entry) }
+            while entries.count < limit, let next = judgedInSwift.first, StateKeyOrder.precedes(next.key, entry.key) {
+                entries.append(judgedInSwift.removeFirst())
+            }
+            if entries.count < limit, query.matches(entry.value) { entries.append(entry) }
         }
+        entries += judgedInSwift.prefix(limit - entries.count)
         return entries
+    }
+
+    static func selection(after bookmark: String) -> String {
+        "SELECT key, value, block_num, tx_num FROM state WHERE namespace = ?1" + (bookmark.isEmpty ? "" : " AND key > ?2")
+    }
+
+    static func leadingArguments(_ namespace: String, after bookmark: String) -> [any DatabaseValueConvertible] {
+        [SQLBytes.argument(namespace)] + (bookmark.isEmpty ? [] : [SQLBytes.argument(bookmark)])
     }
 
     /// The candidate rows of `query`, in key order; see `RichQuerySQL` for why they are rechecked.
     static func querySQL(namespace: String, _ query: RichQuery, after bookmark: String) -> (String, StatementArguments) {
-        var leading = [SQLBytes.argument(namespace)]
-        var sql = "SELECT key, value, block_num, tx_num FROM state WHERE namespace = ?1"
-        if !bookmark.isEmpty {
-            leading.append(SQLBytes.argument(bookmark))
-            sql += " AND key > ?2"
-        }
-        let translated = RichQuerySQL(query, after: leading)
-        sql += " AND \(RichQuerySQL.isObject)"
+        let translated = RichQuerySQL(query, after: leadingArguments(namespace, after: bookmark))
+        var sql = selection(after: bookmark) + " AND NOT escaped_nul AND \(RichQuerySQL.isObject)"
         if let condition = translated.condition { sql += " AND \(condition)" }
         return (sql + " ORDER BY key", translated.arguments)
     }

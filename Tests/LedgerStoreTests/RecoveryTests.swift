@@ -1,0 +1,76 @@
+import Foundation
+import LedgerCore
+import Schema
+import Testing
+import Wire
+@testable import LedgerStore
+
+@Suite struct RecoveryTests {
+    @Test func replayAppliesTheBlocksStateHasNotSeen() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let reference = InMemoryState()
+        do {
+            let store = try LedgerStore(directory: directory)
+            for number: UInt64 in 0..<5 {
+                let block = makeBlock(number, transactions: Int(number) + 1)
+                try store.blocks.append(block)
+                try reference.apply(derive(block))
+                if number < 2 { try store.apply(derive(block)) }
+            }
+            #expect(try store.lastAppliedBlock() == 1)
+        }
+        let store = try LedgerStore(directory: directory)
+        #expect(try store.lastAppliedBlock() == 1)
+        #expect(try store.replay(derive: derive) == 3)
+        #expect(try store.replay(derive: derive) == 0)
+        #expect(try store.lastAppliedBlock() == 4)
+        #expect(try store.allState() == allState(of: reference))
+        #expect(try store.history(namespace: "ns", key: "k0") == reference.history(namespace: "ns", key: "k0"))
+        #expect(try store.transaction("tx-3-2") == location(3, 2))
+
+        let rebuilt = InMemoryState()
+        #expect(try store.rebuild(into: rebuilt, derive: derive) == 5)
+        #expect(try store.allState() == allState(of: rebuilt))
+    }
+
+    @Test func stateAheadOfTheBlockStoreIsCorrupted() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            let store = try LedgerStore(directory: directory)
+            try store.commit(makeBlock(0), update: derive(makeBlock(0)))
+            try store.apply(derive(makeBlock(1)))
+        }
+        #expect(throws: LedgerError.corrupted(block: 1, reason: "state.sqlite has applied block 1 but blocks.sqlite holds only 1 blocks")) {
+            try LedgerStore(directory: directory)
+        }
+    }
+
+    @Test func aFailingDerivationStopsReplayWithItsOwnError() throws {
+        struct Refused: Error, Equatable {}
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try LedgerStore(directory: directory)
+        for number: UInt64 in 0..<3 { try store.blocks.append(makeBlock(number)) }
+        #expect(throws: Refused()) {
+            try store.replay { block in
+                if block.header?.number == 1 { throw Refused() }
+                return derive(block)
+            }
+        }
+        #expect(try store.lastAppliedBlock() == 0)
+        #expect(try store.replay(derive: derive) == 2)
+    }
+}
+
+/// Every row of an in-memory state, gathered through its public reads.
+func allState(of state: InMemoryState) -> [String: [String: VersionedValue]] {
+    var result: [String: [String: VersionedValue]] = [:]
+    for namespace in ["ns", "a", "b", "c"] {
+        for entry in state.range(namespace: namespace, start: "", end: "", limit: .max) {
+            result[namespace, default: [:]][entry.key] = VersionedValue(value: entry.value, version: entry.version)
+        }
+    }
+    return result
+}
