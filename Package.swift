@@ -260,6 +260,7 @@ let package = Package(
                 "ContentStore",
                 "Identity",
                 "Schema",
+                "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

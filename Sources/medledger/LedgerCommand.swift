@@ -54,7 +54,19 @@ struct LedgerCommand: ParsableCommand {
         private func verify(channel: String, in directory: URL) throws -> String {
             let store = try LedgerStore(directory: directory, durability: .normal)
             var verifier = ChainVerifier(knownChaincodes: Set(BuiltInContracts.all.map(\.name)))
-            try store.blocks.forEachBlock(from: 0) { _, bytes in try verifier.verify(bytes) }
+            // The block store reports whatever its callback throws as a storage error; carry the
+            // verifier's own failure past it so the output names the block and why, not "storage".
+            var failure: ChainVerificationFailure?
+            do {
+                try store.blocks.forEachBlock(from: 0) { _, bytes in
+                    do throws(ChainVerificationFailure) { try verifier.verify(bytes) } catch {
+                        failure = error
+                        throw error
+                    }
+                }
+            } catch {
+                throw failure ?? error
+            }
             let stored = try store.allState()
             let replayed = verifier.state.allEntries()
             if stored != replayed {

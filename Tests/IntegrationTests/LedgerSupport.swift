@@ -30,12 +30,20 @@ func withClient<Result: Sendable>(
     _ running: RunningServer, as user: TestUser,
     _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
 ) async throws -> Result {
+    try await withClient(address: running.address, trusting: running.caCertificatePath, as: user, body)
+}
+
+/// Runs `body` with a client connected over mTLS to `address` as `user`, trusting only `caCertificatePath`.
+func withClient<Result: Sendable>(
+    address: ListeningAddress, trusting caCertificatePath: String, as user: TestUser,
+    _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+) async throws -> Result {
     let certificatePEM = try user.certificate.serializeAsPEM().pemString
     let keyPEM = user.signer.key.pemRepresentation
     let transport = try HTTP2ClientTransport.Posix(
-        target: .ipv4(address: running.address.host, port: running.address.port),
+        target: .ipv4(address: address.host, port: address.port),
         transportSecurity: .tls { tls in
-            tls.trustRoots = .certificates([.file(path: running.caCertificatePath, format: .pem)])
+            tls.trustRoots = .certificates([.file(path: caCertificatePath, format: .pem)])
             tls.certificateChain = [.bytes(Array(certificatePEM.utf8), format: .pem)]
             tls.privateKey = .bytes(Array(keyPEM.utf8), format: .pem)
         }
@@ -55,9 +63,16 @@ func withGateway<Result: Sendable>(
 
 /// A channel configuration of `organizations` where any one organisation's peer endorses.
 func channelConfig(_ id: String, _ organizations: [OrganizationCA], batch: Medledger_V1_BatchParameters? = nil) throws -> Medledger_V1_ChannelConfig {
+    channelConfig(id, organizations: try organizations.map { try $0.channelOrganization() }, batch: batch)
+}
+
+/// A channel configuration of `organizations` where any one organisation's peer endorses.
+func channelConfig(
+    _ id: String, organizations: [Medledger_V1_OrganizationConfig], batch: Medledger_V1_BatchParameters? = nil
+) -> Medledger_V1_ChannelConfig {
     var config = Medledger_V1_ChannelConfig()
     config.channelID = id
-    config.organizations = try organizations.map { try $0.channelOrganization() }
+    config.organizations = organizations
     config.defaultEndorsementPolicy = .anyOf(organizations.map { .signedBy($0.mspID, role: .peer) })
     config.adminPolicy = .anyOf(organizations.map { .signedBy($0.mspID, role: .admin) })
     config.batch = batch
@@ -67,7 +82,15 @@ func channelConfig(_ id: String, _ organizations: [OrganizationCA], batch: Medle
 /// Creates `config` through the Admin service as the node's bootstrap admin.
 @discardableResult
 func createChannel(_ running: RunningServer, _ config: Medledger_V1_ChannelConfig) async throws -> Medledger_V1_Block {
-    try await withClient(running, as: try TestUser(folder: running.admin)) { client in
+    try await createChannel(address: running.address, trusting: running.caCertificatePath, as: try TestUser(folder: running.admin), config)
+}
+
+/// Creates `config` through the Admin service of the node at `address`, as `admin`.
+@discardableResult
+func createChannel(
+    address: ListeningAddress, trusting caCertificatePath: String, as admin: TestUser, _ config: Medledger_V1_ChannelConfig
+) async throws -> Medledger_V1_Block {
+    try await withClient(address: address, trusting: caCertificatePath, as: admin) { client in
         var request = Medledger_V1_CreateChannelRequest()
         request.config = config
         return try await Medledger_V1_Admin.Client(wrapping: client).createChannel(request, options: callOptions()).genesisBlock ?? .init()

@@ -244,7 +244,7 @@ func runProcess(
 }
 
 extension Result {
-    fileprivate var isSuccess: Bool {
+    var isSuccess: Bool {
         if case .success = self { return true }
         return false
     }
