@@ -187,7 +187,7 @@ extension Certificate.SerialNumber {
     public var hexString: String {
         let trimmed = bytes.drop(while: { $0 == 0 })
         guard !trimmed.isEmpty else { return "0" }
-        let hex = trimmed.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.encode(trimmed)
         return hex.first == "0" ? String(hex.dropFirst()) : hex
     }
 }

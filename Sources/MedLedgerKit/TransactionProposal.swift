@@ -20,7 +20,7 @@ public enum TransactionProposal {
         proposal.input = input
         proposal.nonce = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
         proposal.creator = signer.certificateDER
-        proposal.txID = transactionID(nonce: proposal.nonce, creator: proposal.creator)
+        proposal.txID = TransactionID.compute(nonce: proposal.nonce, creator: proposal.creator)
         let interval = now.timeIntervalSince1970
         var timestamp = Medledger_V1_Timestamp()
         timestamp.seconds = Int64(interval.rounded(.down))
@@ -52,12 +52,6 @@ public enum TransactionProposal {
         request.channelID = channel
         request.preparedTransaction = envelope
         return request
-    }
-
-    static func transactionID(nonce: Data, creator: Data) -> String {
-        var input = nonce
-        input.append(creator)
-        return SHA256Hex.digest(input)
     }
 }
 

@@ -1,5 +1,6 @@
 internal import GRPCCore
 internal import LedgerCore
+internal import Identity
 internal import Schema
 
 /// The `medledger.v1.Deliver` service: a channel's committed blocks, with validation codes, to

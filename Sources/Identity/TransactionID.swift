@@ -13,7 +13,7 @@ public enum TransactionID {
         var hasher = SHA256()
         hasher.update(data: nonce)
         hasher.update(data: creator)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(hasher.finalize())
     }
 }
 
