@@ -8,7 +8,7 @@ extension CACommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke an identity or one certificate (admin).")
 
-        @OptionGroup var connection: CAConnectionOptions
+        @OptionGroup var connection: NodeConnectionOptions
         @Option(name: .customLong("id"), help: "Revoke every certificate of this identity.") var enrollmentID: String?
         @Option(help: "Revoke the certificate with this serial (hex).") var serial: String?
         @Option(help: "RFC 5280 reason code (0 unspecified, 1 keyCompromise, 4 superseded, …).") var reason: Int32 = 0
@@ -33,7 +33,7 @@ extension CACommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List identities and certificate expiries (admin).")
 
-        @OptionGroup var connection: CAConnectionOptions
+        @OptionGroup var connection: NodeConnectionOptions
         @Option(help: "Only enrollment IDs starting with this.") var prefix = ""
 
         func run() async throws {

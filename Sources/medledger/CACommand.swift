@@ -35,7 +35,7 @@ struct CACommand: AsyncParsableCommand {
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an identity (needs an admin --identity).")
 
-        @OptionGroup var connection: CAConnectionOptions
+        @OptionGroup var connection: NodeConnectionOptions
         @Option(name: .customLong("id"), help: "The new enrollment ID.") var enrollmentID: String
         @Option(help: "One of: \(Medledger_V1_Role.certifiable.compactMap(\.certificateName).joined(separator: ", ")).")
         var role: String
@@ -66,7 +66,7 @@ struct CACommand: AsyncParsableCommand {
             abstract: "Enroll: make a key and CSR locally, get a certificate, write an identity folder."
         )
 
-        @OptionGroup var connection: CAConnectionOptions
+        @OptionGroup var connection: NodeConnectionOptions
         @Option(name: .customLong("id"), help: "The registered enrollment ID.") var enrollmentID: String
         @Option(help: "The enrollment secret.") var secret: String
         @Option(name: .customLong("out"), help: ArgumentHelp("The identity folder to write.", valueName: "DIR"))
@@ -93,7 +93,7 @@ struct CACommand: AsyncParsableCommand {
     struct Reenroll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Renew the --identity's certificate with a new key.")
 
-        @OptionGroup var connection: CAConnectionOptions
+        @OptionGroup var connection: NodeConnectionOptions
 
         func run() async throws {
             guard let folder = connection.identity else { throw ValidationError("reenroll needs --identity DIR") }

@@ -5,9 +5,9 @@ internal import GRPCNIOTransportHTTP2
 internal import Identity
 internal import Schema
 
-/// Where a CA client command connects and as whom: TLS trusting the org root, with the identity's
+/// Where a client command connects and as whom: TLS trusting the org root, with the identity's
 /// certificate as mTLS client certificate when one is given.
-struct CAConnectionOptions: ParsableArguments {
+struct NodeConnectionOptions: ParsableArguments {
     @Option(help: "The node's address, HOST:PORT.")
     var address = "127.0.0.1:7051"
 
@@ -24,6 +24,16 @@ struct CAConnectionOptions: ParsableArguments {
     func withClient<Result: Sendable>(
         requireIdentity: Bool,
         _ body: (Medledger_V1_CertificateAuthority.Client<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        try await withNodeClient(requireIdentity: requireIdentity) { client in
+            try await body(Medledger_V1_CertificateAuthority.Client(wrapping: client))
+        }
+    }
+
+    /// Runs `body` with a gRPC client connected to the node.
+    func withNodeClient<Result: Sendable>(
+        requireIdentity: Bool,
+        _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
             throw ValidationError("--address must be HOST:PORT")
@@ -45,13 +55,11 @@ struct CAConnectionOptions: ParsableArguments {
                 }
             }
         )
-        return try await withGRPCClient(transport: transport) { client in
-            try await body(Medledger_V1_CertificateAuthority.Client(wrapping: client))
-        }
+        return try await withGRPCClient(transport: transport) { client in try await body(client) }
     }
 }
 
-extension CAConnectionOptions {
+extension NodeConnectionOptions {
     /// IP literals connect directly, so that the server certificate is checked against its IP SANs.
     static func target(host: String, port: Int) -> any ResolvableTarget {
         switch HostNames.ipAddressBytes(host)?.count {
