@@ -31,3 +31,17 @@ public enum TransactionIDs {
         }
     }
 }
+
+/// Random nonces for proposals and config transactions, drawn 8 bytes at a time from the system
+/// generator (one `getrandom` per byte showed up in profiles).
+public enum Nonce {
+    public static func make(count: Int = 32) -> Data {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return Data(bytes.prefix(count))
+    }
+}

@@ -34,7 +34,7 @@ public enum BlockAssembly {
     /// orderer that creates the channel.
     public static func genesis(config: Medledger_V1_ChannelConfig, orderer: RequestSigner, now: Date) throws -> Medledger_V1_Block {
         var change = Medledger_V1_ConfigTransaction()
-        change.nonce = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        change.nonce = Nonce.make()
         change.creator = orderer.certificateDER
         change.txID = TransactionID.compute(nonce: change.nonce, creator: change.creator)
         change.config = config

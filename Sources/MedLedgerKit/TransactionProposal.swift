@@ -18,7 +18,7 @@ public enum TransactionProposal {
         input.function = function
         input.args = args
         proposal.input = input
-        proposal.nonce = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        proposal.nonce = Nonce.make()
         proposal.creator = signer.certificateDER
         proposal.txID = TransactionID.compute(nonce: proposal.nonce, creator: proposal.creator)
         let interval = now.timeIntervalSince1970

@@ -33,6 +33,7 @@ final class ChannelLedger: Sendable {
     private let tip: Mutex<Tip>
     private let failure = Mutex<String?>(nil)
     private let logger: Logger
+    private let commitQueue = DispatchQueue(label: "medledger.committer")
 
     private init(
         context: ChannelContext, store: LedgerStore, tip: Tip, chaincodes: ChaincodeDispatcher,
@@ -144,7 +145,7 @@ final class ChannelLedger: Sendable {
     func runCommitter() async {
         for await batch in ordering.batches {
             do {
-                try commit(batch)
+                try await onCommitThread { try self.commit(batch) }
             } catch {
                 logger.critical("cannot commit; channel stopped", metadata: ["channel": "\(channelID)", "error": "\(error)"])
                 failure.withLock { $0 = "\(error)" }
@@ -152,6 +153,16 @@ final class ChannelLedger: Sendable {
             }
         }
         board.close()
+    }
+
+    /// Validation and the block's fsync block their thread for milliseconds; they run on a thread
+    /// of their own so the cooperative pool keeps serving endorsements and submissions meanwhile.
+    private func onCommitThread(_ work: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            commitQueue.async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
     }
 
     private func commit(_ batch: [OrderedTransaction]) throws {
