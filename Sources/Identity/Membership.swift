@@ -79,7 +79,21 @@ public struct Membership: Sendable {
         do { certificate = try Certificate(derEncoded: Array(der)) } catch {
             throw .malformedCertificate("\(error)")
         }
+        // One certificate, one encoding: the signature BIT STRING (outside what the CA signs) must
+        // have no unused bits, or flipping its padding count would alter the bytes undetected.
+        guard Self.hasOctetAlignedSignature(Array(der)) else {
+            throw .malformedCertificate("the certificate's signature BIT STRING declares unused bits")
+        }
         return try validate(certificate, at: time)
+    }
+
+    /// True if the outer signatureValue of a DER certificate is octet-aligned (no padding bits),
+    /// as every ECDSA or RSA signature is.
+    public static func hasOctetAlignedSignature(_ der: [UInt8]) -> Bool {
+        guard let root = try? DER.parse(der), case .constructed(let children) = root.content else { return false }
+        let parts = Array(children)
+        guard parts.count == 3, let signature = try? ASN1BitString(derEncoded: parts[2]) else { return false }
+        return signature.paddingBits == 0
     }
 
     /// The string values of every `type` attribute in `name`.

@@ -89,6 +89,12 @@ public struct ChainVerifier {
         let orderer: Identity
         do {
             let certificate = try Certificate(derEncoded: Array(metadata.signer))
+            // The signer certificate is outside the header hash: only its canonical encoding counts
+            // (BER leniency, e.g. non-zero unused bits in the signature BIT STRING, would let
+            // altered bytes still verify).
+            guard Membership.hasOctetAlignedSignature(Array(metadata.signer)) else {
+                throw fail("the block signer certificate's signature BIT STRING declares unused bits")
+            }
             orderer = try context.membership.validate(certificate, at: certificate.notValidBefore)
         } catch {
             throw fail("the block signer is not a member certificate: \(error)")

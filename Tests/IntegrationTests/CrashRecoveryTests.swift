@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRPCCore
 import Identity
 import MedLedgerKit
@@ -58,12 +59,17 @@ struct CrashRecoveryTests {
         var replayingRestarts = 0
         for round in 1...Self.rounds {
             let delay = Duration.milliseconds(Int.random(in: 200...1500, using: &random))
+            let progress = AcknowledgementCounter()
             let outcomes = await withTaskGroup(of: WorkerOutcome.self) { group in
                 for worker in 0..<Self.workers {
                     group.addTask { [address = node.address, trust = node.caCertificatePath] in
-                        await Self.submitUntilFailure(address: address, trusting: trust, as: admin, keyPrefix: "r\(round)-w\(worker)")
+                        await Self.submitUntilFailure(
+                            address: address, trusting: trust, as: admin, keyPrefix: "r\(round)-w\(worker)", progress: progress)
                     }
                 }
+                // The random moment is counted from the round's first commit, so a slow (loaded)
+                // machine still kills the node under load rather than before any work was done.
+                await progress.waitForFirst(timeout: .seconds(60))
                 try? await Task.sleep(for: delay)
                 _ = await node.stop(SIGKILL)
                 return await group.reduce(into: []) { $0.append($1) }
@@ -112,7 +118,8 @@ struct CrashRecoveryTests {
     /// Submits `asset Put(key, value)` with fresh keys until a call fails (the node died), and
     /// returns what CommitStatus acknowledged.
     static func submitUntilFailure(
-        address: ListeningAddress, trusting caCertificatePath: String, as user: TestUser, keyPrefix: String
+        address: ListeningAddress, trusting caCertificatePath: String, as user: TestUser, keyPrefix: String,
+        progress: AcknowledgementCounter
     ) async -> WorkerOutcome {
         var outcome = WorkerOutcome()
         do {
@@ -125,6 +132,7 @@ struct CrashRecoveryTests {
                     if committed.status.result == .valid {
                         outcome.acknowledged.append(
                             Acknowledged(key: key, value: value, txID: committed.txID, blockNumber: committed.status.blockNumber))
+                        progress.record()
                     } else {
                         outcome.notValid += 1
                     }
@@ -141,6 +149,7 @@ struct CrashRecoveryTests {
     /// The acknowledged transactions the node no longer reports as committed VALID in the same
     /// block, or whose key no longer holds the acknowledged value. Checked by a few clients at once.
     static func missing(_ acknowledged: [Acknowledged], on node: NodeProcess, as user: TestUser) async throws -> [String] {
+        guard !acknowledged.isEmpty else { return [] }
         let clients = 4
         return try await withThrowingTaskGroup(of: [String].self) { group in
             for client in 0..<clients {
@@ -188,5 +197,21 @@ private struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// Counts acknowledged transactions across workers and lets the test wait for the first one.
+final class AcknowledgementCounter: Sendable {
+    private let count = Mutex(0)
+
+    func record() {
+        count.withLock { $0 += 1 }
+    }
+
+    func waitForFirst(timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while count.withLock({ $0 }) == 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 }

@@ -68,7 +68,12 @@ struct ChainVerifierTests {
                 #expect(error.block == UInt64(target), "offset \(offset): \(error)")
             }
         }
-        #expect(undetected.isEmpty, "flips at offsets \(undetected) went unnoticed")
+        let context = undetected.map { offset -> String in
+            let bytes = blocks[target]
+            let window = bytes[max(0, offset - 12)..<min(bytes.count, offset + 12)].map { String($0, radix: 16) }.joined(separator: " ")
+            return "\(offset)/\(bytes.count) byte \(String(bytes[offset], radix: 16)): \(window)"
+        }
+        #expect(undetected.isEmpty, "flips went unnoticed: \(context)")
     }
 
     @Test func aRemovedBlockBreaksTheHashChain() throws {
