@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import LedgerCore
 
 /// Argument parsing, key rules and the access rule of `AssetContract`; every refusal is a
 /// `ChaincodeError.rejected` with the status a client should see.
@@ -37,18 +38,18 @@ extension AssetContract {
     }
 
     /// The stored asset `id` as fields and as stored bytes; 404 if it does not exist.
-    static func existingAsset(_ id: String, _ stub: ChaincodeStub) throws -> (fields: [String: ContractJSON], data: Data) {
+    static func existingAsset(_ id: String, _ stub: ChaincodeStub) throws -> (fields: [String: JSONDocument], data: Data) {
         guard let data = try stub.getState(try assetKey(id)) else {
             throw ChaincodeError.rejected(status: 404, message: "asset '\(id)' does not exist")
         }
-        guard case .object(let fields)? = ContractJSON.parse(data) else {
+        guard case .object(let fields)? = JSONDocument.parse(data) else {
             throw ChaincodeError.rejected(status: 500, message: "asset '\(id)' is stored as something other than a JSON object")
         }
         return (fields, data)
     }
 
     /// Only identities of the organisation that created an asset may change it.
-    static func authorize(_ stub: ChaincodeStub, toChange id: String, _ fields: [String: ContractJSON], action: String) throws {
+    static func authorize(_ stub: ChaincodeStub, toChange id: String, _ fields: [String: JSONDocument], action: String) throws {
         let ownerOrg = fields["ownerOrg"]?.stringValue ?? ""
         guard stub.creator.mspID == ownerOrg else {
             throw ChaincodeError.rejected(
@@ -61,7 +62,7 @@ extension AssetContract {
     /// The canonical stored form of a client's asset JSON: an object with a non-empty string
     /// `owner` and a `value`, plus `id` and `ownerOrg` set by the contract (never by the client).
     static func assetDocument(_ json: String, id: String, ownerOrg: String) throws -> Data {
-        guard case .object(var fields)? = ContractJSON.parse(Data(json.utf8)) else {
+        guard case .object(var fields)? = JSONDocument.parse(Data(json.utf8)) else {
             throw ChaincodeError.rejected(status: 400, message: "asset '\(id)': the asset must be a JSON object")
         }
         guard let owner = fields["owner"]?.stringValue, !owner.isEmpty else {
@@ -72,11 +73,11 @@ extension AssetContract {
         }
         fields["id"] = .string(id)
         fields["ownerOrg"] = .string(ownerOrg)
-        return try ContractJSON.object(fields).encoded()
+        return try JSONDocument.object(fields).encoded()
     }
 
     /// Stored JSON values as one JSON array, in the order given.
     static func jsonArray(_ values: [Data]) throws -> Data {
-        try ContractJSON.array(values.map { ContractJSON.parse($0) ?? .null }).encoded()
+        try JSONDocument.array(values.map { JSONDocument.parse($0) ?? .null }).encoded()
     }
 }

@@ -79,8 +79,8 @@ public struct AssetContract: Contract {
         try authorize(stub, toChange: id, fields, action: "transfer")
         let previousOwner = fields["owner"]?.stringValue ?? ""
         fields["owner"] = .string(newOwner)
-        try stub.putState(id, try ContractJSON.object(fields).encoded())
-        let event: ContractJSON = .object(["id": .string(id), "from": .string(previousOwner), "to": .string(newOwner)])
+        try stub.putState(id, try JSONDocument.object(fields).encoded())
+        let event: JSONDocument = .object(["id": .string(id), "from": .string(previousOwner), "to": .string(newOwner)])
         try stub.setEvent(name: "AssetTransferred", payload: try event.encoded())
         return .success(Data(previousOwner.utf8))
     }
@@ -102,7 +102,7 @@ public struct AssetContract: Contract {
     /// QueryAssetsByOwner(owner) → JSON array of the owner's assets, by rich query on `owner`.
     static func queryAssetsByOwner(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
         let owner = try arguments(stub, "owner")
-        let selector: ContractJSON = .object(["selector": .object(["owner": .string(owner)])])
+        let selector: JSONDocument = .object(["selector": .object(["owner": .string(owner)])])
         let page = try stub.getQueryResult(String(decoding: try selector.encoded(), as: UTF8.self))
         // Assets live under simple keys; a `Put` value that happens to have an owner is not one.
         let assets = page.entries.filter { $0.key.unicodeScalars.first != "\u{0}" }
@@ -113,7 +113,7 @@ public struct AssetContract: Contract {
     /// `nanos`), `version` (`blockNum`, `txNum`), `isDelete` and `value` (the asset, or null).
     static func getAssetHistory(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
         let id = try arguments(stub, "id")
-        let changes = try stub.getHistoryForKey(try assetKey(id)).map { change -> ContractJSON in
+        let changes = try stub.getHistoryForKey(try assetKey(id)).map { change -> JSONDocument in
             .object([
                 "txID": .string(change.txID),
                 "timestamp": .object([
@@ -124,10 +124,10 @@ public struct AssetContract: Contract {
                     "txNum": .integer(Int64(clamping: change.version.txNum)),
                 ]),
                 "isDelete": .bool(change.isDelete),
-                "value": change.isDelete ? .null : (ContractJSON.parse(change.value) ?? .null),
+                "value": change.isDelete ? .null : (JSONDocument.parse(change.value) ?? .null),
             ])
         }
-        return .success(try ContractJSON.array(changes).encoded())
+        return .success(try JSONDocument.array(changes).encoded())
     }
 
     // MARK: - Benchmark pair

@@ -73,37 +73,13 @@ extension JSONValue {
     }
 }
 
-/// A parsed JSON document: what state values and selectors are read into.
-indirect enum JSONDocument: Decodable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONDocument])
-    case object([String: JSONDocument])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
-        } else if let array = try? container.decode([JSONDocument].self) {
-            self = .array(array)
-        } else {
-            self = .object(try container.decode([String: JSONDocument].self))
-        }
-    }
-
+extension JSONDocument {
     /// The document as a selector operand, if it is a scalar.
     var scalar: JSONValue? {
         switch self {
         case .null: .null
         case .bool(let value): .bool(value)
+        case .integer(let value): .number(Double(value))
         case .number(let value): .number(value)
         case .string(let value): .string(value)
         case .array, .object: nil

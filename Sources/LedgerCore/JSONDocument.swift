@@ -1,17 +1,17 @@
-import Foundation
+public import Foundation
 
-/// A JSON document as contracts read and write it. Encoded with sorted keys, so the same value
+/// A JSON document as contracts read and write it and as rich queries see state values. Encoded with sorted keys, so the same value
 /// always gives the same bytes on every peer. Integers that fit in 64 bits stay exact.
-enum ContractJSON: Codable, Equatable, Sendable {
+public indirect enum JSONDocument: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
     case number(Double)
     case string(String)
-    case array([ContractJSON])
-    case object([String: ContractJSON])
+    case array([JSONDocument])
+    case object([String: JSONDocument])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -23,14 +23,14 @@ enum ContractJSON: Codable, Equatable, Sendable {
             self = .number(number)
         } else if let string = try? container.decode(String.self) {
             self = .string(string)
-        } else if let array = try? container.decode([ContractJSON].self) {
+        } else if let array = try? container.decode([JSONDocument].self) {
             self = .array(array)
         } else {
-            self = .object(try container.decode([String: ContractJSON].self))
+            self = .object(try container.decode([String: JSONDocument].self))
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -44,19 +44,19 @@ enum ContractJSON: Codable, Equatable, Sendable {
     }
 
     /// Parses `data`; nil if it is not JSON.
-    static func parse(_ data: Data) -> ContractJSON? {
-        try? JSONDecoder().decode(ContractJSON.self, from: data)
+    public static func parse(_ data: Data) -> JSONDocument? {
+        try? JSONDecoder().decode(JSONDocument.self, from: data)
     }
 
     /// The canonical encoding: sorted keys, no insignificant whitespace.
-    func encoded() throws -> Data {
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
     /// The string value, if this is a string.
-    var stringValue: String? {
+    public var stringValue: String? {
         if case .string(let value) = self { value } else { nil }
     }
 }
