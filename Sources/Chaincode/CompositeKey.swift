@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// Fabric's composite keys: `U+0000 objectType U+0000 attribute1 U+0000 … attributeN U+0000`.
 ///
 /// The leading U+0000 keeps composite keys apart from simple keys (which may not start with it), so
@@ -43,6 +45,9 @@ public enum CompositeKey {
     /// invalid bytes are caught where arguments become strings.)
     static func validate(_ key: String) throws(ChaincodeError) {
         guard !key.isEmpty else { throw .invalidKey(key, reason: "keys must not be empty") }
+        guard StateKeyOrder.isNormalized(key) else {
+            throw .invalidKey(key, reason: "keys must be in Unicode Normalization Form C")
+        }
         if key.unicodeScalars.first == separator {
             do { _ = try split(key) } catch {
                 throw .invalidKey(key, reason: "only composite keys may start with U+0000")

@@ -18,7 +18,7 @@ extension RichQuery.Condition {
             return op.holds(found, expected)
         case .isIn(let path, let values, let negated):
             guard let found = JSONValue.lookup(path, in: object) else { return false }
-            return values.contains { RichQuery.Operator.eq.holds(found, $0) } != negated
+            return values.contains { found.isIdentical(to: $0) } != negated
         case .exists(let path, let wanted):
             return (JSONValue.lookupAny(path, in: object) != nil) == wanted
         case .and(let all):
@@ -37,14 +37,14 @@ extension RichQuery.Operator {
     /// booleans and null compare only for (in)equality; values of different types are never ordered.
     func holds(_ found: JSONValue, _ expected: JSONValue) -> Bool {
         switch self {
-        case .eq: return found == expected
-        case .ne: return found != expected
+        case .eq: return found.isIdentical(to: expected)
+        case .ne: return !found.isIdentical(to: expected)
         case .gt, .gte, .lt, .lte:
             let order: Int
             switch (found, expected) {
             case (.number(let a), .number(let b)): order = a < b ? -1 : (a == b ? 0 : 1)
             case (.string(let a), .string(let b)):
-                order = a == b ? 0 : (StateKeyOrder.precedes(a, b) ? -1 : 1)
+                order = a.utf8.elementsEqual(b.utf8) ? 0 : (StateKeyOrder.precedes(a, b) ? -1 : 1)
             default: return false
             }
             switch self {
@@ -83,6 +83,17 @@ extension JSONDocument {
         case .number(let value): .number(value)
         case .string(let value): .string(value)
         case .array, .object: nil
+        }
+    }
+}
+
+extension JSONValue {
+    /// Equality as SQLite sees it: strings by their UTF-8 bytes, not by Unicode canonical
+    /// equivalence (Swift's `==` would call "K" and the Kelvin sign equal).
+    func isIdentical(to other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.string(let a), .string(let b)): a.utf8.elementsEqual(b.utf8)
+        default: self == other
         }
     }
 }

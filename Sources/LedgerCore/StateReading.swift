@@ -94,3 +94,12 @@ public protocol StateReader {
     /// The number of the last block whose updates this state includes; nil before the genesis block.
     func lastAppliedBlock() throws -> UInt64?
 }
+
+extension StateKeyOrder {
+    /// True if `key` is in Unicode Normalization Form C. State keys must be: two NFC strings are
+    /// canonically equivalent only if their bytes are equal, so Swift's `String` equality (used by
+    /// dictionaries) and SQLite's byte comparison can never disagree about which key is which.
+    public static func isNormalized(_ key: String) -> Bool {
+        key.utf8.elementsEqual(key.precomposedStringWithCanonicalMapping.utf8)
+    }
+}

@@ -128,6 +128,7 @@ public struct TransactionValidator: Sendable {
             }
             for (position, write) in set.writes.enumerated() {
                 if write.key.isEmpty { return (.badRwset, "a write has an empty key") }
+                if !StateKeyOrder.isNormalized(write.key) { return (.badRwset, "write key '\(write.key)' is not in Unicode NFC") }
                 if position > 0, !StateKeyOrder.precedes(set.writes[position - 1].key, write.key) {
                     return (.badRwset, "writes are not sorted by key without repeats at '\(write.key)'")
                 }
