@@ -17,11 +17,12 @@ extension OrganizationCA {
         return (RequestSigner(key: key, certificateDER: try Data(certificate.derBytes)), certificate)
     }
 
-    /// The organisation as a channel member: its MSP ID and root certificate.
-    public func channelOrganization() throws -> Medledger_V1_OrganizationConfig {
+    /// The organisation as a channel member: its MSP ID, root certificate and current CRL.
+    public func channelOrganization(now: Date = Date()) throws -> Medledger_V1_OrganizationConfig {
         var org = Medledger_V1_OrganizationConfig()
         org.mspID = mspID
         org.rootCerts = [try Data(authority.rootCertificate.derBytes)]
+        org.crls = [Data(try currentCRL(now: now))]
         return org
     }
 }

@@ -20,12 +20,22 @@ public struct ChannelContext: Sendable {
         try ChannelConfigRules.check(config)
         var organizations: [Membership.Organization] = []
         for org in config.organizations {
+            var roots: [Certificate] = []
             for der in org.rootCerts {
                 guard let root = try? Certificate(derEncoded: Array(der)) else {
                     throw .invalid("organisation \(org.mspID) has a root certificate that is not DER X.509")
                 }
-                organizations.append(Membership.Organization(mspID: org.mspID, rootCertificate: root))
+                roots.append(root)
             }
+            // Each CRL must be signed by one of the organisation's roots; its serials are revoked.
+            var revoked: Set<String> = []
+            for (index, crl) in org.crls.enumerated() {
+                guard let serials = roots.lazy.compactMap({ try? RevocationListDecoder.revokedSerials(der: crl, issuer: $0) }).first else {
+                    throw .invalid("organisation \(org.mspID): crls[\(index)] is not a CRL signed by its root")
+                }
+                revoked.formUnion(serials)
+            }
+            organizations += roots.map { Membership.Organization(mspID: org.mspID, rootCertificate: $0, revokedSerials: revoked) }
         }
         self.config = config
         self.configBlockNumber = configBlockNumber

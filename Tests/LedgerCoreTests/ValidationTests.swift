@@ -4,6 +4,7 @@ import LedgerCore
 import Schema
 import Testing
 import Wire
+import X509
 
 @Suite("Transaction validation")
 struct ValidationTests {
@@ -161,4 +162,47 @@ func TransactionIDOf(_ envelope: Data) -> String {
     let transaction = try! Medledger_V1_Transaction(serializedData: Medledger_V1_Envelope(serializedData: envelope).payload)
     guard case .endorserTransaction(let endorsed)? = transaction.body else { return "" }
     return endorsed.proposal?.txID ?? ""
+}
+
+@Suite("Channel CRLs")
+struct ChannelRevocationTests {
+    @Test func aCertificateRevokedInTheChannelsCRLIsABadCreator() throws {
+        let hospital = try makeOrganization("HospitalAMSP")
+        let (nurse, nurseCertificate) = try hospital.enrollSigner(enrollmentID: "nurse", role: .clinician)
+        let (doctor, _) = try hospital.enrollSigner(enrollmentID: "doctor", role: .clinician)
+        let peer = try hospital.enrollSigner(enrollmentID: "peer0", role: .peer).signer
+        _ = try hospital.revoke(.serial(nurseCertificate.serialNumber.hexString), reason: 1)
+
+        var config = Medledger_V1_ChannelConfig()
+        config.channelID = "ehr"
+        config.organizations = [try hospital.channelOrganization()]
+        config.defaultEndorsementPolicy = .anyOf([.signedBy("HospitalAMSP", role: .peer)])
+        config.adminPolicy = .anyOf([.signedBy("HospitalAMSP", role: .admin)])
+        let context = try ChannelContext(config: config, configBlockNumber: 0)
+        let validator = TransactionValidator(channel: context, knownChaincodes: ["asset"])
+        let f = ValidationTests.fixture
+
+        func envelope(by signer: RequestSigner) throws -> Data {
+            try f.envelope(f.proposal(by: signer), signer: signer, rwset: rwset(writes: [("k", "v")]), endorsers: [peer])
+        }
+        let revoked = validator.check(try envelope(by: nurse), blockNumber: 1)
+        #expect(revoked.code == .badCreator)
+        #expect(revoked.reason?.contains("revoked") == true)
+        #expect(validator.check(try envelope(by: doctor), blockNumber: 1).code == .valid)
+    }
+
+    @Test func aCRLNotSignedByTheOrganisationsRootIsRefused() throws {
+        let hospital = try makeOrganization("HospitalAMSP")
+        let impostor = try makeOrganization("HospitalAMSP")
+        var org = try hospital.channelOrganization()
+        org.crls = [Data(try impostor.currentCRL())]
+        var config = Medledger_V1_ChannelConfig()
+        config.channelID = "ehr"
+        config.organizations = [org]
+        config.defaultEndorsementPolicy = .anyOf([.signedBy("HospitalAMSP", role: .peer)])
+        config.adminPolicy = .anyOf([.signedBy("HospitalAMSP", role: .admin)])
+        #expect(throws: ChannelConfigError.invalid("organisation HospitalAMSP: crls[0] is not a CRL signed by its root")) {
+            try ChannelContext(config: config, configBlockNumber: 0)
+        }
+    }
 }
