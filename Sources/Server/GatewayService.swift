@@ -72,10 +72,13 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
         response: RPCWriter<Medledger_V1_SubmitStreamResponse>,
         context: ServerContext
     ) async throws {
-        let (outcomes, sink) = AsyncStream<Medledger_V1_SubmitStreamResponse>.makeStream()
+        let sink = OutcomeQueue<Medledger_V1_SubmitStreamResponse>()
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // On any exit, including a failed read of the request stream, release the writer.
+            defer { sink.finish() }
             group.addTask {
-                for await outcome in outcomes { try await response.write(outcome) }
+                // Everything that piled up while the last write was in flight goes out in one write.
+                while let batch = await sink.next() { try await response.write(contentsOf: batch) }
             }
             try await withThrowingTaskGroup(of: Void.self) { steps in
                 var inFlight = 0
@@ -96,7 +99,7 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
 
     // MARK: - Shared steps
 
-    private func handle(_ step: Medledger_V1_SubmitStreamRequest, sink: AsyncStream<Medledger_V1_SubmitStreamResponse>.Continuation) async {
+    private func handle(_ step: Medledger_V1_SubmitStreamRequest, sink: OutcomeQueue<Medledger_V1_SubmitStreamResponse>) async {
         var outcome = Medledger_V1_SubmitStreamResponse()
         outcome.sequence = step.sequence
         do {
