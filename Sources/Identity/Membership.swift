@@ -28,13 +28,21 @@ public struct Membership: Sendable {
     }
 
     /// The identity `certificate` proves at `time`, or the reason it proves none.
-    public func validate(_ certificate: Certificate, at time: Date) throws(MembershipError) -> Identity {
+    ///
+    /// With `signatures`, a certificate whose signature by the same root was verified before is not
+    /// verified again; everything else (validity period, revocation, key usage, role) always is.
+    public func validate(
+        _ certificate: Certificate, at time: Date, signatures: VerifiedSignatureCache? = nil
+    ) throws(MembershipError) -> Identity {
         let subject = Self.describe(certificate)
         guard let org = organizations.first(where: { $0.rootCertificate.subject == certificate.issuer }) else {
             throw .unknownIssuer(certificate: subject, issuer: "\(certificate.issuer)")
         }
-        guard org.rootCertificate.publicKey.isValidSignature(certificate.signature, for: certificate) else {
-            throw .badSignature(certificate: subject, mspID: org.mspID)
+        if signatures?.contains(certificate, root: org.rootCertificate) != true {
+            guard org.rootCertificate.publicKey.isValidSignature(certificate.signature, for: certificate) else {
+                throw .badSignature(certificate: subject, mspID: org.mspID)
+            }
+            signatures?.insert(certificate, root: org.rootCertificate)
         }
         if let constraints = try? certificate.extensions.basicConstraints, constraints != .notCertificateAuthority {
             throw .wrongKeyUsage(certificate: subject, reason: "it is a CA certificate")

@@ -13,6 +13,8 @@ public struct AuthenticationInterceptor: ServerInterceptor {
     /// The current membership (reloaded per call so that revocations apply at once).
     public let membership: @Sendable () throws -> Membership
     public let clock: @Sendable () -> Date
+    /// Client certificates already verified against their root, so repeated calls skip the ECDSA check.
+    private let signatures = VerifiedSignatureCache()
 
     public init(
         table: AuthorizationTable = .standard,
@@ -63,7 +65,7 @@ public struct AuthenticationInterceptor: ServerInterceptor {
             throw RPCError(code: .unauthenticated, message: "\(method) requires a client certificate (mTLS); none was presented")
         }
         do {
-            return try membership().validate(certificate, at: clock())
+            return try membership().validate(certificate, at: clock(), signatures: signatures)
         } catch {
             throw StatusMapping.rpcError(for: error)
         }
