@@ -1,17 +1,6 @@
 internal import ArgumentParser
-internal import Crypto
 internal import Foundation
-internal import GRPCCore
-internal import GRPCNIOTransportHTTP2
-internal import Identity
-internal import LedgerCore
 internal import LedgerStore
-internal import Logging
-internal import MedLedgerKit
-internal import Schema
-internal import Server
-internal import SwiftASN1
-internal import X509
 
 /// `medledger bench …`: load generators that report ratios against a peer measured in the same run.
 struct BenchCommand: AsyncParsableCommand {
