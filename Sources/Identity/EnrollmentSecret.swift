@@ -12,7 +12,7 @@ public enum EnrollmentSecret {
     /// A fresh secret: 24 random bytes as 48 hex characters.
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<24).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return Hex.encode((0..<24).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// A salted hash of `secret` to store: salt and hash.

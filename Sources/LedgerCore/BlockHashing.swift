@@ -25,3 +25,13 @@ public enum BlockHashing {
         return header
     }
 }
+
+/// The hash an endorsement commits to: SHA-256 of the proposal's encoding with `transient` cleared.
+/// The endorser and the validator both call this, so they cannot disagree about what was endorsed.
+public enum ProposalHash {
+    public static func of(_ proposal: Medledger_V1_Proposal) -> Data {
+        var recorded = proposal
+        recorded.transient = [:]
+        return Data(SHA256.hash(data: recorded.serializedData()))
+    }
+}

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Schema
 
 /// One transaction of a block after the checks that need no world state (decoding, signatures,
@@ -28,24 +28,5 @@ public struct CheckedTransaction: Sendable {
 
     static func invalid(_ txID: String?, _ code: Medledger_V1_TxValidationCode, _ reason: String) -> Self {
         CheckedTransaction(txID: txID, code: code, reason: reason)
-    }
-}
-
-extension Medledger_V1_Timestamp {
-    public var date: Date {
-        Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9)
-    }
-
-    public init(date: Date) {
-        self.init()
-        let interval = date.timeIntervalSince1970
-        var whole = interval.rounded(.down)
-        var nanos = ((interval - whole) * 1e9).rounded()
-        if nanos >= 1e9 {
-            whole += 1
-            nanos -= 1e9
-        }
-        seconds = Int64(whole)
-        self.nanos = Int32(nanos)
     }
 }

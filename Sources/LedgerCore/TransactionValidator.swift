@@ -1,4 +1,3 @@
-internal import Crypto
 public import Foundation
 internal import Identity
 internal import Schema
@@ -74,7 +73,7 @@ public struct TransactionValidator: Sendable {
         do { payload = try Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload) } catch {
             return .invalid(txID, .badResponsePayload, "the proposal response payload of \(txID) does not decode: \(error)")
         }
-        guard payload.proposalHash == Data(SHA256.hash(data: proposal.serializedData())) else {
+        guard payload.proposalHash == ProposalHash.of(proposal) else {
             return .invalid(txID, .badResponsePayload, "the endorsed proposal hash of \(txID) does not match its proposal")
         }
         guard let response = payload.response, (200..<400).contains(response.status) else {

@@ -21,11 +21,7 @@ public enum TransactionProposal {
         proposal.nonce = Nonce.make()
         proposal.creator = signer.certificateDER
         proposal.txID = TransactionID.compute(nonce: proposal.nonce, creator: proposal.creator)
-        let interval = now.timeIntervalSince1970
-        var timestamp = Medledger_V1_Timestamp()
-        timestamp.seconds = Int64(interval.rounded(.down))
-        timestamp.nanos = Int32(min(999_999_999, (interval - interval.rounded(.down)) * 1e9))
-        proposal.timestamp = timestamp
+        proposal.timestamp = Medledger_V1_Timestamp(date: now)
         proposal.transient = transient
         return (try signer.sign(proposal), proposal.txID)
     }

@@ -21,7 +21,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         -> Medledger_V1_RegisterResponse
     {
         try await StatusMapping.mapped {
-            let registrar = try Self.caller()
+            let registrar = try CallerIdentity.required()
             guard registrar.mspID == ca.mspID else {
                 throw RPCError(code: .permissionDenied, message: "\(registrar) is not a registrar of \(ca.mspID)")
             }
@@ -53,7 +53,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         -> Medledger_V1_EnrollResponse
     {
         try await StatusMapping.mapped {
-            let caller = try Self.caller()
+            let caller = try CallerIdentity.required()
             guard caller.mspID == ca.mspID else {
                 throw RPCError(code: .permissionDenied, message: "\(caller) was not issued by \(ca.mspID)'s CA")
             }
@@ -120,13 +120,6 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
 
     // MARK: - Translation
 
-    private static func caller() throws -> Identity {
-        guard let identity = CallerIdentity.current else {
-            throw RPCError(code: .unauthenticated, message: "this call requires an authenticated caller")
-        }
-        return identity
-    }
-
     private func enrollResponse(_ certificate: Certificate) throws -> Medledger_V1_EnrollResponse {
         var response = Medledger_V1_EnrollResponse()
         response.certificate = try Self.der(certificate)
@@ -138,14 +131,6 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         var serializer = DER.Serializer()
         try serializer.serialize(certificate)
         return Data(serializer.serializedBytes)
-    }
-
-    static func timestamp(_ date: Date) -> Medledger_V1_Timestamp {
-        var timestamp = Medledger_V1_Timestamp()
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        timestamp.seconds = Int64(seconds)
-        timestamp.nanos = Int32((date.timeIntervalSince1970 - seconds) * 1_000_000_000)
-        return timestamp
     }
 
     static func info(_ entry: (Registration, [IssuedCertificate])) -> Medledger_V1_IdentityInfo {
@@ -161,11 +146,11 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         info.certificates = certificates.map { issued in
             var certificate = Medledger_V1_CertificateInfo()
             certificate.serial = issued.serial
-            certificate.notBefore = timestamp(issued.notBefore)
-            certificate.notAfter = timestamp(issued.notAfter)
+            certificate.notBefore = Medledger_V1_Timestamp(date: issued.notBefore)
+            certificate.notAfter = Medledger_V1_Timestamp(date: issued.notAfter)
             certificate.revoked = issued.revokedAt != nil
             certificate.revocationReason = Medledger_V1_RevocationReason(rawValue: Int32(issued.revocationReason))
-            if let revokedAt = issued.revokedAt { certificate.revokedAt = timestamp(revokedAt) }
+            if let revokedAt = issued.revokedAt { certificate.revokedAt = Medledger_V1_Timestamp(date: revokedAt) }
             return certificate
         }
         return info

@@ -16,10 +16,7 @@ struct DeliverService: Medledger_V1_Deliver.SimpleServiceProtocol {
         context: ServerContext
     ) async throws {
         try await StatusMapping.mapped {
-            guard let caller = CallerIdentity.current else {
-                throw RPCError(code: .unauthenticated, message: "a client certificate is required")
-            }
-            let channel = try node.channel(request.channelID, for: caller)
+            let channel = try node.channel(request.channelID, for: CallerIdentity.required())
             let height = channel.board.height
             let start = try BlockPositions.start(request.start, default: .oldest, height: height)
             let stop = try BlockPositions.stop(request.stop, height: height)

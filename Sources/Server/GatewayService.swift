@@ -158,10 +158,7 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     }
 
     private func channel(_ id: String) throws -> ChannelLedger {
-        guard let caller = CallerIdentity.current else {
-            throw RPCError(code: .unauthenticated, message: "a client certificate is required")
-        }
-        return try node.channel(id, for: caller)
+        try node.channel(id, for: CallerIdentity.required())
     }
 
     private func signedProposal(_ signed: Medledger_V1_SignedProposal?) throws -> Medledger_V1_SignedProposal {

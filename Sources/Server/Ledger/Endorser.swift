@@ -1,4 +1,3 @@
-internal import Crypto
 internal import Foundation
 internal import Identity
 internal import LedgerCore
@@ -59,7 +58,7 @@ struct Endorser: Sendable {
         var recorded = proposal
         recorded.transient = [:]
         var payload = Medledger_V1_ProposalResponsePayload()
-        payload.proposalHash = Data(SHA256.hash(data: recorded.serializedData()))
+        payload.proposalHash = ProposalHash.of(recorded)
         payload.results = results
         payload.event = event
         payload.response = response
