@@ -5,7 +5,9 @@ public import X509
 
 /// A client identity on disk, as every CLI command and the Swift kit take it (`--identity DIR`):
 /// `cert.pem` (the identity's certificate), `key.pem` (its PKCS#8 private key, mode 0600) and
-/// `ca.pem` (the organisation's root, which the client trusts for the server's TLS certificate).
+/// `ca.pem` (the organisation's root, which the client trusts for the server's TLS certificate),
+/// and, when the node's TLS certificate comes from another organisation's CA (as in the
+/// multi-organisation development network), `tls-ca.pem`, the root to trust for TLS instead.
 public struct IdentityFolder: Sendable {
     public var directory: URL
 
@@ -16,6 +18,17 @@ public struct IdentityFolder: Sendable {
     public var certificatePath: String { directory.appendingPathComponent("cert.pem").path }
     public var keyPath: String { directory.appendingPathComponent("key.pem").path }
     public var caPath: String { directory.appendingPathComponent("ca.pem").path }
+    public var tlsCAPath: String { directory.appendingPathComponent("tls-ca.pem").path }
+
+    /// The root to trust for the node's TLS certificate: `tls-ca.pem` if present, else `ca.pem`.
+    public var tlsTrustPath: String {
+        FileManager.default.fileExists(atPath: tlsCAPath) ? tlsCAPath : caPath
+    }
+
+    /// Writes `tls-ca.pem`, the root that issued the node's TLS certificate.
+    public func saveTLSRoot(_ root: Certificate) throws {
+        try SecureFile.save(try root.serializeAsPEM().pemString + "\n", to: tlsCAPath, mode: 0o644)
+    }
 
     /// A fresh P-256 key and a DER PKCS#10 request for it naming `commonName`; the key never leaves the client.
     public static func makeCSR(commonName: String, key: P256.Signing.PrivateKey = P256.Signing.PrivateKey()) throws

@@ -5,26 +5,48 @@ public import Schema
 internal import SwiftASN1
 internal import X509
 
-/// The `medledger.v1.CertificateAuthority` gRPC service over one organisation's CA. Callers are
-/// authenticated and authorized by `AuthenticationInterceptor` before a handler runs; handlers
-/// only translate messages and let `StatusMapping` turn domain errors into statuses.
+/// The `medledger.v1.CertificateAuthority` gRPC service over the CAs of the organisations a node
+/// hosts (usually one). Calls by an identity go to the CA of the caller's organisation; Enroll and
+/// GetCAInfo name one with `msp_id` (empty: the node's own, the first). Callers are authenticated
+/// and authorized by `AuthenticationInterceptor` before a handler runs; handlers only translate
+/// messages and let `StatusMapping` turn domain errors into statuses.
 public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.SimpleServiceProtocol {
-    public let ca: OrganizationCA
+    /// The hosted CAs; the first is the node's own organisation's.
+    public let authorities: [OrganizationCA]
     public let clock: @Sendable () -> Date
 
     public init(ca: OrganizationCA, clock: @escaping @Sendable () -> Date = { Date() }) {
-        self.ca = ca
+        self.init(authorities: [ca], clock: clock)
+    }
+
+    public init(authorities: [OrganizationCA], clock: @escaping @Sendable () -> Date = { Date() }) {
+        precondition(!authorities.isEmpty, "a CA service needs at least one CA")
+        self.authorities = authorities
         self.clock = clock
+    }
+
+    /// The CA of `mspID`; empty names the node's own.
+    func authority(_ mspID: String) throws -> OrganizationCA {
+        if mspID.isEmpty { return authorities[0] }
+        guard let ca = authorities.first(where: { $0.mspID == mspID }) else {
+            throw RPCError(code: .notFound, message: "this node hosts no CA for '\(mspID)' (msp_id); it hosts \(authorities.map(\.mspID))")
+        }
+        return ca
+    }
+
+    /// The CA that issued `caller`'s organisation's identities.
+    func authority(of caller: Identity) throws -> OrganizationCA {
+        guard let ca = authorities.first(where: { $0.mspID == caller.mspID }) else {
+            throw RPCError(code: .permissionDenied, message: "\(caller) was not issued by a CA of this node")
+        }
+        return ca
     }
 
     public func register(request: Medledger_V1_RegisterRequest, context: ServerContext) async throws
         -> Medledger_V1_RegisterResponse
     {
         try await StatusMapping.mapped {
-            let registrar = try CallerIdentity.required()
-            guard registrar.mspID == ca.mspID else {
-                throw RPCError(code: .permissionDenied, message: "\(registrar) is not a registrar of \(ca.mspID)")
-            }
+            let ca = try authority(of: try CallerIdentity.required())
             var response = Medledger_V1_RegisterResponse()
             response.secret = try ca.register(
                 enrollmentID: request.enrollmentID,
@@ -42,10 +64,11 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         -> Medledger_V1_EnrollResponse
     {
         try await StatusMapping.mapped {
+            let ca = try authority(request.mspID)
             let certificate = try ca.enroll(
                 enrollmentID: request.enrollmentID, secret: request.secret, csr: request.csr, now: clock()
             )
-            return try enrollResponse(certificate)
+            return try enrollResponse(certificate, ca: ca)
         }
     }
 
@@ -54,10 +77,8 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
     {
         try await StatusMapping.mapped {
             let caller = try CallerIdentity.required()
-            guard caller.mspID == ca.mspID else {
-                throw RPCError(code: .permissionDenied, message: "\(caller) was not issued by \(ca.mspID)'s CA")
-            }
-            return try enrollResponse(try ca.reenroll(enrollmentID: caller.enrollmentID, csr: request.csr, now: clock()))
+            let ca = try authority(of: caller)
+            return try enrollResponse(try ca.reenroll(enrollmentID: caller.enrollmentID, csr: request.csr, now: clock()), ca: ca)
         }
     }
 
@@ -65,6 +86,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         -> Medledger_V1_RevokeResponse
     {
         try await StatusMapping.mapped {
+            let ca = try authority(of: try CallerIdentity.required())
             let target: OrganizationCA.RevocationTarget
             switch request.target {
             case .enrollmentID(let id): target = .identity(id)
@@ -83,6 +105,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         -> Medledger_V1_GetCRLResponse
     {
         try await StatusMapping.mapped {
+            let ca = request.mspID.isEmpty ? try authority(of: try CallerIdentity.required()) : try authority(request.mspID)
             var response = Medledger_V1_GetCRLResponse()
             response.crl = Data(try ca.currentCRL(now: clock()))
             return response
@@ -93,6 +116,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         -> Medledger_V1_GetCAInfoResponse
     {
         try await StatusMapping.mapped {
+            let ca = try authority(request.mspID)
             var response = Medledger_V1_GetCAInfoResponse()
             response.caName = Membership.values(of: .RDNAttributeType.commonName, in: ca.authority.rootCertificate.subject)
                 .first ?? ca.mspID
@@ -106,6 +130,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         -> Medledger_V1_ListIdentitiesResponse
     {
         try await StatusMapping.mapped {
+            let ca = try authority(of: try CallerIdentity.required())
             let page = try ca.listIdentities(
                 prefix: request.enrollmentIDPrefix, pageSize: Int(request.pageSize), after: request.pageToken
             )
@@ -120,7 +145,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
 
     // MARK: - Translation
 
-    private func enrollResponse(_ certificate: Certificate) throws -> Medledger_V1_EnrollResponse {
+    private func enrollResponse(_ certificate: Certificate, ca: OrganizationCA) throws -> Medledger_V1_EnrollResponse {
         var response = Medledger_V1_EnrollResponse()
         response.certificate = try Self.der(certificate)
         response.caChain = [try Self.der(ca.authority.rootCertificate)]

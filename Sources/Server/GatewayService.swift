@@ -135,7 +135,8 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     }
 
     private func endorse(_ request: Medledger_V1_EndorseRequest) throws -> Medledger_V1_EndorseResponse {
-        try channel(request.channelID).endorse(try signedProposal(request.proposedTransaction), now: Date())
+        try channel(request.channelID).endorse(
+            try signedProposal(request.proposedTransaction), organizations: request.endorsingOrganizations, now: Date())
     }
 
     private func submit(_ request: Medledger_V1_SubmitRequest) async throws {

@@ -6,6 +6,18 @@ internal import Chaincode
 internal import ContentStore
 internal import Schema
 
+/// An organisation whose CA and peer a node hosts.
+public struct HostedOrganization: Sendable {
+    public let ca: OrganizationCA
+    /// The organisation's peer identity: it endorses, and data keys are wrapped to it.
+    public let peer: RequestSigner
+
+    public init(ca: OrganizationCA, peer: RequestSigner) {
+        self.ca = ca
+        self.peer = peer
+    }
+}
+
 /// A complete node assembled from one data directory: the organisation CA (created with a
 /// bootstrap admin on first start), the node's TLS certificate (renewed while running), the
 /// content store, the ledger with the built-in contracts, and the gRPC server with every service
@@ -13,7 +25,10 @@ internal import Schema
 /// this way.
 public struct MedLedgerNode: Sendable {
     public let configuration: ServerConfiguration
+    /// The node's own organisation's CA: it issues the node's TLS certificate and runs the orderer.
     public let ca: OrganizationCA
+    /// Every organisation CA the node hosts, its own first.
+    public let authorities: [OrganizationCA]
     public let ledger: LedgerNode
     public let server: MedLedgerServer
     /// Where the bootstrap admin's identity folder is.
@@ -23,21 +38,38 @@ public struct MedLedgerNode: Sendable {
     /// The root clients trust for this node's TLS certificate.
     public let caCertificatePath: String
 
+    /// A node of one organisation, `mspID`, created under the data directory on first start.
     public init(
         configuration: ServerConfiguration, mspID: String, durability: Durability = .full,
         logger: Logger = Logger(label: "medledger")
     ) throws {
         let bootstrap = OrganizationBootstrap(dataDirectory: configuration.dataDirectory, mspID: mspID)
         let (ca, createdAdmin) = try bootstrap.openOrCreate(logger: logger)
-        ExpiryWatch.check(ca: ca, logger: logger)
-        let identity = NodeTLSIdentity(directory: configuration.tlsDirectory, ca: ca, hostnames: configuration.hostnames, logger: logger)
+        try self.init(
+            configuration: configuration,
+            organizations: [
+                HostedOrganization(ca: ca, peer: try bootstrap.nodeSigner(ca: ca, folder: "peer", enrollmentID: "peer0", role: .peer))
+            ],
+            orderer: try bootstrap.nodeSigner(ca: ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer),
+            adminDirectory: bootstrap.adminDirectory, createdAdmin: createdAdmin != nil, durability: durability, logger: logger)
+    }
+
+    /// A node hosting the CAs and peers of `organizations` (its own first, whose CA issues the TLS
+    /// certificate and whose `orderer` signs blocks), sharing one ledger and content store.
+    public init(
+        configuration: ServerConfiguration, organizations: [HostedOrganization], orderer: RequestSigner,
+        adminDirectory: URL, createdAdmin: Bool, durability: Durability = .full, logger: Logger = Logger(label: "medledger")
+    ) throws {
+        guard let own = organizations.first else { throw GatewayError.invalidArgument("a node hosts at least one organisation") }
+        let authorities = organizations.map(\.ca)
+        for ca in authorities { ExpiryWatch.check(ca: ca, logger: logger) }
+        let identity = NodeTLSIdentity(directory: configuration.tlsDirectory, ca: own.ca, hostnames: configuration.hostnames, logger: logger)
         let content = try ContentStore(directory: configuration.contentDirectory)
         let ledger = try LedgerNode(
             directory: configuration.ledgerDirectory,
-            mspID: ca.mspID,
+            peers: organizations.map { HostedPeer(mspID: $0.ca.mspID, signer: $0.peer) },
             contracts: BuiltInContracts.all,
-            peer: try bootstrap.nodeSigner(ca: ca, folder: "peer", enrollmentID: "peer0", role: .peer),
-            orderer: try bootstrap.nodeSigner(ca: ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer),
+            orderer: orderer,
             durability: durability,
             logger: logger
         )
@@ -46,20 +78,25 @@ public struct MedLedgerNode: Sendable {
             tls: try identity.loadServerTLSMaterial(),
             renewingTLS: identity,
             services: [
-                HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(ca: ca)),
+                HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(authorities: authorities)),
                 .content(store: content),
                 .gateway(node: ledger),
                 .deliver(node: ledger),
                 .admin(node: ledger),
             ],
-            interceptors: [AuthenticationInterceptor(membership: { ledger.membership(local: try ca.membership()) })],
+            interceptors: [
+                AuthenticationInterceptor(membership: {
+                    ledger.membership(local: Membership(organizations: try authorities.flatMap { try $0.membership().organizations }))
+                })
+            ],
             logger: logger
         )
         self.configuration = configuration
-        self.ca = ca
+        self.ca = own.ca
+        self.authorities = authorities
         self.ledger = ledger
-        self.adminDirectory = bootstrap.adminDirectory
-        self.createdAdmin = createdAdmin != nil
+        self.adminDirectory = adminDirectory
+        self.createdAdmin = createdAdmin
         self.caCertificatePath = identity.caCertificatePath
     }
 

@@ -10,13 +10,16 @@ public struct OrganizationBootstrap: Sendable {
     public var dataDirectory: URL
     public var mspID: String
 
-    public init(dataDirectory: URL, mspID: String = "MedLedgerOrg1MSP") {
+    /// Where the bootstrap admin's identity folder goes (default `<data>/admin/`).
+    public var adminDirectory: URL
+
+    public init(dataDirectory: URL, mspID: String = "MedLedgerOrg1MSP", adminDirectory: URL? = nil) {
         self.dataDirectory = dataDirectory
         self.mspID = mspID
+        self.adminDirectory = adminDirectory ?? dataDirectory.appendingPathComponent("admin", isDirectory: true)
     }
 
     public var caDirectory: URL { dataDirectory.appendingPathComponent("ca", isDirectory: true) }
-    public var adminDirectory: URL { dataDirectory.appendingPathComponent("admin", isDirectory: true) }
 
     /// Opens the CA, creating it and the bootstrap admin if this is the first start.
     /// Returns the CA and, when it was just created, the admin identity folder.

@@ -69,6 +69,8 @@ struct CACommand: AsyncParsableCommand {
         @OptionGroup var connection: NodeConnectionOptions
         @Option(name: .customLong("id"), help: "The registered enrollment ID.") var enrollmentID: String
         @Option(help: "The enrollment secret.") var secret: String
+        @Option(name: .customLong("msp-id"), help: "The organisation whose CA enrolls, on a node hosting several (default: the node's own).")
+        var mspID = ""
         @Option(name: .customLong("out"), help: ArgumentHelp("The identity folder to write.", valueName: "DIR"))
         var output: String
 
@@ -78,6 +80,7 @@ struct CACommand: AsyncParsableCommand {
             request.enrollmentID = enrollmentID
             request.secret = secret
             request.csr = Data(csr)
+            request.mspID = mspID
             let response = try await reportingRPCErrors {
                 try await connection.withClient(requireIdentity: false) { try await $0.enroll(request) }
             }

@@ -14,7 +14,7 @@ struct NodeConnectionOptions: ParsableArguments {
     @Option(name: .customLong("identity"), help: ArgumentHelp("The caller's identity folder.", valueName: "DIR"))
     var identityDirectory: String?
 
-    @Option(name: .customLong("ca-cert"), help: "The org root to trust (default: ca.pem of --identity).")
+    @Option(name: .customLong("ca-cert"), help: "The root to trust for TLS (default: tls-ca.pem, else ca.pem, of --identity).")
     var caCertificatePath: String?
 
     var identity: IdentityFolder? {
@@ -42,7 +42,7 @@ struct NodeConnectionOptions: ParsableArguments {
         if requireIdentity && identity == nil {
             throw ValidationError("this command needs --identity DIR (an enrolled identity folder)")
         }
-        guard let trust = caCertificatePath ?? identity?.caPath else {
+        guard let trust = caCertificatePath ?? identity?.tlsTrustPath else {
             throw ValidationError("give --ca-cert PATH (the org root, e.g. DATA/tls/ca.pem) or --identity DIR")
         }
         let transport = try HTTP2ClientTransport.Posix(

@@ -27,7 +27,8 @@ final class ChannelLedger: Sendable {
     let chaincodes: ChaincodeDispatcher
     let board: CommitBoard
     let ordering: OrderingQueue
-    let endorser: Endorser
+    let endorser = Endorser()
+    let peers: [HostedPeer]
     private let orderer: RequestSigner
     private let validator: TransactionValidator
     private let tip: Mutex<Tip>
@@ -37,14 +38,14 @@ final class ChannelLedger: Sendable {
 
     private init(
         context: ChannelContext, store: LedgerStore, tip: Tip, chaincodes: ChaincodeDispatcher,
-        peer: RequestSigner, orderer: RequestSigner, logger: Logger
+        peers: [HostedPeer], orderer: RequestSigner, logger: Logger
     ) throws {
         self.context = context
         self.store = store
         self.chaincodes = chaincodes
         self.board = CommitBoard(height: tip.header.number + 1)
         self.ordering = OrderingQueue(limits: context.limits)
-        self.endorser = Endorser(peer: peer)
+        self.peers = peers
         self.orderer = orderer
         self.validator = TransactionValidator(channel: context, knownChaincodes: Set(chaincodes.contractNames))
         self.tip = Mutex(tip)
@@ -61,7 +62,7 @@ final class ChannelLedger: Sendable {
     /// Opens an existing channel directory: reads the configuration from the genesis block and
     /// replays every stored block that state does not include yet.
     static func open(
-        directory: URL, chaincodes: ChaincodeDispatcher, peer: RequestSigner, orderer: RequestSigner,
+        directory: URL, chaincodes: ChaincodeDispatcher, peers: [HostedPeer], orderer: RequestSigner,
         durability: Durability, logger: Logger
     ) throws -> ChannelLedger {
         let store = try LedgerStore(directory: directory, durability: durability)
@@ -83,12 +84,12 @@ final class ChannelLedger: Sendable {
         }
         let tip = Tip(header: header, commitHash: last.metadata?.commitHash ?? Data())
         return try ChannelLedger(
-            context: context, store: store, tip: tip, chaincodes: chaincodes, peer: peer, orderer: orderer, logger: logger)
+            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, logger: logger)
     }
 
     /// Creates the channel in `directory` with its genesis block, signed by `orderer`.
     static func create(
-        config: Medledger_V1_ChannelConfig, directory: URL, chaincodes: ChaincodeDispatcher, peer: RequestSigner,
+        config: Medledger_V1_ChannelConfig, directory: URL, chaincodes: ChaincodeDispatcher, peers: [HostedPeer],
         orderer: RequestSigner, durability: Durability, logger: Logger
     ) throws -> ChannelLedger {
         let context = try ChannelContext(config: config, configBlockNumber: 0)
@@ -101,7 +102,7 @@ final class ChannelLedger: Sendable {
         try store.commit(genesis, update: StateUpdate.derive(from: genesis))
         let tip = Tip(header: genesis.header ?? .init(), commitHash: genesis.metadata?.commitHash ?? Data())
         return try ChannelLedger(
-            context: context, store: store, tip: tip, chaincodes: chaincodes, peer: peer, orderer: orderer, logger: logger)
+            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, logger: logger)
     }
 
     /// Accepts an envelope for ordering after checking what the orderer checks: it decodes, it is

@@ -8,8 +8,6 @@ internal import Wire
 /// nonce, clock skew, creator membership at the proposal's time, signature), and turns a successful
 /// simulation into the signed endorsement and the unsigned transaction the client must sign.
 struct Endorser: Sendable {
-    /// The peer identity that signs endorsements.
-    let peer: RequestSigner
     /// How far a proposal's timestamp may lie from the peer's clock.
     var allowedClockSkew: TimeInterval = 15 * 60
 
@@ -48,9 +46,10 @@ struct Endorser: Sendable {
     }
 
     /// The endorsed transaction for the client to sign: the proposal with transient data removed,
-    /// the response payload, and this peer's endorsement over it.
+    /// the response payload, and each of `peers`' endorsement over it.
     func endorse(
         _ proposal: Medledger_V1_Proposal,
+        by peers: [HostedPeer],
         results: [Medledger_V1_ReadWriteSet],
         event: Medledger_V1_ChaincodeEvent?,
         response: Medledger_V1_Response
@@ -62,15 +61,18 @@ struct Endorser: Sendable {
         payload.results = results
         payload.event = event
         payload.response = response
-        var endorsement = Medledger_V1_Endorsement()
-        endorsement.endorser = peer.certificateDER
         let payloadBytes = payload.serializedData()
-        endorsement.signature = try peer.sign(payloadBytes + peer.certificateDER)
+        let endorsements = try peers.map { peer in
+            var endorsement = Medledger_V1_Endorsement()
+            endorsement.endorser = peer.signer.certificateDER
+            endorsement.signature = try peer.signer.sign(payloadBytes + peer.signer.certificateDER)
+            return endorsement
+        }
 
         var endorsed = Medledger_V1_EndorserTransaction()
         endorsed.proposal = recorded
         endorsed.proposalResponsePayload = payloadBytes
-        endorsed.endorsements = [endorsement]
+        endorsed.endorsements = endorsements
         var transaction = Medledger_V1_Transaction()
         transaction.body = .endorserTransaction(endorsed)
         var prepared = Medledger_V1_Envelope()

@@ -9,6 +9,7 @@ internal import Synchronization
 
 /// The ledger side of a node: every channel it has joined, each under `<directory>/<channel>/`,
 /// the contracts it runs, and the peer and orderer identities that sign endorsements and blocks.
+/// The node is its own orderer; it may host the peers of several organisations (`HostedPeer`).
 ///
 /// `run()` drives every channel's committer (including channels created while running) until the
 /// task is cancelled or `shutDown()` is called.
@@ -17,7 +18,8 @@ public final class LedgerNode: Sendable {
     /// The node's own organisation.
     public let mspID: String
     let chaincodes: ChaincodeDispatcher
-    let peer: RequestSigner
+    /// The peers this node endorses with; the first is its own organisation's.
+    public let peers: [HostedPeer]
     let orderer: RequestSigner
     let durability: Durability
     let logger: Logger
@@ -26,14 +28,26 @@ public final class LedgerNode: Sendable {
     private let startedContinuation: AsyncStream<ChannelLedger>.Continuation
 
     /// Opens every channel found under `directory` (recovering each from its block store).
-    public init(
+    public convenience init(
         directory: URL, mspID: String, contracts: [any Contract], peer: RequestSigner, orderer: RequestSigner,
         durability: Durability = .full, logger: Logger = Logger(label: "medledger.ledger")
     ) throws {
+        try self.init(
+            directory: directory, peers: [HostedPeer(mspID: mspID, signer: peer)], contracts: contracts, orderer: orderer,
+            durability: durability, logger: logger)
+    }
+
+    /// Opens every channel found under `directory`; `peers.first` is the node's own organisation,
+    /// which runs the orderer.
+    public init(
+        directory: URL, peers: [HostedPeer], contracts: [any Contract], orderer: RequestSigner,
+        durability: Durability = .full, logger: Logger = Logger(label: "medledger.ledger")
+    ) throws {
+        guard let own = peers.first else { throw GatewayError.invalidArgument("a ledger node needs at least one peer identity") }
         self.directory = directory
-        self.mspID = mspID
+        self.mspID = own.mspID
         self.chaincodes = try ChaincodeDispatcher(contracts: contracts)
-        self.peer = peer
+        self.peers = peers
         self.orderer = orderer
         self.durability = durability
         self.logger = logger
@@ -43,7 +57,7 @@ public final class LedgerNode: Sendable {
         for name in names.sorted() {
             opened[name] = try ChannelLedger.open(
                 directory: directory.appendingPathComponent(name, isDirectory: true), chaincodes: chaincodes,
-                peer: peer, orderer: orderer, durability: durability, logger: logger)
+                peers: peers, orderer: orderer, durability: durability, logger: logger)
         }
         self.channels = Mutex(opened)
         (started, startedContinuation) = AsyncStream.makeStream()
@@ -78,7 +92,7 @@ public final class LedgerNode: Sendable {
             }
             let created = try ChannelLedger.create(
                 config: config, directory: directory.appendingPathComponent(config.channelID, isDirectory: true),
-                chaincodes: chaincodes, peer: peer, orderer: orderer, durability: durability, logger: logger)
+                chaincodes: chaincodes, peers: peers, orderer: orderer, durability: durability, logger: logger)
             channels[config.channelID] = created
             return created
         }

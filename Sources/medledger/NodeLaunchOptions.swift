@@ -1,0 +1,65 @@
+internal import ArgumentParser
+internal import Foundation
+internal import Logging
+internal import Server
+
+/// Where a node command (`serve`, `dev`) keeps its data, where it listens and how much it logs.
+struct NodeLaunchOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: ArgumentHelp("The node's data directory.", valueName: "DIR"))
+    var dataDirectory = "./medledger-data"
+
+    @Option(help: "The IP address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on (0 picks a free one).")
+    var port = ServerConfiguration.defaultPort
+
+    @Option(
+        name: .customLong("hostname"),
+        help: "An extra DNS name or IP address for the server certificate (repeatable)."
+    )
+    var hostnames: [String] = []
+
+    @Option(help: "One of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("unknown log level '\(logLevel)'")
+        }
+        guard (0...65535).contains(port) else {
+            throw ValidationError("port \(port) is outside 0...65535")
+        }
+    }
+
+    /// Sends log lines at `--log-level` and above to stderr; returns the node's logger.
+    func bootstrapLogging() -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "medledger")
+    }
+
+    /// The configuration, with `--data` made absolute.
+    var configuration: ServerConfiguration {
+        let dataURL = URL(
+            fileURLWithPath: dataDirectory,
+            relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        ).standardizedFileURL
+        return ServerConfiguration(dataDirectory: dataURL, host: host, port: port, hostnames: hostnames)
+    }
+}
+
+/// Runs `node` until SIGTERM or SIGINT, printing `banner(address)` to stdout once it listens.
+func serveUntilTerminated(_ node: MedLedgerNode, banner: @escaping @Sendable (String) -> String) async throws {
+    try await withThrowingDiscardingTaskGroup { tasks in
+        tasks.addTask { try await node.runUntilTerminated() }
+        if let address = try? await node.server.listeningAddress {
+            // Written unbuffered: scripts and tests read these lines while the server runs.
+            FileHandle.standardOutput.write(Data(banner("\(address)").utf8))
+        }
+    }
+}
