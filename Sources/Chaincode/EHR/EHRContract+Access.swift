@@ -1,6 +1,4 @@
-import Foundation
 import Identity
-import LedgerCore
 import Schema
 
 /// What `OpenRecord` returns: the decision, the record only when permitted, and the audit event's ID.

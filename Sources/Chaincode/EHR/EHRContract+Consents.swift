@@ -1,6 +1,4 @@
-import Foundation
 import Identity
-import LedgerCore
 import Schema
 
 /// `GrantConsent`, `RevokeConsent` and `ListConsents`.

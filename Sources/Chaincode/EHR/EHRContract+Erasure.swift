@@ -1,6 +1,4 @@
-import Foundation
 import Identity
-import LedgerCore
 import Schema
 
 /// `RequestErasure` (by the patient) and `ApproveErasure` (by an admin of the authoring organisation).

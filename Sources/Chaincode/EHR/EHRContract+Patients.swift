@@ -1,6 +1,5 @@
 import Foundation
 import Identity
-import LedgerCore
 import Schema
 import SwiftASN1
 import X509

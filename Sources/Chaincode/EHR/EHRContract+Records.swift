@@ -1,6 +1,5 @@
 import Foundation
 import Identity
-import LedgerCore
 import Schema
 
 /// `AddRecord` and `ListRecords`.

@@ -1,6 +1,4 @@
-import Foundation
 import Identity
-import LedgerCore
 import Schema
 
 /// What `StudyRecords` returns: per consenting patient, the records the study may use.

@@ -1,6 +1,5 @@
 import Foundation
 import Identity
-import LedgerCore
 import Schema
 
 /// Validation of identifiers and digests, and who the caller is in EHR terms.

@@ -1,7 +1,4 @@
-import Foundation
-import Identity
 import LedgerCore
-import Schema
 
 /// The health-record contract: patients, record references, consents, audited reads, break-glass,
 /// research access and erasure. Every function takes one JSON object and returns JSON (sorted keys).
