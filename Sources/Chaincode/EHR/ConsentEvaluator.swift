@@ -40,6 +40,11 @@ public enum ConsentEvaluator {
     public struct Evaluation: Sendable, Equatable {
         public var decision: Decision
         public var action: Action
+
+        public init(decision: Decision, action: Action = .none) {
+            self.decision = decision
+            self.action = action
+        }
     }
 
     /// Decides `query` given the patient's `consents` (any status) and break-glass `grants` (any

@@ -34,7 +34,8 @@ extension EHRContract {
         for label in ["patient", "author"] where request.keyDigests[label] == nil {
             throw rejected(400, "field \"keyDigests\" must have a \"\(label)\" entry")
         }
-        for (label, digest) in request.keyDigests {
+        // Sorted, so that every peer names the same bad entry.
+        for (label, digest) in request.keyDigests.sorted(by: { $0.key < $1.key }) {
             try validateSHA256Hex(digest, field: "keyDigests.\(label)")
         }
         let recordKey = try EHRKey.make(EHRKey.record, request.recordID)
