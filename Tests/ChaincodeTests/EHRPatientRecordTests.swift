@@ -39,6 +39,31 @@ struct EHRPatientRecordTests {
         #expect(try ledger.call("RegisterPatient", #"{"patientID":"p-2","certificate":"%%%"}"#, as: Cast.alice).response.status == 400)
     }
 
+    @Test("RegisterPatient refuses a patient certificate from another CA that uses the caller's organisation's name")
+    func rogueIssuer() throws {
+        let rogue = OrganizationCA(
+            authority: try CertificateAuthority.create(mspID: "HospitalAMSP", name: "HospitalAMSP CA"),
+            store: try RegistrationStore(path: nil)
+        )
+        let certificate = try rogue.enrollSigner(enrollmentID: "mallory", role: .patient).certificate
+        let forged = try Data(certificate.derBytes).base64EncodedString()
+        let response = try ledger.call("RegisterPatient", #"{"patientID":"p-x","certificate":"\#(forged)"}"#, as: Cast.alice).response
+        #expect(response.status == 403)
+        #expect(response.message.contains("issued by the caller's organisation HospitalAMSP"))
+    }
+
+    @Test("Simulating the same read twice gives the same bytes, and the read-set covers the consents range")
+    func deterministic() throws {
+        try ledger.register("p-1", Cast.pat)
+        try ledger.addRecord("r-1", of: "p-1")
+        let first = try ledger.call("OpenRecord", #"{"recordID":"r-1","purpose":"TREAT"}"#, as: Cast.bob, commit: false)
+        let second = try ledger.call("OpenRecord", #"{"recordID":"r-1","purpose":"TREAT"}"#, as: Cast.bob, commit: false)
+        #expect(first.response.payload == second.response.payload.replacing(Data("tx-4".utf8), with: Data("tx-3".utf8)))
+        let set = try #require(first.readWriteSet)
+        #expect(set.rangeQueries.count == 1)
+        #expect(set.rangeQueries.first?.itrExhausted == true)
+    }
+
     @Test("GetPatient: any member but researchers; 404 for an unknown patient")
     func getPatient() throws {
         try ledger.register("p-1", Cast.pat)

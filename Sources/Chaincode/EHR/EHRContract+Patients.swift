@@ -54,8 +54,9 @@ extension EHRContract {
     }
 
     /// The organisation and enrollment ID a patient certificate names, after checking that it is a
-    /// patient's certificate issued by the caller's CA. (Its signature is checked by `Membership`
-    /// when the patient calls; the contract has no organisation roots to check it against.)
+    /// patient's certificate issued by the caller's CA: same issuer name and same issuing key
+    /// identifier. The contract has no organisation roots, so it cannot verify the signature; a
+    /// certificate that fails it is refused by `Membership` whenever its holder calls.
     static func patientSubject(_ base64: String, _ stub: ChaincodeStub) throws -> (mspID: String, enrollmentID: String) {
         guard let der = Data(base64Encoded: base64) else {
             throw rejected(400, "field \"certificate\" must be base64 DER")
@@ -73,10 +74,14 @@ extension EHRContract {
             throw rejected(400, "field \"certificate\" names no enrollment ID (CN)")
         }
         let mspID = Membership.values(of: .RDNAttributeType.organizationName, in: subject).first ?? ""
-        guard mspID == stub.creator.mspID, certificate.issuer == stub.creator.certificate.issuer else {
+        let issuingKey = try? certificate.extensions.authorityKeyIdentifier?.keyIdentifier
+        let callerIssuingKey = try? stub.creator.certificate.extensions.authorityKeyIdentifier?.keyIdentifier
+        guard mspID == stub.creator.mspID, certificate.issuer == stub.creator.certificate.issuer, issuingKey != nil,
+            issuingKey == callerIssuingKey
+        else {
             throw rejected(
                 403,
-                "\(who(stub)) may not register \(enrollmentID)@\(mspID): a patient's certificate must be issued by the caller's organisation \(stub.creator.mspID)"
+                "\(who(stub)) may not register \(enrollmentID)@\(mspID): a patient's certificate must be issued by the caller's organisation \(stub.creator.mspID) (same issuer and issuing key)"
             )
         }
         return (mspID, enrollmentID)
