@@ -131,6 +131,8 @@ let package = Package(
                 "Identity",
                 "Schema",
                 "Wire",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),

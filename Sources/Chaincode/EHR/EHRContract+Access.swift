@@ -1,0 +1,94 @@
+import Identity
+import Schema
+
+/// What `OpenRecord` returns: the decision, the record only when permitted, and the audit event's ID.
+public struct OpenRecordResult: Codable, Sendable, Equatable {
+    public var decision: Decision
+    public var record: RecordReference?
+    public var auditID: String
+
+    public init(decision: Decision, record: RecordReference?, auditID: String) {
+        self.decision = decision
+        self.record = record
+        self.auditID = auditID
+    }
+}
+
+/// `OpenRecord` (the audited read) and `ListAudit`.
+extension EHRContract {
+    struct OpenRecordRequest: EHRRequest {
+        enum CodingKeys: String, CodingKey, CaseIterable { case recordID, purpose, justification }
+        typealias Field = CodingKeys
+        var recordID: String
+        var purpose: Purpose
+        var justification: String?
+    }
+
+    /// OpenRecord {recordID, purpose, justification?} → `OpenRecordResult`, status 200 whether
+    /// permitted or denied, so that the audit event of a denial commits too. A justified
+    /// break-glass read also records a grant and sets the event `BreakGlass`.
+    static func openRecord(_ stub: ChaincodeStub, breakGlassDuration: Int64) throws -> Medledger_V1_Response {
+        let request = try request(OpenRecordRequest.self, stub)
+        let record = try existingRecord(request.recordID, stub)
+        let patient = try existingPatient(record.patientID, stub)
+        let reader = reader(stub)
+        let time = now(stub)
+        let query = AccessQuery(
+            reader: reader, record: record, patient: patient, purpose: request.purpose, time: time,
+            justification: request.justification
+        )
+        let evaluation = ConsentEvaluator.evaluate(
+            query, consents: try consents(of: patient.patientID, stub), grants: try grants(of: patient.patientID, for: reader, stub)
+        )
+        var action = "open"
+        if case .recordBreakGlassGrant(let justification) = evaluation.action {
+            action = "break-glass"
+            try recordBreakGlass(justification, patient: patient, record: record, reader: reader, until: time + breakGlassDuration, stub)
+        }
+        let audit = AuditEvent(
+            eventID: stub.txID, recordedAt: time, action: action, reader: reader, patientID: patient.patientID,
+            recordID: record.recordID, purpose: request.purpose.rawValue, outcome: evaluation.decision.outcome,
+            rule: evaluation.decision.rule, justification: request.justification
+        )
+        try writeAudit(audit, stub)
+        let permitted = evaluation.decision.outcome == .permit
+        return try respond(OpenRecordResult(decision: evaluation.decision, record: permitted ? record : nil, auditID: audit.eventID))
+    }
+
+    /// The payload of the `BreakGlass` event, for the patient's organisation to notice and review.
+    struct BreakGlassNotice: Encodable {
+        var patientID: String
+        var patientMSP: String
+        var recordID: String
+        var reader: Reader
+        var justification: String
+        var expiresAt: Int64
+    }
+
+    private static func recordBreakGlass(
+        _ justification: String, patient: Patient, record: RecordReference, reader: Reader, until expiresAt: Int64,
+        _ stub: ChaincodeStub
+    ) throws {
+        let grant = BreakGlassGrant(
+            patientID: patient.patientID, mspID: reader.mspID, enrollmentID: reader.enrollmentID,
+            justification: justification, grantedAt: now(stub), expiresAt: expiresAt
+        )
+        try store(grant, at: try EHRKey.make(EHRKey.grant, patient.patientID, reader.mspID, reader.enrollmentID), stub)
+        let notice = BreakGlassNotice(
+            patientID: patient.patientID, patientMSP: patient.mspID, recordID: record.recordID, reader: reader,
+            justification: justification, expiresAt: expiresAt
+        )
+        try stub.setEvent(name: "BreakGlass", payload: try encode(notice))
+    }
+
+    /// ListAudit {patientID} → `[AuditEvent]`, oldest first, for the patient or an auditor.
+    static func listAudit(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
+        let request = try request(PatientIDRequest.self, stub)
+        let patient = try existingPatient(request.patientID, stub)
+        guard isPatient(patient, stub.creator) || stub.creator.role == .auditor else {
+            throw rejected(403, "\(who(stub)) may not read the audit trail of patient \(patient.patientID): only the patient and auditors may")
+        }
+        let events = try loadAll(AuditEvent.self, EHRKey.audit, [patient.patientID], stub)
+        return try respond(events.sorted { ($0.recordedAt, $0.eventID) < ($1.recordedAt, $1.eventID) })
+    }
+}

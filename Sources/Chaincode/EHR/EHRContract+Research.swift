@@ -1,0 +1,181 @@
+import Identity
+import Schema
+
+/// What `StudyRecords` returns: per consenting patient, the records the study may use.
+public struct StudyExport: Codable, Sendable, Equatable {
+    /// One patient's records in a study export.
+    public struct PatientRecords: Codable, Sendable, Equatable {
+        public var patientID: String
+        public var records: [RecordReference]
+
+        public init(patientID: String, records: [RecordReference]) {
+            self.patientID = patientID
+            self.records = records
+        }
+    }
+
+    public var studyID: String
+    public var patients: [PatientRecords]
+
+    public init(studyID: String, patients: [PatientRecords]) {
+        self.studyID = studyID
+        self.patients = patients
+    }
+}
+
+/// Research access: `RequestAccess`, `ListAccessRequests`, `RespondToAccessRequest`, `StudyRecords`.
+extension EHRContract {
+    struct RequestAccessRequest: EHRRequest {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case studyID, purpose, categories, periodStart, periodEnd, description
+        }
+        typealias Field = CodingKeys
+        var studyID: String
+        var purpose: Purpose
+        var categories: [String]
+        var periodStart: Int64?
+        var periodEnd: Int64?
+        var description: String
+    }
+
+    /// The argument of a function that needs none: `{}`.
+    struct NoFieldsRequest: EHRRequest {
+        enum Field: CodingKey, CaseIterable {
+            static var allCases: [Field] { [] }
+            var stringValue: String { switch self {} }
+            var intValue: Int? { nil }
+            init?(stringValue: String) { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {}
+    }
+
+    struct RespondRequest: EHRRequest {
+        enum CodingKeys: String, CodingKey, CaseIterable { case studyID, patientID, decision }
+        typealias Field = CodingKeys
+        var studyID: String
+        var patientID: String
+        var decision: AccessDecision
+    }
+
+    struct StudyRequest: EHRRequest {
+        enum CodingKeys: String, CodingKey, CaseIterable { case studyID }
+        typealias Field = CodingKeys
+        var studyID: String
+    }
+
+    /// RequestAccess {studyID, purpose, categories, periodStart?, periodEnd?, description} →
+    /// `AccessRequest`; researchers only, purpose HRESCH, 409 if the study ID is taken.
+    static func requestAccess(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
+        let request = try request(RequestAccessRequest.self, stub)
+        try requireRole([.researcher], stub, to: "request research access")
+        try validateIdentifier(request.studyID, field: "studyID")
+        guard request.purpose == .research else {
+            throw rejected(400, "field \"purpose\" must be HRESCH for research access, not \(request.purpose.rawValue)")
+        }
+        try validateNonEmpty(request.description, field: "description")
+        let start = request.periodStart ?? now(stub)
+        try validatePeriod(start: start, end: request.periodEnd)
+        let key = try EHRKey.make(EHRKey.request, request.studyID)
+        guard try stub.getState(key) == nil else {
+            throw rejected(409, "study \(request.studyID) has already been requested")
+        }
+        let accessRequest = AccessRequest(
+            studyID: request.studyID, mspID: stub.creator.mspID, requester: stub.creator.enrollmentID, purpose: request.purpose,
+            categories: request.categories, periodStart: start, periodEnd: request.periodEnd, description: request.description,
+            requestedAt: now(stub)
+        )
+        try store(accessRequest, at: key, stub)
+        return try respond(accessRequest)
+    }
+
+    /// ListAccessRequests {} → every `AccessRequest`, in study ID order.
+    static func listAccessRequests(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
+        _ = try request(NoFieldsRequest.self, stub)
+        return try respond(try loadAll(AccessRequest.self, EHRKey.request, [], stub))
+    }
+
+    /// RespondToAccessRequest {studyID, patientID, decision} → `AccessResponse`; only the patient.
+    /// Approving grants the requesting organisation a research consent; declining after approving
+    /// revokes it; repeating the current answer is a 409.
+    static func respondToAccessRequest(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
+        let request = try request(RespondRequest.self, stub)
+        let patient = try existingPatient(request.patientID, stub)
+        try requirePatient(patient, stub, to: "answer access requests for their records")
+        let study = try existingStudy(request.studyID, stub)
+        let key = try EHRKey.make(EHRKey.response, study.studyID, patient.patientID)
+        let previous = try load(AccessResponse.self, at: key, stub)
+        if let previous, previous.decision == request.decision {
+            throw rejected(409, "patient \(patient.patientID) has already \(request.decision.rawValue) study \(study.studyID)")
+        }
+        var response = AccessResponse(studyID: study.studyID, patientID: patient.patientID, decision: request.decision, respondedAt: now(stub))
+        switch request.decision {
+        case .approved:
+            let consent = researchConsent(for: study, patient: patient, stub)
+            try store(consent, at: try EHRKey.make(EHRKey.consent, patient.patientID, consent.consentID), stub)
+            response.consentID = consent.consentID
+        case .declined:
+            if let consentID = previous?.consentID {
+                let consentKey = try EHRKey.make(EHRKey.consent, patient.patientID, consentID)
+                if try load(Consent.self, at: consentKey, stub)?.status == .active {
+                    _ = try revoke(consentID: consentID, of: patient.patientID, stub)
+                }
+                response.consentID = consentID
+            }
+        }
+        try store(response, at: key, stub)
+        return try respond(response)
+    }
+
+    private static func researchConsent(for study: AccessRequest, patient: Patient, _ stub: ChaincodeStub) -> Consent {
+        Consent(
+            consentID: "c-" + stub.txID, patientID: patient.patientID, scope: .research,
+            grantee: Grantee(kind: .organization, mspID: study.mspID), purposes: [.research], categories: study.categories,
+            periodStart: study.periodStart, periodEnd: study.periodEnd, studyID: study.studyID, grantedAt: now(stub)
+        )
+    }
+
+    /// StudyRecords {studyID} → `StudyExport`: for each approving patient, the live records the
+    /// consent evaluator permits for HRESCH. Only researchers of the requesting organisation; one
+    /// audit event ("export") per patient whose records are included.
+    static func studyRecords(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
+        let request = try request(StudyRequest.self, stub)
+        try validateIdentifier(request.studyID, field: "studyID")
+        let study = try existingStudy(request.studyID, stub)
+        guard stub.creator.role == .researcher, stub.creator.mspID == study.mspID else {
+            throw rejected(403, "\(who(stub)) may not export study \(study.studyID): only researchers of \(study.mspID) may")
+        }
+        let reader = reader(stub)
+        let time = now(stub)
+        var export = StudyExport(studyID: study.studyID, patients: [])
+        let responses = try loadAll(AccessResponse.self, EHRKey.response, [study.studyID], stub)
+        for response in responses where response.decision == .approved {
+            let patient = try existingPatient(response.patientID, stub)
+            let consents = try consents(of: patient.patientID, stub)
+            var permitted: [(record: RecordReference, decision: Decision)] = []
+            for record in try records(of: patient.patientID, stub) where !record.erased {
+                let query = AccessQuery(reader: reader, record: record, patient: patient, purpose: .research, time: time)
+                let decision = ConsentEvaluator.evaluate(query, consents: consents, grants: []).decision
+                if decision.outcome == .permit { permitted.append((record, decision)) }
+            }
+            guard let first = permitted.first else { continue }
+            export.patients.append(.init(patientID: patient.patientID, records: permitted.map(\.record)))
+            let audit = AuditEvent(
+                eventID: stub.txID, recordedAt: time, action: "export", reader: reader, patientID: patient.patientID,
+                studyID: study.studyID, purpose: Purpose.research.rawValue, outcome: .permit,
+                rule: "\(first.decision.rule) (\(permitted.count) record\(permitted.count == 1 ? "" : "s"))"
+            )
+            try writeAudit(audit, stub)
+        }
+        return try respond(export)
+    }
+
+    static func existingStudy(_ studyID: String, _ stub: ChaincodeStub) throws -> AccessRequest {
+        try validateIdentifier(studyID, field: "studyID")
+        guard let study = try load(AccessRequest.self, at: try EHRKey.make(EHRKey.request, studyID), stub) else {
+            throw rejected(404, "no access request for study \(studyID)")
+        }
+        return study
+    }
+}

@@ -1,0 +1,100 @@
+import LedgerCore
+
+/// The health-record contract: patients, record references, consents, audited reads, break-glass,
+/// research access and erasure. Every function takes one JSON object and returns JSON (sorted keys).
+///
+/// | function | caller | result |
+/// |---|---|---|
+/// | `RegisterPatient` | clinician or admin of the patient's organisation | `Patient` |
+/// | `GetPatient` | any member but researchers | `Patient` |
+/// | `AddRecord` | clinician | `RecordReference` |
+/// | `ListRecords` | the patient, auditors, clinicians/admins of the patient's org (all) or of an authoring org (theirs) | `[RecordReference]` |
+/// | `GrantConsent` / `RevokeConsent` | the patient | `Consent` |
+/// | `ListConsents` | the patient, auditors | `[Consent]` |
+/// | `OpenRecord` | anyone; always 200 and audited, permit or deny | `{decision, record?, auditID}` |
+/// | `ListAudit` | the patient, auditors | `[AuditEvent]` |
+/// | `RequestAccess` | researcher | `AccessRequest` |
+/// | `ListAccessRequests` | any member | `[AccessRequest]` |
+/// | `RespondToAccessRequest` | the patient | `AccessResponse` |
+/// | `StudyRecords` | researchers of the requesting org; audited per patient | `{studyID, patients: [{patientID, records}]}` |
+/// | `RequestErasure` | the patient | `ErasureRequest` |
+/// | `ApproveErasure` | admin of the authoring org | `RecordReference` (erased) |
+///
+/// Reads of patient data (`OpenRecord`, `StudyRecords`) write audit events, so they must be
+/// submitted, not merely evaluated. Refusals: 400 bad argument, 403 not allowed, 404 missing, 409 exists.
+public struct EHRContract: Contract {
+    public let name = "ehr"
+    public let indexedFields = ["patientID"]
+    /// How long a justified break-glass read lets the clinician read the patient's records again
+    /// without a new justification, in seconds.
+    public let breakGlassDuration: Int64
+
+    public init(breakGlassDuration: Int64 = 4 * 3600) {
+        self.breakGlassDuration = breakGlassDuration
+    }
+
+    public var functions: [String: ContractFunction] {
+        let breakGlassDuration = breakGlassDuration
+        return [
+            "RegisterPatient": Self.registerPatient,
+            "GetPatient": Self.getPatient,
+            "AddRecord": Self.addRecord,
+            "ListRecords": Self.listRecords,
+            "GrantConsent": Self.grantConsent,
+            "RevokeConsent": Self.revokeConsent,
+            "ListConsents": Self.listConsents,
+            "OpenRecord": { stub in try Self.openRecord(stub, breakGlassDuration: breakGlassDuration) },
+            "ListAudit": Self.listAudit,
+            "RequestAccess": Self.requestAccess,
+            "ListAccessRequests": Self.listAccessRequests,
+            "RespondToAccessRequest": Self.respondToAccessRequest,
+            "StudyRecords": Self.studyRecords,
+            "RequestErasure": Self.requestErasure,
+            "ApproveErasure": Self.approveErasure,
+        ]
+    }
+}
+
+/// Loading the facts most functions start from; 404 naming what is missing.
+extension EHRContract {
+    static func existingPatient(_ patientID: String, _ stub: ChaincodeStub) throws -> Patient {
+        try validatePatientID(patientID)
+        guard let patient = try load(Patient.self, at: try EHRKey.make(EHRKey.patient, patientID), stub) else {
+            throw rejected(404, "patient \(patientID) is not registered")
+        }
+        return patient
+    }
+
+    static func existingRecord(_ recordID: String, _ stub: ChaincodeStub, field: String = "recordID") throws -> RecordReference {
+        try validateIdentifier(recordID, field: field)
+        guard let record = try load(RecordReference.self, at: try EHRKey.make(EHRKey.record, recordID), stub) else {
+            throw rejected(404, "record \(recordID) does not exist")
+        }
+        return record
+    }
+
+    static func records(of patientID: String, _ stub: ChaincodeStub) throws -> [RecordReference] {
+        let index = try stub.getStateByPartialCompositeKey(objectType: EHRKey.patientRecord, attributes: [patientID])
+        return try index.entries.map { entry in
+            let recordID = String(decoding: entry.value, as: UTF8.self)
+            guard let record = try load(RecordReference.self, at: try EHRKey.make(EHRKey.record, recordID), stub) else {
+                throw rejected(500, "the record index of patient \(patientID) names record \(recordID), which does not exist")
+            }
+            return record
+        }
+    }
+
+    static func consents(of patientID: String, _ stub: ChaincodeStub) throws -> [Consent] {
+        try loadAll(Consent.self, EHRKey.consent, [patientID], stub)
+    }
+
+    /// The caller's break-glass grant for the patient, as a list for the evaluator.
+    static func grants(of patientID: String, for reader: Reader, _ stub: ChaincodeStub) throws -> [BreakGlassGrant] {
+        let key = try EHRKey.make(EHRKey.grant, patientID, reader.mspID, reader.enrollmentID)
+        return try load(BreakGlassGrant.self, at: key, stub).map { [$0] } ?? []
+    }
+
+    static func writeAudit(_ event: AuditEvent, _ stub: ChaincodeStub) throws {
+        try store(event, at: try EHRKey.make(EHRKey.audit, event.patientID, event.eventID), stub)
+    }
+}
