@@ -164,9 +164,12 @@ let package = Package(
         .target(
             name: "MedLedgerKit",
             dependencies: [
+                "Chaincode",
+                "ContentStore",
                 "Identity",
                 "Schema",
                 "Wire",
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -56,6 +56,13 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Gateway.Method.ChaincodeEvents.descriptor): .anyMember,
         method(Medledger_V1_Gateway.Method.SubmitStream.descriptor): .anyMember,
         method(Medledger_V1_Deliver.Method.Blocks.descriptor): .anyMember,
+        // Key custody: clinicians deposit the keys of the records they add; a release or a shred is
+        // decided by the ledger (the caller's committed OpenRecord, or an approved erasure).
+        method(Medledger_V1_Records.Method.GetCustodian.descriptor): .anyMember,
+        method(Medledger_V1_Records.Method.DepositKeys.descriptor): .roles([.clinician]),
+        method(Medledger_V1_Records.Method.ReleaseKey.descriptor): .anyMember,
+        method(Medledger_V1_Records.Method.ShredKeys.descriptor): .roles([.admin]),
+        method(Medledger_V1_Research.Method.Export.descriptor): .roles([.researcher]),
         method(Medledger_V1_Admin.Method.CreateChannel.descriptor): .roles([.admin]),
         method(Medledger_V1_Admin.Method.ListChannels.descriptor): .roles([.admin]),
         method(Medledger_V1_Admin.Method.GetChannelConfig.descriptor): .roles([.admin]),

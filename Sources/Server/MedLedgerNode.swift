@@ -83,6 +83,8 @@ public struct MedLedgerNode: Sendable {
                 .gateway(node: ledger),
                 .deliver(node: ledger),
                 .admin(node: ledger),
+                .records(node: ledger, content: content, keys: try WrappedKeyStore(root: configuration.keysDirectory)),
+                .research(node: ledger, content: content, keys: try WrappedKeyStore(root: configuration.keysDirectory), salts: configuration.keysDirectory.appendingPathComponent("study-salts")),
             ],
             interceptors: [
                 AuthenticationInterceptor(membership: {

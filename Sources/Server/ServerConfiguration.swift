@@ -39,6 +39,11 @@ public struct ServerConfiguration: Sendable {
         dataDirectory.appendingPathComponent("ledger", isDirectory: true)
     }
 
+    /// Where the node keeps record data keys in custody (wrapped, off chain) and study salts.
+    public var keysDirectory: URL {
+        dataDirectory.appendingPathComponent("keys", isDirectory: true)
+    }
+
     /// The directory holding the node's TLS certificates and key.
     public var tlsDirectory: URL {
         dataDirectory.appendingPathComponent("tls", isDirectory: true)

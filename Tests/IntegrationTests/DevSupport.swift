@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import Identity
 import LedgerStore
 import Logging
+import MedLedgerKit
 import Server
 
 /// A running development network (`medledger dev`'s node, in process) and its demo identities.
@@ -24,6 +25,18 @@ struct RunningDevNetwork: Sendable {
     ) async throws -> Result {
         try await IntegrationTests.withClient(
             address: address, trusting: network.identity(name).tlsTrustPath, as: try user(name), body)
+    }
+}
+
+extension RunningDevNetwork {
+    /// Runs `body` with the health-record SDK acting as the demo identity `name` on `channel`.
+    func records<Result: Sendable>(
+        as name: String, channel: String = "ehr", _ body: (HealthRecords<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        let user = try user(name)
+        return try await withClient(as: name) { client in
+            try await body(HealthRecords(client: client, signer: user.signer, channel: channel, options: callOptions(timeout: .seconds(30))))
+        }
     }
 }
 

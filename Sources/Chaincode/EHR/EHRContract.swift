@@ -23,11 +23,19 @@ import LedgerCore
 /// Reads of patient data (`OpenRecord`, `StudyRecords`) write audit events, so they must be
 /// submitted, not merely evaluated. Refusals: 400 bad argument, 403 not allowed, 404 missing, 409 exists.
 public struct EHRContract: Contract {
-    public let name = "ehr"
+    /// The contract's name, also the namespace of its state.
+    public static let contractName = "ehr"
+    public let name = EHRContract.contractName
     public let indexedFields = ["patientID"]
     /// How long a justified break-glass read lets the clinician read the patient's records again
     /// without a new justification, in seconds.
     public let breakGlassDuration: Int64
+
+    /// The world-state key of record `recordID`, for nodes that read a record's current state
+    /// (key release, export, erasure) without running the contract.
+    public static func recordKey(_ recordID: String) throws -> String {
+        try EHRKey.make(EHRKey.record, recordID)
+    }
 
     public init(breakGlassDuration: Int64 = 4 * 3600) {
         self.breakGlassDuration = breakGlassDuration

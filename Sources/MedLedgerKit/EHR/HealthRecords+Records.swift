@@ -1,0 +1,163 @@
+public import Chaincode
+public import ContentStore
+internal import Crypto
+public import Foundation
+internal import GRPCCore
+internal import Identity
+internal import Schema
+internal import SwiftASN1
+internal import X509
+
+/// What a clinician knows of a new record before it is stored.
+public struct RecordDraft: Sendable, Encodable {
+    public var recordID: String
+    public var patientID: String
+    /// The FHIR resource type, e.g. "Observation".
+    public var resourceType: String
+    /// "lab", "imaging", "note", "prescription", "mental-health", …
+    public var category: String
+    /// The record this one corrects, if any.
+    public var previousRecordID: String?
+
+    public init(recordID: String, patientID: String, resourceType: String, category: String, previousRecordID: String? = nil) {
+        self.recordID = recordID
+        self.patientID = patientID
+        self.resourceType = resourceType
+        self.category = category
+        self.previousRecordID = previousRecordID
+    }
+}
+
+/// The outcome of opening a record: the ledger's decision, and when it permits, the record and
+/// its decrypted, verified content.
+public struct OpenedRecord: Sendable {
+    public var decision: Decision
+    /// The `OpenRecord` transaction: the audit event of this read.
+    public var txID: String
+    public var record: RecordReference?
+    public var plaintext: Data?
+}
+
+extension HealthRecords {
+    /// Registers `patientID` for the patient whose certificate is `certificateDER` (hospital staff).
+    @discardableResult
+    public func registerPatient(_ patientID: String, certificateDER: Data) async throws -> Patient {
+        try await submit("RegisterPatient", RegisterPatientRequest(patientID: patientID, certificate: certificateDER.base64EncodedString())).response
+    }
+
+    /// The patient registered as `patientID`.
+    public func patient(_ patientID: String) async throws -> Patient {
+        try await evaluate("GetPatient", PatientQuery(patientID: patientID))
+    }
+
+    /// The records of `patientID` the caller may list.
+    public func listRecords(of patientID: String) async throws -> [RecordReference] {
+        try await evaluate("ListRecords", PatientQuery(patientID: patientID))
+    }
+
+    /// Encrypts `plaintext` with a fresh data key, stores the ciphertext, deposits the key wrapped
+    /// to the patient and to the caller's organisation, and submits `AddRecord`.
+    public func addRecord(_ draft: RecordDraft, plaintext: Data) async throws -> RecordReference {
+        let patient = try await patient(draft.patientID)
+        guard let patientCertificate = Data(base64Encoded: patient.certificate) else {
+            throw HealthRecordsError.unusableKey("patient '\(draft.patientID)' has no readable certificate on the ledger")
+        }
+        let custodian = try await records.getCustodian(Medledger_V1_GetCustodianRequest(), options: options)
+
+        let dataKey = SealedStream.newDataKey()
+        var sealer = SealingWriter(key: dataKey, format: try SealedStream())
+        var sealed = try sealer.write(plaintext)
+        let (tail, digest) = try sealer.finish()
+        sealed += tail
+        let cid = try CID(try await store(sealed))
+
+        var deposit = Medledger_V1_DepositKeysRequest()
+        deposit.channelID = ledger.channel
+        deposit.cid = cid.description
+        deposit.patientKey = try KeyWrap.wrap(dataKey, to: try Self.agreementKey(certificateDER: patientCertificate), record: cid)
+        deposit.organizationKey = try KeyWrap.wrap(dataKey, to: try Self.agreementKey(certificateDER: custodian.certificate), record: cid)
+        let receipt = try await records.depositKeys(deposit, options: options)
+
+        let request = AddRecordRequest(
+            recordID: draft.recordID, patientID: draft.patientID, cid: cid.description,
+            plaintextSHA256: digest.map { String(format: "%02x", $0) }.joined(), resourceType: draft.resourceType,
+            category: draft.category, keyDigests: ["patient": receipt.patientKeyDigest, "author": receipt.organizationKeyDigest],
+            previousRecordID: draft.previousRecordID)
+        return try await submit("AddRecord", request).response
+    }
+
+    /// Submits `OpenRecord` (the ledger decides and audits, denials included); on a permit,
+    /// fetches the released key and the ciphertext, decrypts, and checks the plaintext's SHA-256
+    /// against the ledger.
+    public func openRecord(_ recordID: String, purpose: String, justification: String? = nil) async throws -> OpenedRecord {
+        let (result, txID) = try await submit(
+            "OpenRecord", OpenRecordRequest(recordID: recordID, purpose: purpose, justification: justification), as: OpenRecordResult.self)
+        guard result.decision.outcome == .permit, let record = result.record else {
+            return OpenedRecord(decision: result.decision, txID: txID, record: nil, plaintext: nil)
+        }
+        var release = Medledger_V1_ReleaseKeyRequest()
+        release.channelID = ledger.channel
+        release.transactionID = txID
+        let released = try await records.releaseKey(release, options: options)
+        let cid = try CID(released.cid)
+        let ownKey = try P256.KeyAgreement.PrivateKey(rawRepresentation: signer.key.rawRepresentation)
+        let dataKey = try KeyWrap.unwrap(released.wrappedKey, with: ownKey, record: cid)
+        let sealed = try await fetch(cid)
+        var plaintext = Data()
+        try await SealedStreamReader(key: dataKey, sealedLength: UInt64(sealed.count)) { offset, length in
+            sealed[Int(offset)..<Int(min(UInt64(sealed.count), offset + length))]
+        }.plaintext { plaintext.append($0) }
+        let actual = SHA256.hash(data: plaintext).map { String(format: "%02x", $0) }.joined()
+        guard actual == record.plaintextSHA256 else {
+            throw HealthRecordsError.integrityMismatch(recordID: recordID, expected: record.plaintextSHA256, actual: actual)
+        }
+        return OpenedRecord(decision: result.decision, txID: txID, record: record, plaintext: plaintext)
+    }
+
+    /// Stores sealed bytes in the content store (CIDv1, raw leaves, pinned); returns the CID.
+    private func store(_ sealed: Data) async throws -> String {
+        let response = try await content.add(options: options) { writer in
+            var addOptions = Medledger_V1_AddOptions()
+            addOptions.cidVersion = 1
+            addOptions.pin = true
+            var first = Medledger_V1_AddRequest()
+            first.part = .options(addOptions)
+            try await writer.write(first)
+            var start = sealed.startIndex
+            while start < sealed.endIndex {
+                let end = min(start + 256 * 1024, sealed.endIndex)
+                var message = Medledger_V1_AddRequest()
+                message.part = .chunk(sealed[start..<end])
+                try await writer.write(message)
+                start = end
+            }
+        }
+        return response.cid
+    }
+
+    private func fetch(_ cid: CID) async throws -> Data {
+        var request = Medledger_V1_CatRequest()
+        request.cid = cid.description
+        return try await content.cat(request: ClientRequest(message: request), options: options) { response in
+            var bytes = Data()
+            for try await message in response.messages { bytes.append(message.chunk) }
+            return bytes
+        }
+    }
+
+    /// The key-agreement form of the P-256 key in a DER certificate, for HPKE wrapping.
+    static func agreementKey(certificateDER: Data) throws -> P256.KeyAgreement.PublicKey {
+        do {
+            let certificate = try Certificate(derEncoded: Array(certificateDER))
+            guard let signing = P256.Signing.PublicKey(certificate.publicKey) else {
+                throw HealthRecordsError.unusableKey("the certificate's key is not P-256")
+            }
+            return try P256.KeyAgreement.PublicKey(rawRepresentation: signing.rawRepresentation)
+        } catch let error as HealthRecordsError {
+            throw error
+        } catch {
+            throw HealthRecordsError.unusableKey("the certificate cannot be read: \(error)")
+        }
+    }
+}
+

@@ -1,0 +1,78 @@
+public import Chaincode
+public import Foundation
+internal import GRPCCore
+internal import Schema
+
+extension HealthRecords {
+    /// Files a research access request for a study (researchers).
+    @discardableResult
+    public func requestAccess(
+        studyID: String, categories: [String], description: String, periodStart: Int64? = nil, periodEnd: Int64? = nil
+    ) async throws -> AccessRequest {
+        try await submit(
+            "RequestAccess",
+            RequestAccessRequest(studyID: studyID, purpose: "HRESCH", description: description, categories: categories, periodStart: periodStart, periodEnd: periodEnd)
+        ).response
+    }
+
+    /// Every research access request on the channel.
+    public func accessRequests() async throws -> [AccessRequest] {
+        try await evaluate("ListAccessRequests", EmptyRequest())
+    }
+
+    /// The patient's answer to a study: "approved" (a research consent) or "declined".
+    @discardableResult
+    public func respond(toStudy studyID: String, patientID: String, approve: Bool) async throws -> AccessResponse {
+        try await submit(
+            "RespondToAccessRequest", RespondToAccessRequest(studyID: studyID, patientID: patientID, decision: approve ? "approved" : "declined")
+        ).response
+    }
+
+    /// A study's de-identified export (researchers of the requesting organisation): submits
+    /// `StudyRecords` (the ledger picks approving patients' records and audits the export), then
+    /// streams the records as FHIR R4 NDJSON, de-identified by the node.
+    public func exportStudy(_ studyID: String) async throws -> StudyDownload {
+        let (study, txID) = try await submit("StudyRecords", StudyQuery(studyID: studyID), as: StudyExport.self)
+        var request = Medledger_V1_ExportRequest()
+        request.channelID = ledger.channel
+        request.studyID = studyID
+        request.transactionID = txID
+        let (ndjson, count) = try await research.export(request: ClientRequest(message: request), options: options) { response in
+            var bytes = Data()
+            var count = 0
+            for try await message in response.messages {
+                bytes.append(message.ndjson)
+                count += Int(message.resources)
+            }
+            return (bytes, count)
+        }
+        return StudyDownload(txID: txID, patients: study.patients.count, resources: count, ndjson: ndjson)
+    }
+
+    /// Asks the patient's erasure of a record (the patient).
+    public func requestErasure(of recordID: String) async throws {
+        _ = try await submit("RequestErasure", RecordQuery(recordID: recordID), as: AnyJSON.self)
+    }
+
+    /// Approves an erasure (an admin of the authoring organisation); once it commits, every wrapped
+    /// key of the record is destroyed and its content collected. Returns how many keys were deleted.
+    @discardableResult
+    public func approveErasure(of recordID: String) async throws -> UInt32 {
+        _ = try await submit("ApproveErasure", RecordQuery(recordID: recordID), as: AnyJSON.self)
+        var shred = Medledger_V1_ShredKeysRequest()
+        shred.channelID = ledger.channel
+        shred.recordID = recordID
+        return try await records.shredKeys(shred, options: options).keysDeleted
+    }
+}
+
+/// A study export as received: FHIR R4 NDJSON, one de-identified resource per line.
+public struct StudyDownload: Sendable {
+    /// The `StudyRecords` transaction, the export's audit record.
+    public var txID: String
+    /// How many approving patients the ledger included.
+    public var patients: Int
+    public var resources: Int
+    public var ndjson: Data
+}
+

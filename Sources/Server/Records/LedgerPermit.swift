@@ -1,0 +1,48 @@
+internal import Chaincode
+internal import Foundation
+internal import GRPCCore
+internal import Identity
+internal import LedgerCore
+internal import Schema
+
+/// The ledger's word for a key release or an export: the caller's own committed call of an `ehr`
+/// function, VALID, and recent enough that later revocations are not bypassed by replaying it.
+enum LedgerPermit {
+    /// How long after its proposal a decision may be redeemed; later, decide again.
+    static let window: TimeInterval = 5 * 60
+
+    /// The committed transaction `txID` on `channel`, checked to be `caller`'s own VALID call of
+    /// `function`, proposed within `window`; otherwise the status that says which check failed.
+    static func committedCall(
+        _ txID: String, of function: String, by caller: Identity, on channel: ChannelLedger, now: Date = Date()
+    ) throws -> CommittedTransaction {
+        guard let committed = try channel.committedTransaction(txID) else {
+            throw RPCError(code: .notFound, message: "transaction '\(txID)' has not committed on channel '\(channel.channelID)'")
+        }
+        let proposal = committed.proposal
+        guard proposal.creator == Data(try caller.certificate.derBytes) else {
+            throw RPCError(code: .permissionDenied, message: "transaction '\(txID)' was submitted by another identity than \(caller)")
+        }
+        guard proposal.chaincodeName == EHRContract.contractName, proposal.input?.function == function else {
+            throw RPCError(code: .invalidArgument, message: "transaction '\(txID)' is not an \(EHRContract.contractName) \(function) call")
+        }
+        guard committed.location.code == .valid else {
+            throw RPCError(code: .failedPrecondition, message: "transaction '\(txID)' committed as \(committed.location.code), not VALID")
+        }
+        let age = now.timeIntervalSince((proposal.timestamp ?? .init()).date)
+        guard age <= window else {
+            throw RPCError(
+                code: .failedPrecondition,
+                message: "the decision of '\(txID)' is \(Int(age)) s old; call \(function) again (window \(Int(window)) s)")
+        }
+        return committed
+    }
+
+    /// The record as world state holds it now.
+    static func currentRecord(_ recordID: String, on channel: ChannelLedger) throws -> RecordReference {
+        guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.recordKey(recordID)) else {
+            throw RPCError(code: .notFound, message: "record '\(recordID)' does not exist on channel '\(channel.channelID)'")
+        }
+        return try JSONDecoder().decode(RecordReference.self, from: value)
+    }
+}

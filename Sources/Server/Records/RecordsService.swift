@@ -1,0 +1,94 @@
+internal import Chaincode
+public import ContentStore
+internal import Foundation
+internal import GRPCCore
+internal import Identity
+internal import Schema
+
+/// The `medledger.v1.Records` gRPC service: custody of record data keys (`KeyCustody`), with every
+/// release and every erasure decided by the ledger's `ehr` contract, never by this service.
+///
+/// A key is released only for the caller's own committed `OpenRecord` transaction: VALID, less
+/// less than `LedgerPermit.window` old, with the contract's decision `permit`, for a record the ledger does
+/// not (now) mark erased.
+struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
+    static let serviceName = "medledger.v1.Records"
+
+    let node: LedgerNode
+    let content: ContentStore
+    let custody: KeyCustody
+
+    func getCustodian(request: Medledger_V1_GetCustodianRequest, context: ServerContext) async throws
+        -> Medledger_V1_GetCustodianResponse
+    {
+        let mspID = request.mspID.isEmpty ? try CallerIdentity.required().mspID : request.mspID
+        var response = Medledger_V1_GetCustodianResponse()
+        response.certificate = try custody.certificate(of: mspID)
+        return response
+    }
+
+    func depositKeys(request: Medledger_V1_DepositKeysRequest, context: ServerContext) async throws
+        -> Medledger_V1_DepositKeysResponse
+    {
+        let caller = try CallerIdentity.required()
+        _ = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let cid = try ContentErrorStatus.map { try CID(request.cid) }
+        let digests = try custody.deposit(cid: cid, patientKey: request.patientKey, organizationKey: request.organizationKey, depositor: caller)
+        var response = Medledger_V1_DepositKeysResponse()
+        response.patientKeyDigest = digests.patient
+        response.organizationKeyDigest = digests.organization
+        return response
+    }
+
+    func releaseKey(request: Medledger_V1_ReleaseKeyRequest, context: ServerContext) async throws
+        -> Medledger_V1_ReleaseKeyResponse
+    {
+        let caller = try CallerIdentity.required()
+        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let committed = try LedgerPermit.committedCall(request.transactionID, of: "OpenRecord", by: caller, on: channel)
+        let outcome = try JSONDecoder().decode(OpenRecordResult.self, from: committed.response.payload)
+        guard outcome.decision.outcome == .permit, let opened = outcome.record else {
+            throw RPCError(code: .permissionDenied, message: "the ledger denied this read: \(outcome.decision.rule)")
+        }
+        let record = try LedgerPermit.currentRecord(opened.recordID, on: channel)
+        guard !record.erased else {
+            throw RPCError(code: .permissionDenied, message: "record '\(record.recordID)' has been erased")
+        }
+        let cid = try ContentErrorStatus.map { try CID(record.cid) }
+        var response = Medledger_V1_ReleaseKeyResponse()
+        response.recordID = record.recordID
+        response.cid = record.cid
+        response.plaintextSha256 = record.plaintextSHA256
+        response.wrappedKey = try custody.release(
+            cid: cid, authorMSP: record.authorMSP, digest: record.keyDigests["author"] ?? "", to: caller)
+        return response
+    }
+
+    func shredKeys(request: Medledger_V1_ShredKeysRequest, context: ServerContext) async throws
+        -> Medledger_V1_ShredKeysResponse
+    {
+        let caller = try CallerIdentity.required()
+        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let record = try LedgerPermit.currentRecord(request.recordID, on: channel)
+        guard record.erased else {
+            throw RPCError(code: .failedPrecondition, message: "record '\(record.recordID)' is not erased on the ledger; erasure needs RequestErasure and ApproveErasure first")
+        }
+        let cid = try ContentErrorStatus.map { try CID(record.cid) }
+        let keysDeleted = try custody.keys.shred(record: cid)
+        try? content.unpin(cid, recursive: true)
+        let collected = try content.collectGarbage()
+        var response = Medledger_V1_ShredKeysResponse()
+        response.keysDeleted = UInt32(keysDeleted)
+        response.blocksRemoved = UInt32(collected.removed.count)
+        return response
+    }
+}
+
+extension HostedService {
+    /// The Records service of `node`, keeping keys under `keys`.
+    static func records(node: LedgerNode, content: ContentStore, keys: WrappedKeyStore) -> HostedService {
+        HostedService(
+            name: RecordsService.serviceName,
+            service: RecordsService(node: node, content: content, custody: KeyCustody(keys: keys, peers: node.peers)))
+    }
+}

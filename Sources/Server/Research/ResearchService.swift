@@ -1,0 +1,76 @@
+internal import Chaincode
+public import ContentStore
+internal import Crypto
+internal import Foundation
+internal import GRPCCore
+internal import Identity
+internal import Schema
+
+/// The `medledger.v1.Research` gRPC service: streams a study's records as de-identified FHIR R4
+/// NDJSON. What is exported is decided and audited on the ledger by the researcher's own
+/// `StudyRecords` transaction (approving patients only, consent evaluated per record); this service
+/// only decrypts those records with the keys in custody, checks them against the ledger's digests,
+/// and de-identifies them (`SafeHarbor`). Plaintext exists only in memory here.
+struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
+    static let serviceName = "medledger.v1.Research"
+
+    let node: LedgerNode
+    let content: ContentStore
+    let custody: KeyCustody
+    let salts: StudySalts
+
+    func export(
+        request: Medledger_V1_ExportRequest, response: RPCWriter<Medledger_V1_ExportResponse>, context: ServerContext
+    ) async throws {
+        let caller = try CallerIdentity.required()
+        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let committed = try LedgerPermit.committedCall(request.transactionID, of: "StudyRecords", by: caller, on: channel)
+        let study = try JSONDecoder().decode(StudyExport.self, from: committed.response.payload)
+        guard study.studyID == request.studyID else {
+            throw RPCError(code: .invalidArgument, message: "transaction '\(request.transactionID)' is for study '\(study.studyID)', not '\(request.studyID)'")
+        }
+        let salt: SymmetricKey
+        do { salt = try salts.salt(for: study.studyID) } catch ExportRefusal.invalid(let why) {
+            throw RPCError(code: .invalidArgument, message: why)
+        }
+        let deidentifier = SafeHarbor(studySalt: salt)
+        for patient in study.patients {
+            for listed in patient.records {
+                // Erased since the decision: nothing of it may leave.
+                let record = try LedgerPermit.currentRecord(listed.recordID, on: channel)
+                guard !record.erased else { continue }
+                let plaintext = try await decrypt(record)
+                guard let resource = deidentifier.deidentify(plaintext, patientID: patient.patientID, recordID: record.recordID) else { continue }
+                var line = try JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys, .withoutEscapingSlashes])
+                line.append(0x0A)
+                var message = Medledger_V1_ExportResponse()
+                message.ndjson = line
+                message.resources = 1
+                try await response.write(message)
+            }
+        }
+    }
+
+    /// The record's plaintext, checked against the SHA-256 on the ledger.
+    private func decrypt(_ record: RecordReference) async throws -> Data {
+        let cid = try ContentErrorStatus.map { try CID(record.cid) }
+        let key = try custody.dataKey(cid: cid, authorMSP: record.authorMSP, digest: record.keyDigests["author"] ?? "")
+        var plaintext = Data()
+        try await ContentErrorStatus.mapAsync { try await content.catSealed(cid, key: key) { plaintext.append($0) } }
+        let digest = SHA256.hash(data: plaintext).map { String(format: "%02x", $0) }.joined()
+        guard digest == record.plaintextSHA256 else {
+            throw RPCError(code: .dataLoss, message: "record '\(record.recordID)' does not match the SHA-256 on the ledger")
+        }
+        return plaintext
+    }
+}
+
+extension HostedService {
+    /// The Research service of `node`, reading keys in custody under `keys` and study salts under `salts`.
+    static func research(node: LedgerNode, content: ContentStore, keys: WrappedKeyStore, salts: URL) -> HostedService {
+        HostedService(
+            name: ResearchService.serviceName,
+            service: ResearchService(
+                node: node, content: content, custody: KeyCustody(keys: keys, peers: node.peers), salts: StudySalts(directory: salts)))
+    }
+}

@@ -1,0 +1,75 @@
+internal import Crypto
+internal import Foundation
+
+/// De-identifies one FHIR R4 resource (JSON) by HIPAA's Safe Harbor method: removes the elements
+/// that carry direct identifiers or free text, reduces every date to its year, and replaces the
+/// patient by a per-study pseudonym. Pure: same input, same output.
+struct SafeHarbor {
+    /// HMAC key of the study; the pseudonym of a patient is HMAC-SHA256(salt, patient ID).
+    let studySalt: SymmetricKey
+
+    /// Elements removed wherever they appear: identifiers, names, contact data, addresses,
+    /// photos, free-text narrative and notes (which may name anyone), people who acted
+    /// (performer, recorder, asserter…) and instants that cannot be cut to a year.
+    static let removedElements: Set<String> = [
+        "identifier", "name", "telecom", "address", "photo", "contact", "text", "note", "performer",
+        "recorder", "asserter", "author", "requester", "encounter", "issued", "lastUpdated", "url",
+        "device", "specimen", "basedOn", "partOf", "hasMember", "derivedFrom", "generalPractitioner",
+        "managingOrganization", "link", "communication", "multipleBirthInteger", "multipleBirthBoolean",
+    ]
+
+    /// The per-study pseudonym of `patientID` (hex).
+    func pseudonym(_ patientID: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(patientID.utf8), using: studySalt)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The de-identified resource, or nil if `json` is not a FHIR resource (an object with a
+    /// `resourceType`). `recordID` only seeds the resource's new `id`.
+    func deidentify(_ json: Data, patientID: String, recordID: String) -> [String: Any]? {
+        guard var resource = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any],
+            let type = resource["resourceType"] as? String, !type.isEmpty
+        else { return nil }
+        let patient = pseudonym(patientID)
+        let patientFields = ["subject", "patient", "beneficiary"].filter { resource[$0] != nil }
+        resource = clean(resource) as? [String: Any] ?? [:]
+        resource["resourceType"] = type
+        resource["id"] = String(pseudonym("\(patientID)/\(recordID)").prefix(32))
+        if type == "Patient" {
+            resource["id"] = String(patient.prefix(64))
+        } else {
+            for field in patientFields {
+                resource[field] = ["reference": "Patient/\(patient.prefix(64))"]
+            }
+        }
+        var meta = resource["meta"] as? [String: Any] ?? [:]
+        meta["security"] = [["system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "PSEUDED"]]
+        resource["meta"] = meta
+        return resource
+    }
+
+    private func clean(_ value: Any) -> Any? {
+        switch value {
+        case let object as [String: Any]:
+            var kept: [String: Any] = [:]
+            for (key, element) in object where !Self.removedElements.contains(key) && key != "display" {
+                if let cleaned = clean(element) { kept[key] = cleaned }
+            }
+            // A reference to anyone but the patient (replaced later) would identify them.
+            if kept["reference"] is String { kept.removeValue(forKey: "reference") }
+            return kept.isEmpty ? nil : kept
+        case let array as [Any]:
+            let cleaned = array.compactMap(clean)
+            return cleaned.isEmpty ? nil : cleaned
+        case let text as String:
+            return Self.yearOnly(text) ?? text
+        default:
+            return value
+        }
+    }
+
+    /// "2024-03-05", "2024-03", "2024-03-05T10:00:00Z" → "2024"; anything else → nil.
+    static func yearOnly(_ text: String) -> String? {
+        guard text.count > 4, text.wholeMatch(of: /\d{4}-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?/) != nil else { return nil }
+        return String(text.prefix(4))
+    }
+}

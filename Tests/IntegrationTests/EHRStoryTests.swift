@@ -1,0 +1,156 @@
+import Chaincode
+import Foundation
+import GRPCCore
+import Identity
+import MedLedgerKit
+import Schema
+import Server
+import Testing
+
+/// FHIR resources with identifiers the research export must strip.
+enum SampleRecords {
+    static func observation(patient: String, marker: String, date: String = "2025-03-14T09:30:00Z") -> Data {
+        Data(
+            """
+            {"resourceType":"Observation","id":"obs-\(marker)","status":"final",\
+            "identifier":[{"system":"urn:mrn","value":"MRN-\(marker)"}],\
+            "code":{"coding":[{"system":"http://loinc.org","code":"2339-0","display":"Glucose"}]},\
+            "subject":{"reference":"Patient/\(patient)","display":"Jane \(marker) Doe"},\
+            "performer":[{"reference":"Practitioner/dr-alice","display":"Dr Alice"}],\
+            "effectiveDateTime":"\(date)","issued":"2025-03-14T10:00:00Z",\
+            "valueQuantity":{"value":5.4,"unit":"mmol/L","system":"http://unitsofmeasure.org","code":"mmol/L"},\
+            "note":[{"text":"called Jane at 555-0100 about \(marker)"}]}
+            """.utf8)
+    }
+}
+
+@Suite("EHR story over real mTLS on the development network")
+struct EHRStoryTests {
+    @Test func consentAuditBreakGlassResearchRevocationAndErasure() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withDevNetwork(in: directory.url) { dev in
+            let patientCertificate = { (name: String) in Data(try dev.network.identity(name).loadCertificate().derBytes) }
+            let lab1 = SampleRecords.observation(patient: "P-001", marker: "alpha")
+            let note1 = Data("mental-health note about P-001".utf8)
+            let lab2 = SampleRecords.observation(patient: "P-002", marker: "beta")
+            let lab3 = SampleRecords.observation(patient: "P-003", marker: "gamma")
+
+            // A hospital registers its patients and adds records; content is encrypted client-side.
+            try await dev.records(as: "dr-alice") { alice in
+                try await alice.registerPatient("P-001", certificateDER: try patientCertificate("patient-1"))
+                try await alice.registerPatient("P-002", certificateDER: try patientCertificate("patient-2"))
+                let added = try await alice.addRecord(.init(recordID: "rec-1", patientID: "P-001", resourceType: "Observation", category: "lab"), plaintext: lab1)
+                #expect(added.authorMSP == "HospitalAMSP" && added.author == "dr-alice")
+                _ = try await alice.addRecord(.init(recordID: "rec-2", patientID: "P-001", resourceType: "DocumentReference", category: "mental-health"), plaintext: note1)
+                _ = try await alice.addRecord(.init(recordID: "rec-3", patientID: "P-002", resourceType: "Observation", category: "lab"), plaintext: lab2)
+            }
+            try await dev.records(as: "dr-bob") { bob in
+                try await bob.registerPatient("P-003", certificateDER: try patientCertificate("patient-3"))
+                _ = try await bob.addRecord(.init(recordID: "rec-4", patientID: "P-003", resourceType: "Observation", category: "lab"), plaintext: lab3)
+            }
+
+            // The other hospital's clinician is denied; the denial is on the ledger, and no key is released.
+            let denied = try await dev.records(as: "dr-bob") { bob in try await bob.openRecord("rec-1", purpose: "TREAT") }
+            #expect(denied.decision.outcome == .deny && denied.plaintext == nil)
+            let noKey = try await dev.withClient(as: "dr-bob") { client in
+                var release = Medledger_V1_ReleaseKeyRequest()
+                release.channelID = "ehr"
+                release.transactionID = denied.txID
+                return await #expect(throws: RPCError.self) {
+                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
+                }
+            }
+            #expect(noKey?.code == .permissionDenied)
+
+            // The patient consents to HospitalB for treatment, except mental-health records.
+            let consent = try await dev.records(as: "patient-1") { patient in
+                try await patient.grantConsent(ConsentDraft(
+                    patientID: "P-001", grantee: Grantee(kind: .organization, mspID: "HospitalBMSP"),
+                    provisions: [Provision(type: .deny, categories: ["mental-health"])]))
+            }
+            let permitted = try await dev.records(as: "dr-bob") { bob in
+                let opened = try await bob.openRecord("rec-1", purpose: "TREAT")
+                #expect(opened.decision.outcome == .permit)
+                #expect(opened.plaintext == lab1)
+                let mental = try await bob.openRecord("rec-2", purpose: "TREAT")
+                #expect(mental.decision.outcome == .deny && mental.plaintext == nil)
+                return opened
+            }
+            // Someone else cannot redeem bob's permit.
+            let stolen = try await dev.withClient(as: "researcher") { client in
+                var release = Medledger_V1_ReleaseKeyRequest()
+                release.channelID = "ehr"
+                release.transactionID = permitted.txID
+                return await #expect(throws: RPCError.self) {
+                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
+                }
+            }
+            #expect(stolen?.code == .permissionDenied)
+
+            // The patient sees who read their records, denials included.
+            let trail = try await dev.records(as: "patient-1") { patient in try await patient.auditTrail(of: "P-001") }
+            let bobsReads = trail.filter { $0.reader.enrollmentID == "dr-bob" && $0.recordID == "rec-1" }
+            #expect(bobsReads.map(\.outcome) == [.deny, .permit])
+            #expect(trail.contains { $0.recordID == "rec-2" && $0.outcome == .deny })
+
+            // Break-glass: an emergency read of another patient, justified and audited.
+            try await dev.records(as: "dr-bob") { bob in
+                let emergency = try await bob.openRecord("rec-3", purpose: "ETREAT", justification: "unconscious in ER, allergy check")
+                #expect(emergency.decision.outcome == .permit && emergency.plaintext == lab2)
+            }
+            let emergencyTrail = try await dev.records(as: "patient-2") { patient in try await patient.auditTrail(of: "P-002") }
+            #expect(emergencyTrail.contains { $0.justification == "unconscious in ER, allergy check" && $0.outcome == .permit })
+
+            // Research: two patients approve, one declines; the export holds exactly the approvers' lab records.
+            try await dev.records(as: "researcher") { researcher in
+                try await researcher.requestAccess(studyID: "GLU-2026", categories: ["lab"], description: "glucose trends")
+            }
+            try await dev.records(as: "patient-1") { try await $0.respond(toStudy: "GLU-2026", patientID: "P-001", approve: true) }
+            try await dev.records(as: "patient-2") { try await $0.respond(toStudy: "GLU-2026", patientID: "P-002", approve: true) }
+            try await dev.records(as: "patient-3") { try await $0.respond(toStudy: "GLU-2026", patientID: "P-003", approve: false) }
+            let export = try await dev.records(as: "researcher") { try await $0.exportStudy("GLU-2026") }
+            #expect(export.patients == 2 && export.resources == 2)
+            let text = String(decoding: export.ndjson, as: UTF8.self)
+            for forbidden in ["P-001", "P-002", "P-003", "gamma", "MRN-", "Jane", "555-0100", "dr-alice", "2025-03-14", "obs-alpha"] {
+                #expect(!text.contains(forbidden), "the export leaks \(forbidden)")
+            }
+            let lines = text.split(separator: "\n")
+            #expect(lines.count == 2)
+            for line in lines {
+                let resource = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(resource["resourceType"] as? String == "Observation")
+                #expect(resource["effectiveDateTime"] as? String == "2025")
+                #expect(((resource["subject"] as? [String: Any])?["reference"] as? String)?.hasPrefix("Patient/") == true)
+            }
+
+            // Revocation is immediate for new reads.
+            try await dev.records(as: "patient-1") { try await $0.revokeConsent(consent.consentID, of: "P-001") }
+            let afterRevoke = try await dev.records(as: "dr-bob") { try await $0.openRecord("rec-1", purpose: "TREAT") }
+            #expect(afterRevoke.decision.outcome == .deny)
+
+            // Erasure: the patient asks, the authoring hospital's admin approves, every key copy is destroyed.
+            try await dev.records(as: "patient-1") { try await $0.requestErasure(of: "rec-1") }
+            let shredded = try await dev.records(as: "hospitala-admin") { try await $0.approveErasure(of: "rec-1") }
+            #expect(shredded == 2)
+            let own = try await dev.records(as: "patient-1") { try await $0.openRecord("rec-1", purpose: "TREAT") }
+            #expect(own.decision.outcome == .deny && own.plaintext == nil)
+            // Even the permit bob obtained before erasure no longer releases a key.
+            let erased = try await dev.withClient(as: "dr-bob") { client in
+                var release = Medledger_V1_ReleaseKeyRequest()
+                release.channelID = "ehr"
+                release.transactionID = permitted.txID
+                return await #expect(throws: RPCError.self) {
+                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
+                }
+            }
+            #expect(erased?.code == .permissionDenied)
+
+            // The auditor re-verifies the whole chain from outside the node.
+            let report = try await dev.withClient(as: "auditor") { client in
+                try await ChainAudit.verify(client: client, channel: "ehr", knownChaincodes: ["asset", "ehr"], options: callOptions())
+            }
+            #expect(report.height > 10 && report.validTransactions == report.transactions)
+        }
+    }
+}
