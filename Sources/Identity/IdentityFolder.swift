@@ -64,6 +64,11 @@ public struct IdentityFolder: Sendable {
         try Certificate(pemEncoded: String(contentsOfFile: certificatePath, encoding: .utf8))
     }
 
+    /// The DER bytes of the PEM certificate at `path` (for example another identity's cert.pem).
+    public static func loadCertificateDER(path: String) throws -> Data {
+        Data(try Certificate(pemEncoded: String(contentsOfFile: path, encoding: .utf8)).derBytes)
+    }
+
     public func loadKey() throws -> P256.Signing.PrivateKey {
         try P256.Signing.PrivateKey(pemRepresentation: String(contentsOfFile: keyPath, encoding: .utf8))
     }

@@ -48,6 +48,9 @@ struct DevCommand: AsyncParsableCommand {
             \(identities.joined(separator: "\n"))
 
             Each command takes --identity \(folder)/NAME and --address \(address). In another terminal:
+              medledger demo --data \(data) --address \(address)      # play the whole story
+              medledger record list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
+              medledger audit list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
               medledger channel list --identity \(folder)/hospitala-admin --address \(address)
 
             """

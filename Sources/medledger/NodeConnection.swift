@@ -35,16 +35,25 @@ struct NodeConnectionOptions: ParsableArguments {
         requireIdentity: Bool,
         _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("--address must be HOST:PORT")
-        }
-        let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if requireIdentity && identity == nil {
             throw ValidationError("this command needs --identity DIR (an enrolled identity folder)")
         }
         guard let trust = caCertificatePath ?? identity?.tlsTrustPath else {
             throw ValidationError("give --ca-cert PATH (the org root, e.g. DATA/tls/ca.pem) or --identity DIR")
         }
+        return try await Self.withNodeClient(address: address, trusting: trust, identity: identity, body)
+    }
+
+    /// Runs `body` with a gRPC client connected to `address` (HOST:PORT) over TLS trusting
+    /// `trust`, presenting `identity`'s certificate when one is given.
+    static func withNodeClient<Result: Sendable>(
+        address: String, trusting trust: String, identity: IdentityFolder?,
+        _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
+            throw ValidationError("--address must be HOST:PORT")
+        }
+        let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         let transport = try HTTP2ClientTransport.Posix(
             target: Self.target(host: host, port: port),
             transportSecurity: .tls { tls in

@@ -81,7 +81,8 @@ extension EHRContract {
         try stub.setEvent(name: "BreakGlass", payload: try encode(notice))
     }
 
-    /// ListAudit {patientID} → `[AuditEvent]`, oldest first, for the patient or an auditor.
+    /// ListAudit {patientID} → `[AuditEvent]`, oldest first (key order, see `writeAudit`), for the
+    /// patient or an auditor.
     static func listAudit(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
         let request = try request(PatientIDRequest.self, stub)
         let patient = try existingPatient(request.patientID, stub)
@@ -89,6 +90,6 @@ extension EHRContract {
             throw rejected(403, "\(who(stub)) may not read the audit trail of patient \(patient.patientID): only the patient and auditors may")
         }
         let events = try loadAll(AuditEvent.self, EHRKey.audit, [patient.patientID], stub)
-        return try respond(events.sorted { ($0.recordedAt, $0.eventID) < ($1.recordedAt, $1.eventID) })
+        return try respond(events)
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import LedgerCore
+import Schema
 
 /// The health-record contract: patients, record references, consents, audited reads, break-glass,
 /// research access and erasure. Every function takes one JSON object and returns JSON (sorted keys).
@@ -102,7 +104,10 @@ extension EHRContract {
         return try load(BreakGlassGrant.self, at: key, stub).map { [$0] } ?? []
     }
 
+    /// Audit keys sort by the proposal's time to the nanosecond, so a patient's trail lists in
+    /// the order things happened even within one second.
     static func writeAudit(_ event: AuditEvent, _ stub: ChaincodeStub) throws {
-        try store(event, at: try EHRKey.make(EHRKey.audit, event.patientID, event.eventID), stub)
+        let time = String(format: "%020lld%09d", stub.timestamp.seconds, stub.timestamp.nanos)
+        try store(event, at: try EHRKey.make(EHRKey.audit, event.patientID, time, event.eventID), stub)
     }
 }

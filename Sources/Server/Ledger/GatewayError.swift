@@ -44,6 +44,7 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
             case 404: .notFound
             case 403: .permissionDenied
             case 409: .alreadyExists
+            case 400: .invalidArgument
             case 400..<500: .failedPrecondition
             default: .aborted
             }

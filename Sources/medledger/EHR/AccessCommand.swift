@@ -1,0 +1,84 @@
+internal import ArgumentParser
+internal import Chaincode
+internal import Foundation
+internal import MedLedgerKit
+
+/// `medledger access request|list|approve|decline`: research access requests.
+struct AccessCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "access",
+        abstract: "Research access: a researcher requests, each patient approves or declines.",
+        subcommands: [Request.self, List.self, Approve.self, Decline.self]
+    )
+
+    struct Request: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "File a study's access request (researchers).")
+        @OptionGroup var client: EHRClientOptions
+        @Option(name: .customLong("study")) var studyID: String
+        @Option(name: .customLong("category"), help: "Record categories the study needs (repeatable).") var categories: [String] = []
+        @Option var description: String
+
+        func run() async throws {
+            let request = try await client.withRecords { try await $0.requestAccess(studyID: studyID, categories: categories, description: description) }
+            try client.output(request) { [describe($0)] }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the studies' access requests.")
+        @OptionGroup var client: EHRClientOptions
+
+        func run() async throws {
+            let requests = try await client.withRecords { try await $0.accessRequests() }
+            try client.output(requests) { $0.map(describe) }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve a study (the patient): a research consent for its categories.")
+        @OptionGroup var client: EHRClientOptions
+        @Option(name: .customLong("study")) var studyID: String
+        @Option(name: .customLong("patient-id")) var patientID: String
+
+        func run() async throws {
+            let response = try await client.withRecords { try await $0.respond(toStudy: studyID, patientID: patientID, approve: true) }
+            try client.output(response) { ["\($0.patientID) \($0.decision.rawValue) \($0.studyID)" + ($0.consentID.map { " (consent \($0))" } ?? "")] }
+        }
+    }
+
+    struct Decline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Decline a study (the patient); revokes an earlier approval.")
+        @OptionGroup var client: EHRClientOptions
+        @Option(name: .customLong("study")) var studyID: String
+        @Option(name: .customLong("patient-id")) var patientID: String
+
+        func run() async throws {
+            let response = try await client.withRecords { try await $0.respond(toStudy: studyID, patientID: patientID, approve: false) }
+            try client.output(response) { ["\($0.patientID) \($0.decision.rawValue) \($0.studyID)"] }
+        }
+    }
+
+    static func describe(_ request: AccessRequest) -> String {
+        "\(request.studyID) by \(request.requester)@\(request.mspID) for \(request.purpose.rawValue) on \(request.categories.isEmpty ? "all categories" : request.categories.joined(separator: ",")): \(request.description)"
+    }
+}
+
+/// `medledger export`: a study's de-identified FHIR R4 NDJSON.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a study's records as de-identified FHIR R4 NDJSON (researchers of the requesting organisation); the export is audited.")
+    @OptionGroup var client: EHRClientOptions
+    @Option(name: .customLong("study")) var studyID: String
+    @Option(name: .shortAndLong, help: "Write the NDJSON here instead of stdout.") var out: String?
+
+    func run() async throws {
+        let download = try await client.withRecords { try await $0.exportStudy(studyID) }
+        if let out {
+            try download.ndjson.write(to: URL(fileURLWithPath: out))
+        } else {
+            FileHandle.standardOutput.write(download.ndjson)
+        }
+        FileHandle.standardError.write(Data("\(download.resources) resources of \(download.patients) approving patients (audited in transaction \(download.txID))\n".utf8))
+    }
+}
