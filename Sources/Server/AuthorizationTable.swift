@@ -61,6 +61,8 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Records.Method.GetCustodian.descriptor): .anyMember,
         method(Medledger_V1_Records.Method.DepositKeys.descriptor): .roles([.clinician]),
         method(Medledger_V1_Records.Method.ReleaseKey.descriptor): .anyMember,
+        method(Medledger_V1_Records.Method.SealContent.descriptor): .roles([.clinician]),
+        method(Medledger_V1_Records.Method.ReadContent.descriptor): .anyMember,
         method(Medledger_V1_Records.Method.ShredKeys.descriptor): .roles([.admin]),
         method(Medledger_V1_Research.Method.Export.descriptor): .roles([.researcher]),
         method(Medledger_V1_Admin.Method.CreateChannel.descriptor): .roles([.admin]),

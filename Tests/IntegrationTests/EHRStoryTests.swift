@@ -154,3 +154,73 @@ struct EHRStoryTests {
         }
     }
 }
+
+@Suite("Records on behalf of plain clients: the caller's own node seals and opens")
+struct NodeSealedRecordTests {
+    @Test func aPlainClientLetsItsOwnNodeEncryptAndDecrypt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withDevNetwork(in: directory.url) { dev in
+            let plaintext = SampleRecords.observation(patient: "P-010", marker: "delta")
+            let alice = try dev.user("dr-alice")
+            try await dev.records(as: "dr-alice") { records in
+                try await records.registerPatient("P-010", certificateDER: Data(try dev.network.identity("patient-1").loadCertificate().derBytes))
+            }
+            let txID = try await dev.withClient(as: "dr-alice") { client in
+                let sealed = try await Medledger_V1_Records.Client(wrapping: client).sealContent(options: callOptions()) { writer in
+                    var header = Medledger_V1_SealContentHeader()
+                    header.channelID = "ehr"
+                    header.patientID = "P-010"
+                    var first = Medledger_V1_SealContentRequest()
+                    first.part = .header(header)
+                    try await writer.write(first)
+                    for piece in [plaintext.prefix(100), plaintext.dropFirst(100)] {
+                        var chunk = Medledger_V1_SealContentRequest()
+                        chunk.part = .chunk(Data(piece))
+                        try await writer.write(chunk)
+                    }
+                }
+                #expect(sealed.cid.hasPrefix("b"))
+                let add = """
+                    {"recordID":"rec-10","patientID":"P-010","cid":"\(sealed.cid)","plaintextSHA256":"\(sealed.plaintextSha256)",\
+                    "resourceType":"Observation","category":"lab",\
+                    "keyDigests":{"patient":"\(sealed.patientKeyDigest)","author":"\(sealed.organizationKeyDigest)"}}
+                    """
+                let gateway = LedgerGateway(client: client, signer: alice.signer, channel: "ehr", options: callOptions())
+                #expect(try await gateway.submit("ehr", "AddRecord", [add]).status.result == .valid)
+                let opened = try await gateway.submit("ehr", "OpenRecord", [#"{"recordID":"rec-10","purpose":"TREAT"}"#])
+                #expect(opened.status.result == .valid)
+                return opened.txID
+            }
+            // The same identity reads the plaintext back through its own organisation's node.
+            let read = try await dev.withClient(as: "dr-alice") { client in
+                var request = Medledger_V1_ReleaseKeyRequest()
+                request.channelID = "ehr"
+                request.transactionID = txID
+                return try await Medledger_V1_Records.Client(wrapping: client).readContent(request: ClientRequest(message: request), options: callOptions()) { response in
+                    var bytes = Data()
+                    for try await message in response.messages { bytes.append(message.chunk) }
+                    return bytes
+                }
+            }
+            #expect(read == plaintext)
+            // The patient's own copy, wrapped by the node, opens with the patient's key through the SDK.
+            let own = try await dev.records(as: "patient-1") { try await $0.openRecord("rec-10", purpose: "TREAT") }
+            #expect(own.plaintext == plaintext)
+            // A clinician may not have the node seal content for someone else's organisation key: researchers may not seal at all.
+            let refused = try await dev.withClient(as: "researcher") { client in
+                await #expect(throws: RPCError.self) {
+                    _ = try await Medledger_V1_Records.Client(wrapping: client).sealContent(options: callOptions()) { writer in
+                        var header = Medledger_V1_SealContentHeader()
+                        header.channelID = "ehr"
+                        header.patientID = "P-010"
+                        var first = Medledger_V1_SealContentRequest()
+                        first.part = .header(header)
+                        try await writer.write(first)
+                    }
+                }
+            }
+            #expect(refused?.code == .permissionDenied)
+        }
+    }
+}

@@ -147,16 +147,8 @@ extension HealthRecords {
 
     /// The key-agreement form of the P-256 key in a DER certificate, for HPKE wrapping.
     static func agreementKey(certificateDER: Data) throws -> P256.KeyAgreement.PublicKey {
-        do {
-            let certificate = try Certificate(derEncoded: Array(certificateDER))
-            guard let signing = P256.Signing.PublicKey(certificate.publicKey) else {
-                throw HealthRecordsError.unusableKey("the certificate's key is not P-256")
-            }
-            return try P256.KeyAgreement.PublicKey(rawRepresentation: signing.rawRepresentation)
-        } catch let error as HealthRecordsError {
-            throw error
-        } catch {
-            throw HealthRecordsError.unusableKey("the certificate cannot be read: \(error)")
+        do { return try Certificate(derEncoded: Array(certificateDER)).keyAgreementKey } catch {
+            throw HealthRecordsError.unusableKey("the certificate cannot be used for key wrapping: \(error)")
         }
     }
 }

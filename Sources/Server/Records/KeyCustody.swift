@@ -76,6 +76,11 @@ struct KeyCustody: Sendable {
         return peer
     }
 
+    /// The public key an organisation's copies are wrapped to.
+    func agreementKey(of mspID: String) throws -> P256.KeyAgreement.PublicKey {
+        try P256.KeyAgreement.PublicKey(rawRepresentation: try custodian(of: mspID).signer.key.publicKey.rawRepresentation)
+    }
+
     private static func agreementKey(_ peer: HostedPeer) throws -> P256.KeyAgreement.PrivateKey {
         try P256.KeyAgreement.PrivateKey(rawRepresentation: peer.signer.key.rawRepresentation)
     }

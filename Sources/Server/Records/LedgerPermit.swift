@@ -38,6 +38,14 @@ enum LedgerPermit {
         return committed
     }
 
+    /// The patient as world state holds them now.
+    static func currentPatient(_ patientID: String, on channel: ChannelLedger) throws -> Patient {
+        guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.patientKey(patientID)) else {
+            throw RPCError(code: .notFound, message: "patient '\(patientID)' is not registered on channel '\(channel.channelID)'")
+        }
+        return try JSONDecoder().decode(Patient.self, from: value)
+    }
+
     /// The record as world state holds it now.
     static func currentRecord(_ recordID: String, on channel: ChannelLedger) throws -> RecordReference {
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.recordKey(recordID)) else {
