@@ -205,7 +205,8 @@ struct EHRConsentEvaluatorTests {
         ),
         EvaluatorCase(
             name: "unexpired grant", reader: F.bob, purpose: .emergencyTreatment, grants: [F.grant(F.bob, expiresAt: 1_501)],
-            outcome: .permit, rule: "break-glass grant for HospitalBMSP/bob valid until 1501"
+            outcome: .permit, rule: "break-glass grant for HospitalBMSP/bob valid until 1501",
+            action: .notifyBreakGlass(F.grant(F.bob, expiresAt: 1_501))
         ),
         EvaluatorCase(
             name: "grant expiring now", reader: F.bob, purpose: .emergencyTreatment, grants: [F.grant(F.bob, expiresAt: 1_500)],

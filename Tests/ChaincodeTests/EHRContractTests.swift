@@ -158,7 +158,7 @@ struct EHRContractTests {
         #expect(try ledger.open("r-1", purpose: "ETREAT", as: Cast.bob, at: expiresAt).decision.outcome == .deny)
 
         let audit = try ledger.value([AuditEvent].self, "ListAudit", #"{"patientID":"p-1"}"#, as: Cast.pat)
-        #expect(audit.map(\.action) == ["open", "break-glass", "open", "open", "open", "open"])
+        #expect(audit.map(\.action) == ["open", "break-glass", "open", "open", "break-glass", "open"])
         #expect(audit[1].justification == "unconscious in ER")
         // Oldest first: the two refusals at t0 + 200 come before the read just inside the grant.
         #expect(audit.map(\.outcome) == [.deny, .permit, .deny, .deny, .permit, .deny])

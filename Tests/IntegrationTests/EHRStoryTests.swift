@@ -24,6 +24,14 @@ enum SampleRecords {
     }
 }
 
+/// Holds the first alert a watcher saw.
+final class AlertBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var alert: BreakGlassAlert?
+    func set(_ value: BreakGlassAlert) { lock.withLock { alert = value } }
+    func get() -> BreakGlassAlert? { lock.withLock { alert } }
+}
+
 @Suite("EHR story over real mTLS on the development network")
 struct EHRStoryTests {
     @Test func consentAuditBreakGlassResearchRevocationAndErasure() async throws {
@@ -100,6 +108,17 @@ struct EHRStoryTests {
                 #expect(emergency.decision.outcome == .permit && emergency.plaintext == lab2)
             }
             let emergencyTrail = try await dev.records(as: "patient-2") { patient in try await patient.auditTrail(of: "P-002") }
+            // The patient (and the patient's hospital) are notified by the BreakGlass event.
+            let alert = try await dev.records(as: "patient-2") { patient in
+                let first = AlertBox()
+                try await patient.watchBreakGlass(patientID: "P-002", fromBlock: 0) { alert in
+                    first.set(alert)
+                    return false
+                }
+                return first.get()
+            }
+            #expect(alert?.notice.reader.enrollmentID == "dr-bob" && alert?.notice.patientMSP == "HospitalAMSP")
+            #expect(alert?.notice.justification == "unconscious in ER, allergy check")
             #expect(emergencyTrail.contains { $0.justification == "unconscious in ER, allergy check" && $0.outcome == .permit })
 
             // Research: two patients approve, one declines; the export holds exactly the approvers' lab records.

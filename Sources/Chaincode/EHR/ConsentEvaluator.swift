@@ -32,8 +32,10 @@ public enum ConsentEvaluator {
     /// What the caller must do besides recording the decision.
     public enum Action: Sendable, Equatable {
         case none
-        /// A justified break-glass read was permitted: record a grant for the reader.
+        /// A justified break-glass read was permitted: record a grant for the reader (and notify).
         case recordBreakGlassGrant(justification: String)
+        /// A read under an unexpired break-glass grant was permitted: notify again, no new grant.
+        case notifyBreakGlass(BreakGlassGrant)
     }
 
     /// A decision and the action it asks for.
@@ -80,7 +82,9 @@ public enum ConsentEvaluator {
                 && grant.enrollmentID == reader.enrollmentID && grant.grantedAt <= query.time && query.time < grant.expiresAt
         }
         if let grant {
-            return permit("break-glass grant for \(reader.mspID)/\(reader.enrollmentID) valid until \(grant.expiresAt): \(grant.justification)")
+            let decision = Decision(
+                outcome: .permit, rule: "break-glass grant for \(reader.mspID)/\(reader.enrollmentID) valid until \(grant.expiresAt): \(grant.justification)")
+            return Evaluation(decision: decision, action: .notifyBreakGlass(grant))
         }
         if let justification = query.justification?.trimmingCharacters(in: .whitespacesAndNewlines), !justification.isEmpty {
             let decision = Decision(outcome: .permit, rule: "break-glass: \(justification)")

@@ -81,3 +81,14 @@ public struct BreakGlassGrant: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
     }
 }
+
+/// The payload of the `BreakGlass` chaincode event: tells the patient and the patient's
+/// organisation (`patientMSP`) that someone used emergency access, who, why and until when.
+public struct BreakGlassNotice: Codable, Sendable, Equatable {
+    public var patientID: String
+    public var patientMSP: String
+    public var recordID: String
+    public var reader: Reader
+    public var justification: String
+    public var expiresAt: Int64
+}

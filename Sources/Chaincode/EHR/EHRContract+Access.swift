@@ -41,9 +41,15 @@ extension EHRContract {
             query, consents: try consents(of: patient.patientID, stub), grants: try grants(of: patient.patientID, for: reader, stub)
         )
         var action = "open"
-        if case .recordBreakGlassGrant(let justification) = evaluation.action {
+        switch evaluation.action {
+        case .recordBreakGlassGrant(let justification):
             action = "break-glass"
             try recordBreakGlass(justification, patient: patient, record: record, reader: reader, until: time + breakGlassDuration, stub)
+        case .notifyBreakGlass(let grant):
+            action = "break-glass"
+            try notifyBreakGlass(grant.justification, patient: patient, record: record, reader: reader, until: grant.expiresAt, stub)
+        case .none:
+            break
         }
         let audit = AuditEvent(
             eventID: stub.txID, recordedAt: time, action: action, reader: reader, patientID: patient.patientID,
@@ -55,15 +61,6 @@ extension EHRContract {
         return try respond(OpenRecordResult(decision: evaluation.decision, record: permitted ? record : nil, auditID: audit.eventID))
     }
 
-    /// The payload of the `BreakGlass` event, for the patient's organisation to notice and review.
-    struct BreakGlassNotice: Encodable {
-        var patientID: String
-        var patientMSP: String
-        var recordID: String
-        var reader: Reader
-        var justification: String
-        var expiresAt: Int64
-    }
 
     private static func recordBreakGlass(
         _ justification: String, patient: Patient, record: RecordReference, reader: Reader, until expiresAt: Int64,
@@ -74,6 +71,15 @@ extension EHRContract {
             justification: justification, grantedAt: now(stub), expiresAt: expiresAt
         )
         try store(grant, at: try EHRKey.make(EHRKey.grant, patient.patientID, reader.mspID, reader.enrollmentID), stub)
+        try notifyBreakGlass(justification, patient: patient, record: record, reader: reader, until: expiresAt, stub)
+    }
+
+    /// Every break-glass read, with a new grant or under one, tells the patient and the
+    /// patient's organisation through the `BreakGlass` event.
+    private static func notifyBreakGlass(
+        _ justification: String, patient: Patient, record: RecordReference, reader: Reader, until expiresAt: Int64,
+        _ stub: ChaincodeStub
+    ) throws {
         let notice = BreakGlassNotice(
             patientID: patient.patientID, patientMSP: patient.mspID, recordID: record.recordID, reader: reader,
             justification: justification, expiresAt: expiresAt

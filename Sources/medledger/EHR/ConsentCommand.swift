@@ -82,8 +82,30 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "The audit trail of a patient's records (the patient, or auditors).",
-        subcommands: [List.self]
+        subcommands: [List.self, Watch.self]
     )
+
+    struct Watch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Follow break-glass reads as they commit (for patients and their hospital); one line each.")
+        @OptionGroup var client: EHRClientOptions
+        @Option(name: .customLong("patient-id"), help: "Only this patient's.") var patientID: String?
+        @Option(name: .customLong("from-block"), help: "Start at this block instead of the next commit.") var fromBlock: UInt64?
+        @Option(help: "Stop after this many alerts.") var count: Int?
+
+        func run() async throws {
+            let seen = Counter()
+            let limit = count
+            try await client.withRecords { records in
+                try await records.watchBreakGlass(patientID: patientID, fromBlock: fromBlock) { alert in
+                    let notice = alert.notice
+                    let line = "BREAK-GLASS \(notice.recordID) of \(notice.patientID) (\(notice.patientMSP)) by \(notice.reader.enrollmentID)@\(notice.reader.mspID): \"\(notice.justification)\" until \(isoTime(notice.expiresAt)) (tx \(alert.txID), block \(alert.blockNumber))\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
+                    return limit.map { seen.increment() < $0 } ?? true
+                }
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every read of a patient's records, permitted or denied, oldest first.")
@@ -101,4 +123,13 @@ struct AuditCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Counts alerts across the watcher's calls.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    /// Adds one and returns the new count.
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }

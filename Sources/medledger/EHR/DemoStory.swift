@@ -88,7 +88,25 @@ struct DemoStory {
         step("Break-glass: dr-bob opens patient-2's record in an emergency, with a justification")
         let emergency = try await acting("dr-bob") { try await $0.openRecord(lab2, purpose: "ETREAT", justification: "unconscious patient in the ER") }
         try expect(emergency.decision.outcome == .permit && emergency.plaintext == labBeta, "break-glass should permit")
-        done("PERMITTED — \(emergency.decision.rule); access expires in 4 h, patient-2 and HospitalA are notified (BreakGlass event)")
+        done("PERMITTED — \(emergency.decision.rule); access expires in 4 h")
+        let notice = try await acting("patient-2") { patient in
+            let found = NoticeBox()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await patient.watchBreakGlass(patientID: patients["patient-2"]!, fromBlock: 0) { alert in
+                        guard alert.txID == emergency.txID else { return true }
+                        found.notice = alert.notice
+                        return false
+                    }
+                }
+                group.addTask { try await Task.sleep(for: .seconds(30)) }
+                try await group.next()
+                group.cancelAll()
+            }
+            return found.notice
+        }
+        try expect(notice != nil, "patient-2 should be notified of the break-glass read")
+        done("patient-2 (and HospitalA) notified: \(notice?.reader.enrollmentID ?? "?")@\(notice?.reader.mspID ?? "?") — \"\(notice?.justification ?? "")\"")
 
         let study = "GLU-\(run)"
         step("PharmaCo's researcher requests lab data for study \(study)")
@@ -181,6 +199,16 @@ struct DemoStory {
             "subject":{"reference":"Patient/\(patient)"},"effectiveDateTime":"2026-11-02T08:15:00Z",\
             "valueQuantity":{"value":\(glucose),"unit":"mmol/L","system":"http://unitsofmeasure.org","code":"mmol/L"}}
             """.utf8)
+    }
+}
+
+/// The notice a watcher found.
+final class NoticeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: BreakGlassNotice?
+    var notice: BreakGlassNotice? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }
 
