@@ -1,4 +1,6 @@
+import Chaincode
 import Foundation
+import MedLedgerKit
 import Server
 import Testing
 
