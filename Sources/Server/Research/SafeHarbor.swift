@@ -3,20 +3,47 @@ internal import Foundation
 
 /// De-identifies one FHIR R4 resource (JSON) by HIPAA's Safe Harbor method: removes the elements
 /// that carry direct identifiers or free text, reduces every date to its year, and replaces the
-/// patient by a per-study pseudonym. Pure: same input, same output.
+/// patient by a per-study pseudonym. A required element that removal emptied stays, as the
+/// data-absent-reason "masked", so that a valid resource stays valid. Pure: same input, same output.
 struct SafeHarbor {
     /// HMAC key of the study; the pseudonym of a patient is HMAC-SHA256(salt, patient ID).
     let studySalt: SymmetricKey
 
     /// Elements removed wherever they appear: identifiers, names, contact data, addresses,
-    /// photos, free-text narrative and notes (which may name anyone), people who acted
-    /// (performer, recorder, asserter…) and instants that cannot be cut to a year.
+    /// photos, free-text narrative, notes, conclusions and instructions (which may name anyone),
+    /// attached documents, people who acted (performer, recorder, asserter…) and instants that
+    /// cannot be cut to a year.
     static let removedElements: Set<String> = [
         "identifier", "name", "telecom", "address", "photo", "contact", "text", "note", "performer",
         "recorder", "asserter", "author", "requester", "encounter", "issued", "lastUpdated", "url",
         "device", "specimen", "basedOn", "partOf", "hasMember", "derivedFrom", "generalPractitioner",
         "managingOrganization", "link", "communication", "multipleBirthInteger", "multipleBirthBoolean",
+        "conclusion", "presentedForm", "patientInstruction",
     ]
+
+    /// Elements FHIR R4 requires (1..1 or 1..*) that removal can empty — a CodeableConcept of text
+    /// only, a Reference to another resource, an Attachment by URL — per resource type; a choice
+    /// element lists its alternatives. The patient's reference is replaced, never emptied.
+    static let requiredElements: [String: [[String]]] = [
+        "Observation": [["code"]],
+        "DiagnosticReport": [["code"]],
+        "Immunization": [["vaccineCode"]],
+        "DocumentReference": [["content"]],
+        "MedicationRequest": [medication],
+        "MedicationStatement": [medication],
+        "MedicationAdministration": [medication],
+        "MedicationDispense": [medication],
+    ]
+    private static let medication = ["medicationCodeableConcept", "medicationReference"]
+
+    /// The value of a masked required element: FHIR's data-absent-reason extension, "masked"
+    /// (withheld for privacy); a DocumentReference's content needs it inside its attachment.
+    static func masked(_ element: String) -> Any {
+        let masked: [String: Any] = [
+            "extension": [["url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "masked"]]
+        ]
+        return element == "content" ? [["attachment": masked]] : masked
+    }
 
     /// The per-study pseudonym of `patientID` (hex).
     func pseudonym(_ patientID: String) -> String {
@@ -26,12 +53,16 @@ struct SafeHarbor {
     /// The de-identified resource, or nil if `json` is not a FHIR resource (an object with a
     /// `resourceType`). `recordID` only seeds the resource's new `id`.
     func deidentify(_ json: Data, patientID: String, recordID: String) -> [String: Any]? {
-        guard var resource = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any],
-            let type = resource["resourceType"] as? String, !type.isEmpty
+        guard let original = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any],
+            let type = original["resourceType"] as? String, !type.isEmpty
         else { return nil }
         let patient = pseudonym(patientID)
-        let patientFields = ["subject", "patient", "beneficiary"].filter { resource[$0] != nil }
-        resource = clean(resource) as? [String: Any] ?? [:]
+        let patientFields = ["subject", "patient", "beneficiary"].filter { original[$0] != nil }
+        var resource = clean(original) as? [String: Any] ?? [:]
+        for alternatives in Self.requiredElements[type] ?? [] where !alternatives.contains(where: { resource[$0] != nil }) {
+            // Only what the source had: a resource that lacked it was invalid before, and stays as it was.
+            if let present = alternatives.first(where: { original[$0] != nil }) { resource[present] = Self.masked(present) }
+        }
         resource["resourceType"] = type
         resource["id"] = String(pseudonym("\(patientID)/\(recordID)").prefix(32))
         if type == "Patient" {
