@@ -27,6 +27,12 @@ public struct WrappedKeyStore: Sendable {
         return data
     }
 
+    /// True if any wrapped copy of the record's key is stored.
+    public func hasAnyCopy(of record: CID) -> Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(record.description).path)) ?? []
+        return names.contains { $0.hasSuffix(".hpke") }
+    }
+
     /// Deletes every wrapped copy of a record's key; returns how many there were.
     @discardableResult
     public func shred(record: CID) throws(ContentError) -> Int {

@@ -64,7 +64,7 @@ struct EHRPatientRecordTests {
         #expect(set.rangeQueries.first?.itrExhausted == true)
     }
 
-    @Test("GetPatient: any member but researchers; 404 for an unknown patient")
+    @Test("GetPatient: the patient, care staff and auditors; not other patients or researchers; 404 for an unknown patient")
     func getPatient() throws {
         try ledger.register("p-1", Cast.pat)
         for reader in [Cast.pat, Cast.alice, Cast.bob, Cast.bea, Cast.audrey] {
@@ -72,6 +72,7 @@ struct EHRPatientRecordTests {
         }
         #expect(try ledger.call("GetPatient", #"{"patientID":"p-1"}"#, as: Cast.rosa).response.status == 403)
         #expect(try ledger.call("GetPatient", #"{"patientID":"p-1"}"#, as: Cast.rhea).response.status == 403)
+        #expect(try ledger.call("GetPatient", #"{"patientID":"p-1"}"#, as: Cast.paula).response.status == 403)
         #expect(try ledger.call("GetPatient", #"{"patientID":"p-2"}"#, as: Cast.alice).response.status == 404)
     }
 

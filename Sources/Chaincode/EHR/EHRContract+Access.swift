@@ -37,9 +37,14 @@ extension EHRContract {
             reader: reader, record: record, patient: patient, purpose: request.purpose, time: time,
             justification: request.justification
         )
-        let evaluation = ConsentEvaluator.evaluate(
-            query, consents: try consents(of: patient.patientID, stub), grants: try grants(of: patient.patientID, for: reader, stub)
-        )
+        // Research consents allow de-identified study exports, never reading the identified record.
+        let evaluation =
+            request.purpose == .research
+            ? ConsentEvaluator.Evaluation(decision: Decision(
+                outcome: .deny,
+                rule: "purpose HRESCH never opens an identified record: research data comes only de-identified, through a study's StudyRecords export"))
+            : ConsentEvaluator.evaluate(
+                query, consents: try consents(of: patient.patientID, stub), grants: try grants(of: patient.patientID, for: reader, stub))
         var action = "open"
         switch evaluation.action {
         case .recordBreakGlassGrant(let justification):

@@ -50,7 +50,12 @@ extension EHRContract {
         guard stub.creator.role != .researcher else {
             throw rejected(403, "\(who(stub)) may not look up patients: researchers see de-identified study data only")
         }
-        return try respond(try existingPatient(request.patientID, stub))
+        let patient = try existingPatient(request.patientID, stub)
+        // Care staff need a patient's certificate to wrap record keys; patients see only themselves.
+        guard [.clinician, .admin, .auditor].contains(stub.creator.role) || isPatient(patient, stub.creator) else {
+            throw rejected(403, "\(who(stub)) may not look up patient \(patient.patientID): only the patient, care staff and auditors may")
+        }
+        return try respond(patient)
     }
 
     /// The organisation and enrollment ID a patient certificate names, after checking that it is a

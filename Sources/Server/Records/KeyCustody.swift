@@ -34,8 +34,10 @@ struct KeyCustody: Sendable {
                 message: "organization_key does not open with the custodian key of \(depositor.mspID) for \(cid): \(error)")
         }
         let copy = Self.organizationCopy(depositor.mspID)
-        if (try? keys.load(record: cid, reader: copy)) != nil {
-            throw RPCError(code: .alreadyExists, message: "keys of \(cid) were already deposited")
+        // Any copy already there means the record's keys were deposited (perhaps by another
+        // organisation): never replace them.
+        if keys.hasAnyCopy(of: cid) {
+            throw RPCError(code: .alreadyExists, message: "keys of \(cid) were already deposited; a record's keys are written once")
         }
         try keys.save(patientKey, record: cid, reader: Self.patientCopy)
         try keys.save(organizationKey, record: cid, reader: copy)
