@@ -31,6 +31,8 @@ public struct MedLedgerNode: Sendable {
     public let authorities: [OrganizationCA]
     public let ledger: LedgerNode
     public let server: MedLedgerServer
+    /// Shreds the keys and content of records the ledger marks erased.
+    let erasures: ErasureEnforcer
     /// Where the bootstrap admin's identity folder is.
     public let adminDirectory: URL
     /// True if this start created the CA and the admin.
@@ -65,6 +67,7 @@ public struct MedLedgerNode: Sendable {
         for ca in authorities { ExpiryWatch.check(ca: ca, logger: logger) }
         let identity = NodeTLSIdentity(directory: configuration.tlsDirectory, ca: own.ca, hostnames: configuration.hostnames, logger: logger)
         let content = try ContentStore(directory: configuration.contentDirectory)
+        let keys = try WrappedKeyStore(root: configuration.keysDirectory)
         let ledger = try LedgerNode(
             directory: configuration.ledgerDirectory,
             peers: organizations.map { HostedPeer(mspID: $0.ca.mspID, signer: $0.peer) },
@@ -83,8 +86,8 @@ public struct MedLedgerNode: Sendable {
                 .gateway(node: ledger),
                 .deliver(node: ledger),
                 .admin(node: ledger),
-                .records(node: ledger, content: content, keys: try WrappedKeyStore(root: configuration.keysDirectory)),
-                .research(node: ledger, content: content, keys: try WrappedKeyStore(root: configuration.keysDirectory), salts: configuration.keysDirectory.appendingPathComponent("study-salts")),
+                .records(node: ledger, content: content, keys: keys),
+                .research(node: ledger, content: content, keys: keys, salts: configuration.keysDirectory.appendingPathComponent("study-salts")),
             ],
             interceptors: [
                 AuthenticationInterceptor(membership: {
@@ -93,6 +96,7 @@ public struct MedLedgerNode: Sendable {
             ],
             logger: logger
         )
+        self.erasures = ErasureEnforcer(node: ledger, content: content, keys: keys, logger: logger)
         self.configuration = configuration
         self.ca = own.ca
         self.authorities = authorities
@@ -105,6 +109,8 @@ public struct MedLedgerNode: Sendable {
     /// Serves until `server.beginGracefulShutdown()` (or the task is cancelled); then stops
     /// ordering and lets the committers finish the blocks already cut.
     public func run() async throws {
+        let enforcing = Task { await erasures.run() }
+        defer { enforcing.cancel() }
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
                 try await server.run()
@@ -116,6 +122,8 @@ public struct MedLedgerNode: Sendable {
 
     /// Like `run()`, but until SIGTERM or SIGINT.
     public func runUntilTerminated() async throws {
+        let enforcing = Task { await erasures.run() }
+        defer { enforcing.cancel() }
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
                 try await server.runUntilTerminated()

@@ -150,8 +150,10 @@ struct EHRStoryTests {
 
             // Erasure: the patient asks, the authoring hospital's admin approves, every key copy is destroyed.
             try await dev.records(as: "patient-1") { try await $0.requestErasure(of: "rec-1") }
-            let shredded = try await dev.records(as: "hospitala-admin") { try await $0.approveErasure(of: "rec-1") }
-            #expect(shredded == 2)
+            let erasedRecord = try await dev.records(as: "hospitala-admin") { try await $0.approveErasure(of: "rec-1") }
+            #expect(erasedRecord.erased)
+            let keyCopies = dev.node.configuration.keysDirectory.appendingPathComponent(erasedRecord.cid).path
+            #expect(!FileManager.default.fileExists(atPath: keyCopies), "every wrapped key of the erased record is destroyed")
             let own = try await dev.records(as: "patient-1") { try await $0.openRecord("rec-1", purpose: "TREAT") }
             #expect(own.decision.outcome == .deny && own.plaintext == nil)
             // Even the permit bob obtained before erasure no longer releases a key.
@@ -240,6 +242,46 @@ struct NodeSealedRecordTests {
                 }
             }
             #expect(refused?.code == .permissionDenied)
+        }
+    }
+}
+
+@Suite("The node enforces every erasure the ledger approves")
+struct ErasureEnforcementTests {
+    @Test func anErasureApprovedThroughThePlainGatewayStillDestroysTheKeysAndContent() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withDevNetwork(in: directory.url) { dev in
+            let record = try await dev.records(as: "dr-alice") { alice in
+                try await alice.registerPatient("P-020", certificateDER: Data(try dev.network.identity("patient-2").loadCertificate().derBytes))
+                return try await alice.addRecord(
+                    .init(recordID: "rec-20", patientID: "P-020", resourceType: "Observation", category: "lab"),
+                    plaintext: SampleRecords.observation(patient: "P-020", marker: "zeta"))
+            }
+            let keyCopies = dev.node.configuration.keysDirectory.appendingPathComponent(record.cid).path
+            #expect(FileManager.default.fileExists(atPath: keyCopies))
+            try await dev.records(as: "patient-2") { try await $0.requestErasure(of: "rec-20") }
+            // No SDK, no ShredKeys: only the ledger transaction.
+            let admin = try dev.user("hospitala-admin")
+            let committed = try await dev.withClient(as: "hospitala-admin") { client in
+                try await LedgerGateway(client: client, signer: admin.signer, channel: "ehr", options: callOptions())
+                    .submit("ehr", "ApproveErasure", [#"{"recordID":"rec-20"}"#])
+            }
+            #expect(committed.status.result == .valid)
+            var gone = false
+            for _ in 0..<100 where !gone {
+                gone = !FileManager.default.fileExists(atPath: keyCopies)
+                if !gone { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(gone, "the node destroys the key copies of an erased record by itself")
+            let cat = await #expect(throws: RPCError.self) {
+                try await dev.withClient(as: "dr-alice") { client in
+                    var request = Medledger_V1_StatRequest()
+                    request.cid = record.cid
+                    _ = try await Medledger_V1_Content.Client(wrapping: client).stat(request, options: callOptions())
+                }
+            }
+            #expect(cat?.code == .notFound, "the erased content is collected")
         }
     }
 }

@@ -54,15 +54,17 @@ extension HealthRecords {
         _ = try await submit("RequestErasure", RecordQuery(recordID: recordID), as: AnyJSON.self)
     }
 
-    /// Approves an erasure (an admin of the authoring organisation); once it commits, every wrapped
-    /// key of the record is destroyed and its content collected. Returns how many keys were deleted.
+    /// Approves an erasure (an admin of the authoring organisation). Once it commits, the node
+    /// destroys every wrapped key of the record and collects its content (it does so for every
+    /// erasure it sees committed; the `ShredKeys` call here only makes sure before returning).
     @discardableResult
-    public func approveErasure(of recordID: String) async throws -> UInt32 {
-        _ = try await submit("ApproveErasure", RecordQuery(recordID: recordID), as: AnyJSON.self)
+    public func approveErasure(of recordID: String) async throws -> RecordReference {
+        let (erased, _) = try await submit("ApproveErasure", RecordQuery(recordID: recordID), as: RecordReference.self)
         var shred = Medledger_V1_ShredKeysRequest()
         shred.channelID = ledger.channel
         shred.recordID = recordID
-        return try await records.shredKeys(shred, options: options).keysDeleted
+        _ = try await records.shredKeys(shred, options: options)
+        return erased
     }
 }
 

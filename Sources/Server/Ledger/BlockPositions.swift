@@ -57,8 +57,9 @@ enum BlockPositions {
 
 /// Chaincode events of committed blocks.
 enum ChaincodeEvents {
-    /// The events of `chaincode` set by the block's valid transactions, in transaction order.
-    static func valid(in block: Medledger_V1_Block, chaincode: String) -> [Medledger_V1_ChaincodeEvent] {
+    /// The events of `chaincode` (nil: of every chaincode) set by the block's valid transactions,
+    /// in transaction order.
+    static func valid(in block: Medledger_V1_Block, chaincode: String?) -> [Medledger_V1_ChaincodeEvent] {
         let codes = block.metadata?.validationCodes ?? []
         var events: [Medledger_V1_ChaincodeEvent] = []
         for (index, bytes) in (block.data?.data ?? []).enumerated() where index < codes.count && codes[index] == .valid {
@@ -66,10 +67,17 @@ enum ChaincodeEvents {
                 let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload),
                 case .endorserTransaction(let endorsed)? = transaction.body,
                 let payload = try? Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload),
-                let event = payload.event, event.chaincodeName == chaincode
+                let event = payload.event, chaincode == nil || event.chaincodeName == chaincode
             else { continue }
             events.append(event)
         }
         return events
+    }
+}
+
+extension ChaincodeEvents {
+    /// The events of every chaincode set by the block's valid transactions, in transaction order.
+    static func valid(in block: Medledger_V1_Block) -> [Medledger_V1_ChaincodeEvent] {
+        valid(in: block, chaincode: nil)
     }
 }

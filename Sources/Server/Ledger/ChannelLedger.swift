@@ -30,6 +30,7 @@ final class ChannelLedger: Sendable {
     let endorser = Endorser()
     let peers: [HostedPeer]
     private let orderer: RequestSigner
+    private let observers: CommitObservers
     private let validator: TransactionValidator
     private let tip: Mutex<Tip>
     private let failure = Mutex<String?>(nil)
@@ -38,8 +39,9 @@ final class ChannelLedger: Sendable {
 
     private init(
         context: ChannelContext, store: LedgerStore, tip: Tip, chaincodes: ChaincodeDispatcher,
-        peers: [HostedPeer], orderer: RequestSigner, logger: Logger
+        peers: [HostedPeer], orderer: RequestSigner, observers: CommitObservers, logger: Logger
     ) throws {
+        self.observers = observers
         self.context = context
         self.store = store
         self.chaincodes = chaincodes
@@ -63,7 +65,7 @@ final class ChannelLedger: Sendable {
     /// replays every stored block that state does not include yet.
     static func open(
         directory: URL, chaincodes: ChaincodeDispatcher, peers: [HostedPeer], orderer: RequestSigner,
-        durability: Durability, logger: Logger
+        observers: CommitObservers, durability: Durability, logger: Logger
     ) throws -> ChannelLedger {
         let store = try LedgerStore(directory: directory, durability: durability)
         guard let genesis = try store.blocks.block(0), let config = BlockAssembly.genesisConfig(in: genesis) else {
@@ -84,13 +86,13 @@ final class ChannelLedger: Sendable {
         }
         let tip = Tip(header: header, commitHash: last.metadata?.commitHash ?? Data())
         return try ChannelLedger(
-            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, logger: logger)
+            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers, logger: logger)
     }
 
     /// Creates the channel in `directory` with its genesis block, signed by `orderer`.
     static func create(
         config: Medledger_V1_ChannelConfig, directory: URL, chaincodes: ChaincodeDispatcher, peers: [HostedPeer],
-        orderer: RequestSigner, durability: Durability, logger: Logger
+        orderer: RequestSigner, observers: CommitObservers, durability: Durability, logger: Logger
     ) throws -> ChannelLedger {
         let context = try ChannelContext(config: config, configBlockNumber: 0)
         let genesis = try BlockAssembly.genesis(config: config, orderer: orderer, now: Date())
@@ -102,7 +104,7 @@ final class ChannelLedger: Sendable {
         try store.commit(genesis, update: StateUpdate.derive(from: genesis))
         let tip = Tip(header: genesis.header ?? .init(), commitHash: genesis.metadata?.commitHash ?? Data())
         return try ChannelLedger(
-            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, logger: logger)
+            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers, logger: logger)
     }
 
     /// Accepts an envelope for ordering after checking what the orderer checks: it decodes, it is
@@ -180,6 +182,7 @@ final class ChannelLedger: Sendable {
         try store.commit(block, update: update)
         tip.withLock { $0 = Tip(header: header, commitHash: commitHash) }
         board.published(blockNumber: header.number, transactions: update.transactions)
+        observers.committed(block, channel: channelID)
         for (index, transaction) in checked.enumerated() where transaction.code != .valid {
             logger.debug("invalid transaction", metadata: ["tx": "\(transaction.txID ?? "?")", "reason": "\(transaction.reason ?? "")", "position": "\(index)"])
         }

@@ -24,6 +24,7 @@ public final class LedgerNode: Sendable {
     let durability: Durability
     let logger: Logger
     fileprivate let channels: Mutex<[String: ChannelLedger]>
+    let observers = CommitObservers()
     private let started: AsyncStream<ChannelLedger>
     private let startedContinuation: AsyncStream<ChannelLedger>.Continuation
 
@@ -57,7 +58,7 @@ public final class LedgerNode: Sendable {
         for name in names.sorted() {
             opened[name] = try ChannelLedger.open(
                 directory: directory.appendingPathComponent(name, isDirectory: true), chaincodes: chaincodes,
-                peers: peers, orderer: orderer, durability: durability, logger: logger)
+                peers: peers, orderer: orderer, observers: observers, durability: durability, logger: logger)
         }
         self.channels = Mutex(opened)
         (started, startedContinuation) = AsyncStream.makeStream()
@@ -92,7 +93,7 @@ public final class LedgerNode: Sendable {
             }
             let created = try ChannelLedger.create(
                 config: config, directory: directory.appendingPathComponent(config.channelID, isDirectory: true),
-                chaincodes: chaincodes, peers: peers, orderer: orderer, durability: durability, logger: logger)
+                chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers, durability: durability, logger: logger)
             channels[config.channelID] = created
             return created
         }
@@ -136,6 +137,24 @@ public final class LedgerNode: Sendable {
 }
 
 extension LedgerNode {
+    /// Calls `observer` with every block committed from now on, on every channel (including
+    /// channels created later), right after the block is durable and applied. It runs on the
+    /// committer's thread: hand real work off.
+    public func onCommit(_ observer: @escaping @Sendable (_ channel: String, _ block: Medledger_V1_Block) -> Void) {
+        observers.add(observer)
+    }
+
+    /// Calls `body` with every block committed so far, channel by channel, oldest first.
+    public func forEachCommittedBlock(_ body: (_ channel: String, _ block: Medledger_V1_Block) throws -> Void) throws {
+        for channel in channels.withLock({ Array($0.values) }) {
+            let height = channel.board.height
+            for number in 0..<height {
+                guard let block = try channel.store.blocks.block(number) else { continue }
+                try body(channel.channelID, block)
+            }
+        }
+    }
+
     /// The number of committed blocks of `channel` (no membership check: for the node's operator).
     public func channelHeight(_ channel: String) throws -> UInt64 {
         guard let ledger = channels.withLock({ $0[channel] }) else {

@@ -141,10 +141,10 @@ struct DemoStory {
 
         step("patient-1 asks to erase the mental-health note; HospitalA's admin approves")
         try await acting("patient-1") { try await $0.requestErasure(of: note1) }
-        let destroyed = try await acting("hospitala-admin") { try await $0.approveErasure(of: note1) }
+        try await acting("hospitala-admin") { try await $0.approveErasure(of: note1) }
         let erased = try await acting("patient-1") { try await $0.openRecord(note1, purpose: "TREAT") }
         try expect(erased.decision.outcome == .deny, "an erased record cannot be read")
-        done("\(destroyed) key copies destroyed; even patient-1 is now DENIED — \(erased.decision.rule)")
+        done("every key copy destroyed, content collected; even patient-1 is now DENIED — \(erased.decision.rule)")
 
         step("The regulator's auditor re-verifies the ehr chain from its blocks")
         let report = try await client(as: "auditor") { client in

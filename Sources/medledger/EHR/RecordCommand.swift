@@ -87,8 +87,8 @@ struct RecordCommand: AsyncParsableCommand {
 
         func run() async throws {
             if approve {
-                let deleted = try await client.withRecords { try await $0.approveErasure(of: recordID) }
-                print("erased \(recordID): \(deleted) key copies destroyed, content collected")
+                let erased = try await client.withRecords { try await $0.approveErasure(of: recordID) }
+                print("erased \(erased.recordID) at \(isoTime(erased.erasedAt)): every key copy destroyed, content collected")
             } else {
                 try await client.withRecords { try await $0.requestErasure(of: recordID) }
                 print("erasure of \(recordID) requested; an admin of the authoring organisation must approve it")

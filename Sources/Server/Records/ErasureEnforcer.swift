@@ -1,0 +1,66 @@
+internal import Chaincode
+public import ContentStore
+internal import Foundation
+public import Logging
+internal import Schema
+
+/// Makes every erasure the ledger approves take effect on this node, whoever submitted it and
+/// however: for each valid `RecordErased` event of the `ehr` contract it destroys the record's
+/// wrapped keys (crypto-shredding), unpins the content and collects it. On start it also goes
+/// through every block already committed, so an erasure committed while the node was down, or
+/// interrupted by a crash, takes effect then. Shredding is idempotent.
+public struct ErasureEnforcer: Sendable {
+    let node: LedgerNode
+    let content: ContentStore
+    let keys: WrappedKeyStore
+    let logger: Logger
+
+    public init(node: LedgerNode, content: ContentStore, keys: WrappedKeyStore, logger: Logger) {
+        self.node = node
+        self.content = content
+        self.keys = keys
+        self.logger = logger
+    }
+
+    /// Follows commits until cancelled. Call before the node starts committing, or accept that
+    /// the catch-up pass covers what committed in between.
+    public func run() async {
+        let (blocks, continuation) = AsyncStream<Medledger_V1_Block>.makeStream()
+        node.onCommit { _, block in continuation.yield(block) }
+        do {
+            try node.forEachCommittedBlock { _, block in enforce(block) }
+        } catch {
+            logger.error("cannot read committed blocks to enforce erasures", metadata: ["error": "\(error)"])
+        }
+        await withTaskCancellationHandler {
+            for await block in blocks { enforce(block) }
+        } onCancel: {
+            continuation.finish()
+        }
+    }
+
+    private func enforce(_ block: Medledger_V1_Block) {
+        for event in ChaincodeEvents.valid(in: block, chaincode: EHRContract.contractName) where event.eventName == "RecordErased" {
+            guard let erased = try? JSONDecoder().decode(ErasedRecord.self, from: event.payload), let cid = try? CID(erased.cid) else {
+                logger.error("unreadable RecordErased event", metadata: ["tx": "\(event.txID)"])
+                continue
+            }
+            do {
+                let destroyed = try keys.shred(record: cid)
+                guard destroyed > 0 || content.pins().contains(where: { $0.cid == cid }) else { continue }
+                try? content.unpin(cid, recursive: true)
+                let collected = try content.collectGarbage()
+                logger.notice(
+                    "erasure enforced",
+                    metadata: ["record": "\(erased.recordID)", "cid": "\(cid)", "keys": "\(destroyed)", "blocks": "\(collected.removed.count)"])
+            } catch {
+                logger.error("cannot enforce erasure", metadata: ["record": "\(erased.recordID)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private struct ErasedRecord: Decodable {
+        var recordID: String
+        var cid: String
+    }
+}
