@@ -73,6 +73,7 @@ public struct DevNetwork: Sendable {
     public func openNode(
         configuration: ServerConfiguration, durability: Durability = .full, logger: Logger = Logger(label: "medledger.dev")
     ) throws -> (node: MedLedgerNode, created: Bool) {
+        let lock = try DataDirectoryLock(directory: dataDirectory)
         var hosted: [HostedOrganization] = []
         var created = false
         var bootstraps: [OrganizationBootstrap] = []
@@ -94,7 +95,7 @@ public struct DevNetwork: Sendable {
         let node = try MedLedgerNode(
             configuration: configuration, organizations: hosted, orderer: orderer,
             adminDirectory: identity(Self.adminName(of: Self.organizations[0].name)).directory, createdAdmin: created,
-            durability: durability, logger: logger)
+            lock: lock, durability: durability, logger: logger)
         for demo in Self.demoIdentities {
             try identity(demo.name).saveTLSRoot(hosted[0].ca.authority.rootCertificate)
         }

@@ -33,6 +33,8 @@ public struct MedLedgerNode: Sendable {
     public let server: MedLedgerServer
     /// Shreds the keys and content of records the ledger marks erased.
     let erasures: ErasureEnforcer
+    /// Held while this node is open: one node per data directory.
+    let lock: DataDirectoryLock
     /// Where the bootstrap admin's identity folder is.
     public let adminDirectory: URL
     /// True if this start created the CA and the admin.
@@ -45,6 +47,7 @@ public struct MedLedgerNode: Sendable {
         configuration: ServerConfiguration, mspID: String, durability: Durability = .full,
         logger: Logger = Logger(label: "medledger")
     ) throws {
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
         let bootstrap = OrganizationBootstrap(dataDirectory: configuration.dataDirectory, mspID: mspID)
         let (ca, createdAdmin) = try bootstrap.openOrCreate(logger: logger)
         try self.init(
@@ -53,16 +56,19 @@ public struct MedLedgerNode: Sendable {
                 HostedOrganization(ca: ca, peer: try bootstrap.nodeSigner(ca: ca, folder: "peer", enrollmentID: "peer0", role: .peer))
             ],
             orderer: try bootstrap.nodeSigner(ca: ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer),
-            adminDirectory: bootstrap.adminDirectory, createdAdmin: createdAdmin != nil, durability: durability, logger: logger)
+            adminDirectory: bootstrap.adminDirectory, createdAdmin: createdAdmin != nil, lock: lock, durability: durability, logger: logger)
     }
 
     /// A node hosting the CAs and peers of `organizations` (its own first, whose CA issues the TLS
-    /// certificate and whose `orderer` signs blocks), sharing one ledger and content store.
+    /// certificate and whose `orderer` signs blocks), sharing one ledger and content store. `lock`
+    /// is the data directory's, taken before anything in it was read or created.
     public init(
         configuration: ServerConfiguration, organizations: [HostedOrganization], orderer: RequestSigner,
-        adminDirectory: URL, createdAdmin: Bool, durability: Durability = .full, logger: Logger = Logger(label: "medledger")
+        adminDirectory: URL, createdAdmin: Bool, lock: DataDirectoryLock, durability: Durability = .full,
+        logger: Logger = Logger(label: "medledger")
     ) throws {
         guard let own = organizations.first else { throw GatewayError.invalidArgument("a node hosts at least one organisation") }
+        self.lock = lock
         let authorities = organizations.map(\.ca)
         for ca in authorities { ExpiryWatch.check(ca: ca, logger: logger) }
         let identity = NodeTLSIdentity(directory: configuration.tlsDirectory, ca: own.ca, hostnames: configuration.hostnames, logger: logger)

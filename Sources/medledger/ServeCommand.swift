@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = launch.bootstrapLogging()
+        if FileManager.default.fileExists(atPath: launch.configuration.dataDirectory.appendingPathComponent("orgs").path) {
+            throw ValidationError("\(launch.configuration.dataDirectory.path) holds a development network (medledger dev); give serve another --data DIR")
+        }
         let node = try MedLedgerNode(configuration: launch.configuration, mspID: mspID, logger: logger)
         try await serveUntilTerminated(node) { address in
             """

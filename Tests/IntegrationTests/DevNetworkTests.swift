@@ -31,6 +31,11 @@ struct DevNetworkTests {
                 try await Medledger_V1_Admin.Client(wrapping: client).listChannels(.init(), options: callOptions()).channels
             }
             #expect(channels.map(\.channelID) == ["ehr", "hospitals"])
+            // One node per data directory: a second one is refused, naming the holder.
+            let second = #expect(throws: (any Error).self) {
+                _ = try DevNetwork(dataDirectory: directory.url).openNode(configuration: ServerConfiguration(dataDirectory: directory.url, port: 0))
+            }
+            #expect("\(second.map { "\($0)" } ?? "")".contains("in use by another MedLedger node (pid \(getpid()))"))
             return dev.node.authorities.map { $0.authority.rootCertificate }
         }
         try await withDevNetwork(in: directory.url) { dev in
