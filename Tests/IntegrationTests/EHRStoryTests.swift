@@ -147,6 +147,16 @@ struct EHRStoryTests {
             try await dev.records(as: "patient-1") { try await $0.revokeConsent(consent.consentID, of: "P-001") }
             let afterRevoke = try await dev.records(as: "dr-bob") { try await $0.openRecord("rec-1", purpose: "TREAT") }
             #expect(afterRevoke.decision.outcome == .deny)
+            // Even bob's permit from before the revocation no longer releases the key.
+            let revoked = try await dev.withClient(as: "dr-bob") { client in
+                var release = Medledger_V1_ReleaseKeyRequest()
+                release.channelID = "ehr"
+                release.transactionID = permitted.txID
+                return await #expect(throws: RPCError.self) {
+                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
+                }
+            }
+            #expect(revoked?.code == .permissionDenied && revoked?.message.contains("revoked") == true)
 
             // Erasure: the patient asks, the authoring hospital's admin approves, every key copy is destroyed.
             try await dev.records(as: "patient-1") { try await $0.requestErasure(of: "rec-1") }

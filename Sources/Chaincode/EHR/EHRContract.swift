@@ -39,6 +39,11 @@ public struct EHRContract: Contract {
         try EHRKey.make(EHRKey.record, recordID)
     }
 
+    /// The world-state key of consent `consentID` of patient `patientID`.
+    public static func consentKey(patientID: String, consentID: String) throws -> String {
+        try EHRKey.make(EHRKey.consent, patientID, consentID)
+    }
+
     /// The world-state key of patient `patientID`.
     public static func patientKey(_ patientID: String) throws -> String {
         try EHRKey.make(EHRKey.patient, patientID)

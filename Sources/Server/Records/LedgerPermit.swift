@@ -38,6 +38,15 @@ enum LedgerPermit {
         return committed
     }
 
+    /// True unless the consent that decided a permit has been revoked since: a revocation is
+    /// immediate for every read not yet done, even one whose decision came just before it.
+    static func consentStillActive(_ decision: Decision, patientID: String, on channel: ChannelLedger) throws -> Bool {
+        guard let consentID = decision.consentID else { return true }
+        let key = try EHRContract.consentKey(patientID: patientID, consentID: consentID)
+        guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: key) else { return false }
+        return try JSONDecoder().decode(Consent.self, from: value).status == .active
+    }
+
     /// The patient as world state holds them now.
     static func currentPatient(_ patientID: String, on channel: ChannelLedger) throws -> Patient {
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.patientKey(patientID)) else {

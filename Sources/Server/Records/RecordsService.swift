@@ -162,6 +162,11 @@ extension RecordsService {
         guard !record.erased else {
             throw RPCError(code: .permissionDenied, message: "record '\(record.recordID)' has been erased")
         }
+        guard try LedgerPermit.consentStillActive(outcome.decision, patientID: record.patientID, on: channel) else {
+            throw RPCError(
+                code: .permissionDenied,
+                message: "consent \(outcome.decision.consentID ?? "") was revoked after this decision; open the record again")
+        }
         return (record, try ContentErrorStatus.map { try CID(record.cid) })
     }
 }
