@@ -44,6 +44,11 @@ public struct EHRContract: Contract {
         try EHRKey.make(EHRKey.consent, patientID, consentID)
     }
 
+    /// The world-state key of patient `patientID`'s answer to study `studyID`.
+    public static func accessResponseKey(studyID: String, patientID: String) throws -> String {
+        try EHRKey.make(EHRKey.response, studyID, patientID)
+    }
+
     /// The world-state key of patient `patientID`.
     public static func patientKey(_ patientID: String) throws -> String {
         try EHRKey.make(EHRKey.patient, patientID)

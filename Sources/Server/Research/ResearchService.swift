@@ -34,7 +34,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
             throw RPCError(code: .invalidArgument, message: why)
         }
         let deidentifier = SafeHarbor(studySalt: salt)
-        for patient in study.patients {
+        for patient in study.patients where try stillApproves(patient.patientID, study: study.studyID, on: channel) {
             for listed in patient.records {
                 // Erased since the decision: nothing of it may leave.
                 let record = try LedgerPermit.currentRecord(listed.recordID, on: channel)
@@ -49,6 +49,13 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
                 try await response.write(message)
             }
         }
+    }
+
+    /// False once the patient has declined the study after the decision: withdrawal is immediate.
+    private func stillApproves(_ patientID: String, study: String, on channel: ChannelLedger) throws -> Bool {
+        let key = try EHRContract.accessResponseKey(studyID: study, patientID: patientID)
+        guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: key) else { return false }
+        return try JSONDecoder().decode(AccessResponse.self, from: value).decision == .approved
     }
 
     /// The record's plaintext, checked against the SHA-256 on the ledger.
