@@ -32,6 +32,21 @@ final class AlertBox: @unchecked Sendable {
     func get() -> BreakGlassAlert? { lock.withLock { alert } }
 }
 
+/// The refusal of ReleaseKey for `txID` as `caller` (nil if a key was released).
+func releaseKeyRefusal(_ dev: RunningDevNetwork, as caller: String, _ txID: String) async -> RPCError? {
+    do {
+        try await dev.withClient(as: caller) { client in
+            var release = Medledger_V1_ReleaseKeyRequest()
+            release.channelID = "ehr"
+            release.transactionID = txID
+            _ = try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
+        }
+        return nil
+    } catch {
+        return error as? RPCError
+    }
+}
+
 @Suite("EHR story over real mTLS on the development network")
 struct EHRStoryTests {
     @Test func consentAuditBreakGlassResearchRevocationAndErasure() async throws {
@@ -61,14 +76,7 @@ struct EHRStoryTests {
             // The other hospital's clinician is denied; the denial is on the ledger, and no key is released.
             let denied = try await dev.records(as: "dr-bob") { bob in try await bob.openRecord("rec-1", purpose: "TREAT") }
             #expect(denied.decision.outcome == .deny && denied.plaintext == nil)
-            let noKey = try await dev.withClient(as: "dr-bob") { client in
-                var release = Medledger_V1_ReleaseKeyRequest()
-                release.channelID = "ehr"
-                release.transactionID = denied.txID
-                return await #expect(throws: RPCError.self) {
-                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
-                }
-            }
+            let noKey = await releaseKeyRefusal(dev, as: "dr-bob", denied.txID)
             #expect(noKey?.code == .permissionDenied)
 
             // The patient consents to HospitalB for treatment, except mental-health records.
@@ -86,14 +94,7 @@ struct EHRStoryTests {
                 return opened
             }
             // Someone else cannot redeem bob's permit.
-            let stolen = try await dev.withClient(as: "researcher") { client in
-                var release = Medledger_V1_ReleaseKeyRequest()
-                release.channelID = "ehr"
-                release.transactionID = permitted.txID
-                return await #expect(throws: RPCError.self) {
-                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
-                }
-            }
+            let stolen = await releaseKeyRefusal(dev, as: "researcher", permitted.txID)
             #expect(stolen?.code == .permissionDenied)
 
             // The patient sees who read their records, denials included.
@@ -168,14 +169,7 @@ struct EHRStoryTests {
             let afterRevoke = try await dev.records(as: "dr-bob") { try await $0.openRecord("rec-1", purpose: "TREAT") }
             #expect(afterRevoke.decision.outcome == .deny)
             // Even bob's permit from before the revocation no longer releases the key.
-            let revoked = try await dev.withClient(as: "dr-bob") { client in
-                var release = Medledger_V1_ReleaseKeyRequest()
-                release.channelID = "ehr"
-                release.transactionID = permitted.txID
-                return await #expect(throws: RPCError.self) {
-                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
-                }
-            }
+            let revoked = await releaseKeyRefusal(dev, as: "dr-bob", permitted.txID)
             #expect(revoked?.code == .permissionDenied && revoked?.message.contains("revoked") == true)
 
             // Erasure: the patient asks, the authoring hospital's admin approves, every key copy is destroyed.
@@ -187,14 +181,7 @@ struct EHRStoryTests {
             let own = try await dev.records(as: "patient-1") { try await $0.openRecord("rec-1", purpose: "TREAT") }
             #expect(own.decision.outcome == .deny && own.plaintext == nil)
             // Even the permit bob obtained before erasure no longer releases a key.
-            let erased = try await dev.withClient(as: "dr-bob") { client in
-                var release = Medledger_V1_ReleaseKeyRequest()
-                release.channelID = "ehr"
-                release.transactionID = permitted.txID
-                return await #expect(throws: RPCError.self) {
-                    try await Medledger_V1_Records.Client(wrapping: client).releaseKey(release, options: callOptions())
-                }
-            }
+            let erased = await releaseKeyRefusal(dev, as: "dr-bob", permitted.txID)
             #expect(erased?.code == .permissionDenied)
 
             // The auditor re-verifies the whole chain from outside the node.

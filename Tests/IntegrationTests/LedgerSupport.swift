@@ -70,13 +70,7 @@ func channelConfig(_ id: String, _ organizations: [OrganizationCA], batch: Medle
 func channelConfig(
     _ id: String, organizations: [Medledger_V1_OrganizationConfig], batch: Medledger_V1_BatchParameters? = nil
 ) -> Medledger_V1_ChannelConfig {
-    var config = Medledger_V1_ChannelConfig()
-    config.channelID = id
-    config.organizations = organizations
-    config.defaultEndorsementPolicy = .anyOf(organizations.map { .signedBy($0.mspID, role: .peer) })
-    config.adminPolicy = .anyOf(organizations.map { .signedBy($0.mspID, role: .admin) })
-    config.batch = batch
-    return config
+    .anyPeerEndorses(channelID: id, organizations: organizations, batch: batch)
 }
 
 /// Creates `config` through the Admin service as the node's bootstrap admin.
