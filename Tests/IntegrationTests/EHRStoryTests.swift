@@ -302,3 +302,25 @@ struct ErasureEnforcementTests {
         }
     }
 }
+
+@Suite("Health records survive a restart of the development network")
+struct RecordRestartTests {
+    @Test func aRecordAddedBeforeARestartOpensAfterIt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let plaintext = SampleRecords.observation(patient: "P-030", marker: "eta")
+        try await withDevNetwork(in: directory.url) { dev in
+            try await dev.records(as: "dr-alice") { alice in
+                try await alice.registerPatient("P-030", certificateDER: Data(try dev.network.identity("patient-1").loadCertificate().derBytes))
+                _ = try await alice.addRecord(.init(recordID: "rec-30", patientID: "P-030", resourceType: "Observation", category: "lab"), plaintext: plaintext)
+            }
+        }
+        try await withDevNetwork(in: directory.url) { dev in
+            #expect(!dev.created)
+            let opened = try await dev.records(as: "patient-1") { try await $0.openRecord("rec-30", purpose: "TREAT") }
+            #expect(opened.decision.outcome == .permit && opened.plaintext == plaintext)
+            let trail = try await dev.records(as: "patient-1") { try await $0.auditTrail(of: "P-030") }
+            #expect(trail.count == 1 && trail.first?.reader.enrollmentID == "patient-1")
+        }
+    }
+}
