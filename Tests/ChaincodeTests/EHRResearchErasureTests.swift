@@ -100,6 +100,20 @@ struct EHRResearchErasureTests {
         #expect(try export().0.patients.map { $0.records.map(\.recordID) } == [["rec-ann-lab"]])
     }
 
+    @Test("Approving one study does not open records to another study of the same organisation")
+    func studiesAreSeparate() throws {
+        try setUpStudy(categories: #"["lab"]"#)
+        _ = try respond("pt-ann", "approved", as: Cast.pat)
+        let imaging = #"{"studyID":"s-img","purpose":"HRESCH","categories":["imaging"],"description":"scans"}"#
+        #expect(try ledger.call("RequestAccess", imaging, as: Cast.rosa).response.status == 200)
+        let answer = #"{"studyID":"s-img","patientID":"pt-ann","decision":"approved"}"#
+        #expect(try ledger.call("RespondToAccessRequest", answer, as: Cast.pat).response.status == 200)
+        #expect(try export().0.patients.map { $0.records.map(\.recordID) } == [["rec-ann-lab"]])
+        let scans = try ledger.call("StudyRecords", #"{"studyID":"s-img"}"#, as: Cast.rosa, at: t0 + 10)
+        let study = try JSONDecoder().decode(StudyExport.self, from: scans.response.payload)
+        #expect(study.patients.map { $0.records.map(\.recordID) } == [["rec-ann-img"]])
+    }
+
     @Test("Research access rules: who may request, answer and export")
     func researchRules() throws {
         try setUpStudy()

@@ -152,7 +152,9 @@ extension EHRContract {
         let responses = try loadAll(AccessResponse.self, EHRKey.response, [study.studyID], stub)
         for response in responses where response.decision == .approved {
             let patient = try existingPatient(response.patientID, stub)
-            let consents = try consents(of: patient.patientID, stub)
+            // Only the consent this study's approval created counts: approving one study must not
+            // open the patient's records to another study of the same organisation.
+            let consents = try consents(of: patient.patientID, stub).filter { $0.studyID == study.studyID }
             var permitted: [(record: RecordReference, decision: Decision)] = []
             for record in try records(of: patient.patientID, stub) where !record.erased {
                 let query = AccessQuery(reader: reader, record: record, patient: patient, purpose: .research, time: time)
