@@ -12,11 +12,14 @@ public struct TransactionValidator: Sendable {
     public let channel: ChannelContext
     /// Chaincode names this node can run; a transaction for any other is INVALID_CHAINCODE.
     public let knownChaincodes: Set<String>
+    /// Endorsement signatures this node made itself (its own peers'); nil verifies every one.
+    public let issued: IssuedSignatures?
     private let policies = EndorsementPolicyEvaluator()
 
-    public init(channel: ChannelContext, knownChaincodes: Set<String>) {
+    public init(channel: ChannelContext, knownChaincodes: Set<String>, issued: IssuedSignatures? = nil) {
         self.channel = channel
         self.knownChaincodes = knownChaincodes
+        self.issued = issued
     }
 
     /// Checks one envelope of block `blockNumber`. `creatorSignatureVerified` says this node's
@@ -97,9 +100,11 @@ public struct TransactionValidator: Sendable {
                 rejected.append("an endorser certificate is not a valid member certificate")
                 continue
             }
+            let ownSignature = issued?.contains(
+                signature: endorsement.signature, payload: endorsed.proposalResponsePayload, signer: endorsement.endorser) ?? false
             var signed = endorsed.proposalResponsePayload
             signed.append(endorsement.endorser)
-            guard SignatureVerifier.isValid(signature: endorsement.signature, payload: signed, key: endorser.publicKey) else {
+            guard ownSignature || SignatureVerifier.isValid(signature: endorsement.signature, payload: signed, key: endorser.publicKey) else {
                 rejected.append("the endorsement of \(endorser) does not verify")
                 continue
             }

@@ -27,7 +27,7 @@ final class ChannelLedger: Sendable {
     let chaincodes: ChaincodeDispatcher
     let board: CommitBoard
     let ordering: OrderingQueue
-    let endorser = Endorser()
+    let endorser: Endorser
     let peers: [HostedPeer]
     private let orderer: RequestSigner
     private let observers: CommitObservers
@@ -49,7 +49,11 @@ final class ChannelLedger: Sendable {
         self.ordering = OrderingQueue(limits: context.limits)
         self.peers = peers
         self.orderer = orderer
-        self.validator = TransactionValidator(channel: context, knownChaincodes: Set(chaincodes.contractNames))
+        // The validator trusts the endorsements this node's own peers signed without verifying
+        // them again; every other signature is verified.
+        let issued = IssuedSignatures()
+        self.endorser = Endorser(issued: issued)
+        self.validator = TransactionValidator(channel: context, knownChaincodes: Set(chaincodes.contractNames), issued: issued)
         self.tip = Mutex(tip)
         self.logger = logger
         for name in chaincodes.contractNames {

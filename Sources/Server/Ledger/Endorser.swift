@@ -8,6 +8,8 @@ internal import Wire
 /// nonce, clock skew, creator membership at the proposal's time, signature), and turns a successful
 /// simulation into the signed endorsement and the unsigned transaction the client must sign.
 struct Endorser: Sendable {
+    /// Where the endorsements this node signs are remembered, for its own validator.
+    var issued: IssuedSignatures?
     /// How far a proposal's timestamp may lie from the peer's clock.
     var allowedClockSkew: TimeInterval = 15 * 60
 
@@ -66,6 +68,7 @@ struct Endorser: Sendable {
             var endorsement = Medledger_V1_Endorsement()
             endorsement.endorser = peer.signer.certificateDER
             endorsement.signature = try peer.signer.sign(payloadBytes + peer.signer.certificateDER)
+            issued?.record(signature: endorsement.signature, payload: payloadBytes, signer: peer.signer.certificateDER)
             return endorsement
         }
 

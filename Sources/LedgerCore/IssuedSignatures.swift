@@ -1,0 +1,56 @@
+internal import Crypto
+public import Foundation
+internal import Synchronization
+
+/// Signatures this node made itself, remembered so that its own validator need not verify them
+/// again: an endorsement this node's peer signed comes back inside the client's transaction, and
+/// finding the exact (signer, signed bytes, signature) triple here proves it as well as an ECDSA
+/// verification would, for the price of one SHA-256. Anything not found is verified as usual;
+/// `ledger verify` and other nodes always verify. Bounded: the oldest entries go first.
+public final class IssuedSignatures: Sendable {
+    private struct Key: Hashable {
+        var digest: Data
+        var signature: Data
+    }
+
+    private struct Entries {
+        var set: Set<Key> = []
+        var order: [Key] = []
+        var next = 0
+    }
+
+    private let entries = Mutex(Entries())
+    private let capacity: Int
+
+    public init(capacity: Int = 100_000) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Remembers that `signer` (DER certificate) signed `payload` with `signature`.
+    public func record(signature: Data, payload: Data, signer: Data) {
+        let key = Key(digest: Self.digest(payload, signer), signature: signature)
+        entries.withLock { entries in
+            guard entries.set.insert(key).inserted else { return }
+            if entries.order.count < capacity {
+                entries.order.append(key)
+            } else {
+                entries.set.remove(entries.order[entries.next])
+                entries.order[entries.next] = key
+                entries.next = (entries.next + 1) % capacity
+            }
+        }
+    }
+
+    /// True if this node made exactly this signature by `signer` over `payload`.
+    public func contains(signature: Data, payload: Data, signer: Data) -> Bool {
+        let key = Key(digest: Self.digest(payload, signer), signature: signature)
+        return entries.withLock { $0.set.contains(key) }
+    }
+
+    private static func digest(_ payload: Data, _ signer: Data) -> Data {
+        var hasher = SHA256()
+        hasher.update(data: payload)
+        hasher.update(data: signer)
+        return Data(hasher.finalize())
+    }
+}
