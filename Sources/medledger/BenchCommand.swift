@@ -46,11 +46,12 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let bound = CryptoBound.measure()
+            let performed = CryptoBound.measure(verifies: 2)
             let result = try await LedgerBenchmark(
                 transactions: transactions, clients: clients, mode: mode, window: window, rate: rate,
                 durability: durability == "full" ? .full : .normal
             ).run()
-            let report = result.report(cryptoBound: bound)
+            let report = result.report(cryptoBound: bound, performedBound: performed)
             if json {
                 let data = try JSONSerialization.data(withJSONObject: report.fields, options: [.sortedKeys, .prettyPrinted])
                 print(String(decoding: data, as: UTF8.self))
