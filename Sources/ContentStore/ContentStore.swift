@@ -6,6 +6,11 @@ public struct Pin: Hashable, Sendable {
     public enum Kind: String, Sendable { case recursive, direct }
     public var cid: CID
     public var kind: Kind
+
+    public init(cid: CID, kind: Kind) {
+        self.cid = cid
+        self.kind = kind
+    }
 }
 
 /// Facts about a DAG (`dag stat`).
@@ -18,12 +23,25 @@ public struct DagStat: Hashable, Sendable {
     /// Bytes of all distinct blocks in the DAG.
     public var cumulativeSize: UInt64
     public var numBlocks: UInt64
+
+    public init(cid: CID, kind: Kind, size: UInt64, cumulativeSize: UInt64, numBlocks: UInt64) {
+        self.cid = cid
+        self.kind = kind
+        self.size = size
+        self.cumulativeSize = cumulativeSize
+        self.numBlocks = numBlocks
+    }
 }
 
 /// What garbage collection removed (or would remove on a dry run).
 public struct GCResult: Hashable, Sendable {
     public var removed: [Multihash]
     public var freedBytes: UInt64
+
+    public init(removed: [Multihash], freedBytes: UInt64) {
+        self.removed = removed
+        self.freedBytes = freedBytes
+    }
 }
 
 /// The node's content store: a block store plus pins, with garbage collection that never takes a
