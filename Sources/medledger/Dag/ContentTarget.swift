@@ -22,7 +22,7 @@ protocol ContentTarget {
 /// The options every `dag` subcommand shares: `--data DIR` (the default) or `--server HOST:PORT`
 /// with `--identity DIR` and optionally `--ca-cert`.
 struct DagTargetOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp("The node's data directory (local mode, no server).", valueName: "DIR"))
+    @Option(name: .customLong("data"), help: ArgumentHelp("The node's data directory, used here without a server (default ./medledger-data); refused while a node runs on it.", valueName: "DIR"))
     var dataDirectory: String?
 
     @Option(name: .customLong("server"), help: ArgumentHelp("A running node's address: use its Content service over mTLS.", valueName: "HOST:PORT"))

@@ -28,7 +28,8 @@ func parseCID(_ text: String) throws -> CID {
 struct DagAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Import a file or directory; prints its root CID (Kubo-compatible)."
+        abstract: "Import a file or directory; prints its root CID (Kubo-compatible).",
+        discussion: "With --server the file is streamed to the node's Content service, one regular file per call (directories only with --data). --only-hash never stores or sends anything: it hashes here in either mode."
     )
 
     @OptionGroup var target: DagTargetOptions
