@@ -77,7 +77,7 @@ public final class ContentStore: Sendable {
     // MARK: Adding
 
     /// A sink that writes to the store while holding a GC lease on each block. A pipelined sink
-    /// writes in the background: its blocks are stored only once `flush()` returns.
+    /// writes on its own threads: its blocks are stored only once `flush()` returns.
     final class LeasedSink: BlockSink {
         let store: ContentStore
         let id = UUID()
@@ -97,9 +97,9 @@ public final class ContentStore: Sendable {
             }
         }
 
-        /// Waits for the blocks still being written; throws the first write that failed.
+        /// Waits for the blocks still being written; throws the first write that failed. Called once, last.
         func flush() throws(ContentError) {
-            try writer?.flush()
+            try writer?.finish()
         }
     }
 

@@ -1,46 +1,78 @@
-internal import Dispatch
 public import Foundation
-internal import Synchronization
 
 /// Puts blocks into a store on up to `width` threads at once, so that each block's durable write
 /// (temp file → fsync → rename) overlaps the next blocks' hashing and encryption and the other
-/// writes' fsyncs, which the file system then commits together. `flush()` waits for every write
-/// and throws the first failure; a block is readable only after the flush that covers it.
-final class PipelinedBlockWriter: Sendable {
+/// writes' fsyncs, which the file system then commits together. `finish()` waits for every write,
+/// stops the threads and throws the first failure; a block is readable only once it returns.
+///
+/// Own threads rather than Dispatch: on Linux, Dispatch runs about one thread per core and does
+/// not add threads for ones blocked in fsync, which would leave only two writes in flight here.
+final class PipelinedBlockWriter: @unchecked Sendable {
     static let defaultWidth = 8
 
     private let store: any BlockStore
-    private let queue = DispatchQueue(label: "medledger.content.block-writer", attributes: .concurrent)
-    private let slots: DispatchSemaphore
-    private let pending = DispatchGroup()
-    private let failure = Mutex<ContentError?>(nil)
+    private let width: Int
+    // Everything below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var queued: [(block: Data, cid: CID)] = []
+    private var unfinished = 0
+    private var threads = 0
+    private var finished = false
+    private var failure: ContentError?
 
     init(store: any BlockStore, width: Int = PipelinedBlockWriter.defaultWidth) {
         self.store = store
-        self.slots = DispatchSemaphore(value: width)
+        self.width = width
     }
 
-    /// Queues `block`, waiting while `width` writes are in flight; throws an earlier write's failure.
+    /// Queues `block`, waiting while `width` writes are unfinished; throws an earlier write's failure.
     func put(_ block: Data, as cid: CID) throws(ContentError) {
-        if let error = failure.withLock({ $0 }) { throw error }
-        slots.wait()
-        pending.enter()
-        queue.async { [self] in
-            defer {
-                self.slots.signal()
-                self.pending.leave()
-            }
-            do throws(ContentError) {
-                try self.store.put(block, as: cid)
-            } catch {
-                self.failure.withLock { if $0 == nil { $0 = error } }
-            }
+        condition.lock()
+        defer { condition.unlock() }
+        precondition(!finished, "put after finish")
+        while unfinished >= width && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        queued.append((block, cid))
+        unfinished += 1
+        if threads < min(width, unfinished) {
+            threads += 1
+            let thread = Thread { [self] in drain() }
+            thread.name = "medledger.block-writer"
+            thread.start()
         }
+        condition.broadcast()
     }
 
-    /// Waits until every queued write is done; throws the first that failed.
-    func flush() throws(ContentError) {
-        pending.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
+    /// Waits until every queued write is done and the threads have stopped; throws the first
+    /// write that failed. The writer takes no more blocks afterwards.
+    func finish() throws(ContentError) {
+        condition.lock()
+        defer { condition.unlock() }
+        finished = true
+        condition.broadcast()
+        while unfinished > 0 || threads > 0 { condition.wait() }
+        if let failure { throw failure }
+    }
+
+    private func drain() {
+        condition.lock()
+        while true {
+            while queued.isEmpty && !finished { condition.wait() }
+            guard !queued.isEmpty else { break }
+            let (block, cid) = queued.removeFirst()
+            let skip = failure != nil  // the import has failed: its remaining blocks are not needed
+            condition.unlock()
+            var error: ContentError?
+            if !skip {
+                do throws(ContentError) { try store.put(block, as: cid) } catch let failed { error = failed }
+            }
+            condition.lock()
+            if failure == nil { failure = error }
+            unfinished -= 1
+            condition.broadcast()
+        }
+        threads -= 1
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -37,7 +37,7 @@ extension BenchCommand {
                 try Self.writeRandomFile(input, bytes: sizeMiB << 20)
             }
             let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-            let result = try await ContentBenchmark(file: input, runs: runs, medledger: executable).run()
+            let result = try await ContentBenchmark(file: input, runs: runs, scratch: scratch, medledger: executable).run()
             if json {
                 let data = try JSONSerialization.data(withJSONObject: result.fields, options: [.sortedKeys, .prettyPrinted])
                 print(String(decoding: data, as: UTF8.self))

@@ -10,6 +10,10 @@ internal import Foundation
 struct ContentBenchmark {
     let file: URL
     let runs: Int
+    /// Where the sealed adds' stores go. They are all removed together after the last run: the
+    /// file system's work for deleting one run's blocks (here, ext4 with online discard) would
+    /// otherwise land in the next run's fsyncs.
+    let scratch: URL
     /// This executable, run as the `dag add --only-hash` child.
     let medledger: String
 
@@ -77,8 +81,9 @@ struct ContentBenchmark {
             maxRSS = max(maxRSS, child.maximumResidentBytes)
             cid = inProcess
 
-            let (added, decrypted, stored) = try await sealedRoundTrip()
             record("sealedHash", try sealedWithoutStore())
+            let (added, decrypted, stored) = try await sealedRoundTrip(
+                in: scratch.appendingPathComponent("store-\(UUID().uuidString)"))
             record("sealedAdd", added)
             record("sealedCat", decrypted)
             sealedCID = stored
@@ -108,9 +113,7 @@ struct ContentBenchmark {
 
     /// Seals the file into a fresh on-disk store as `SealContent` does (CIDv1, leased and pinned,
     /// every block fsynced), then decrypts it all back; returns both times and the sealed root.
-    private func sealedRoundTrip() async throws -> (add: Double, cat: Double, cid: CID) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("medledger-bench-store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+    private func sealedRoundTrip(in directory: URL) async throws -> (add: Double, cat: Double, cid: CID) {
         let store = try ContentStore(directory: directory)
         let key = SealedStream.newDataKey()
         let handle = try FileHandle(forReadingFrom: file)
