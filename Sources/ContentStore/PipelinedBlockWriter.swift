@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Puts blocks into a store on up to `width` threads at once, so that each block's durable write
 /// (temp file → fsync → rename) overlaps the next blocks' hashing and encryption and the other

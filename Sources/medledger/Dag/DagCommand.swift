@@ -1,7 +1,6 @@
 internal import ArgumentParser
 internal import ContentStore
 internal import Foundation
-internal import Server
 
 /// `medledger dag`: a content store, as Kubo's `ipfs add/cat/pin/dag` use it — a local data
 /// directory (`--data`, no server) or a running node (`--server`, over mTLS).
