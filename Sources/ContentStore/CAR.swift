@@ -107,21 +107,28 @@ extension ContentStore {
     }
 
     /// Imports a CAR stream; nothing reaches the store unless it hashes to its CID. Blocks are
-    /// leased against collection until the import ends; the roots are pinned when asked.
+    /// leased against collection until the import ends and all written (pipelined) before the
+    /// roots are pinned, when asked.
     public func importCAR(
         _ pieces: some AsyncSequence<Data, any Error>,
         pinRoots: Bool
     ) async throws -> (roots: [CID], blocks: Int) {
-        let sink = LeasedSink(store: self)
+        let sink = LeasedSink(store: self, pipelined: true)
         defer { releaseLease(sink) }
         var reader = CARReader()
         var count = 0
-        for try await piece in pieces {
-            for (cid, block) in try reader.feed(piece) {
-                try sink.put(block, as: cid)
-                count += 1
+        do {
+            for try await piece in pieces {
+                for (cid, block) in try reader.feed(piece) {
+                    try sink.put(block, as: cid)
+                    count += 1
+                }
             }
+        } catch {
+            try? sink.flush()
+            throw error
         }
+        try sink.flush()
         let header = try reader.finish()
         if pinRoots {
             for root in header.roots { try pin(root, recursive: true) }

@@ -6,6 +6,11 @@ public struct Pin: Hashable, Sendable {
     public enum Kind: String, Sendable { case recursive, direct }
     public var cid: CID
     public var kind: Kind
+
+    public init(cid: CID, kind: Kind) {
+        self.cid = cid
+        self.kind = kind
+    }
 }
 
 /// Facts about a DAG (`dag stat`).
@@ -18,12 +23,25 @@ public struct DagStat: Hashable, Sendable {
     /// Bytes of all distinct blocks in the DAG.
     public var cumulativeSize: UInt64
     public var numBlocks: UInt64
+
+    public init(cid: CID, kind: Kind, size: UInt64, cumulativeSize: UInt64, numBlocks: UInt64) {
+        self.cid = cid
+        self.kind = kind
+        self.size = size
+        self.cumulativeSize = cumulativeSize
+        self.numBlocks = numBlocks
+    }
 }
 
 /// What garbage collection removed (or would remove on a dry run).
 public struct GCResult: Hashable, Sendable {
     public var removed: [Multihash]
     public var freedBytes: UInt64
+
+    public init(removed: [Multihash], freedBytes: UInt64) {
+        self.removed = removed
+        self.freedBytes = freedBytes
+    }
 }
 
 /// The node's content store: a block store plus pins, with garbage collection that never takes a
@@ -58,35 +76,65 @@ public final class ContentStore: Sendable {
 
     // MARK: Adding
 
-    /// A sink that writes through to the store while holding a GC lease on each block.
+    /// A sink that writes to the store while holding a GC lease on each block. A pipelined sink
+    /// writes on its own threads: its blocks are stored only once `flush()` returns.
     final class LeasedSink: BlockSink {
         let store: ContentStore
         let id = UUID()
-        init(store: ContentStore) { self.store = store }
+        private let writer: PipelinedBlockWriter?
+
+        init(store: ContentStore, pipelined: Bool = false) {
+            self.store = store
+            self.writer = pipelined ? PipelinedBlockWriter(store: store.blocks) : nil
+        }
 
         func put(_ block: Data, as cid: CID) throws(ContentError) {
             store.state.withLock { _ = $0.leases[id, default: []].insert(cid.multihash) }
-            try store.blocks.put(block, as: cid)
+            if let writer {
+                try writer.put(block, as: cid)
+            } else {
+                try store.blocks.put(block, as: cid)
+            }
+        }
+
+        /// Waits for the blocks still being written; throws the first write that failed. Called once, last.
+        func flush() throws(ContentError) {
+            try writer?.finish()
         }
     }
 
     /// Runs an import whose blocks are protected from collection until it returns; pins the root
-    /// recursively first when `pin` is set.
+    /// recursively first when `pin` is set. Blocks are written on a few threads while `body`
+    /// runs, and are all stored before this returns (or throws).
     public func add(pin: Bool = true, _ body: (any BlockSink) throws -> ImportResult) throws -> ImportResult {
-        let sink = LeasedSink(store: self)
+        let sink = LeasedSink(store: self, pipelined: true)
         defer { releaseLease(sink) }
-        let result = try body(sink)
+        let result: ImportResult
+        do {
+            result = try body(sink)
+        } catch {
+            try? sink.flush()
+            throw error
+        }
+        try sink.flush()
         if pin { try self.pin(result.cid, recursive: true) }
         return result
     }
 
     /// The async form of `add`, for streaming imports (service calls).
     public func addStreaming(pin: Bool = true, _ body: (any BlockSink) async throws -> ImportResult) async throws -> ImportResult {
-        try await withLease { sink in
-            let result = try await body(sink)
-            if pin { try self.pin(result.cid, recursive: true) }
-            return result
+        let sink = LeasedSink(store: self, pipelined: true)
+        defer { releaseLease(sink) }
+        let result: ImportResult
+        do {
+            result = try await body(sink)
+        } catch {
+            try? sink.flush()
+            throw error
         }
+        try sink.flush()
+        if pin { try self.pin(result.cid, recursive: true) }
+        return result
     }
 
     /// Runs `body` with a sink whose blocks garbage collection keeps until `body` returns; pin

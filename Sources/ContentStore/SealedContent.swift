@@ -35,10 +35,8 @@ extension ContentStore {
     public func catSealed(_ cid: CID, key: SymmetricKey, offset: UInt64 = 0, length: UInt64? = nil, emit: (Data) async throws -> Void) async throws {
         let reader = self.reader
         let sealedLength = try reader.size(of: cid)
-        let sealed = SealedStreamReader(key: key, sealedLength: sealedLength) { start, count in
-            var bytes = Data()
-            try await reader.read(cid, offset: start, length: count) { bytes.append($0) }
-            return bytes
+        let sealed = SealedStreamReader(key: key, sealedLength: sealedLength) { start, count, piece in
+            try await reader.read(cid, offset: start, length: count, emit: piece)
         }
         try await sealed.plaintext(offset: offset, length: length, emit: emit)
     }

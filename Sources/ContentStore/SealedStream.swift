@@ -146,38 +146,74 @@ public struct SealingWriter {
     }
 }
 
-/// Decrypts a sealed stream, whole or by plaintext range, fetching sealed bytes through `read`.
+/// Decrypts a sealed stream, whole or by plaintext range, fetching sealed bytes through `stream`:
+/// the segments covering a range are fetched in one ranged read and opened as their bytes arrive,
+/// so each stored block is read once and memory stays at about one segment plus one piece.
 public struct SealedStreamReader {
+    /// Sends the sealed bytes `[offset, offset+length)` to `emit`, in order, in pieces of any size.
+    public typealias RangeStream = (_ offset: UInt64, _ length: UInt64, _ emit: (Data) async throws -> Void) async throws -> Void
+
     let key: SymmetricKey
     let sealedLength: UInt64
-    let read: (_ offset: UInt64, _ length: UInt64) async throws -> Data
+    let stream: RangeStream
 
-    public init(key: SymmetricKey, sealedLength: UInt64, read: @escaping (_ offset: UInt64, _ length: UInt64) async throws -> Data) {
+    public init(key: SymmetricKey, sealedLength: UInt64, stream: @escaping RangeStream) {
         self.key = key
         self.sealedLength = sealedLength
-        self.read = read
+        self.stream = stream
+    }
+
+    /// A reader over random access to the sealed bytes, fetched in pieces of at most 1 MiB.
+    public init(key: SymmetricKey, sealedLength: UInt64, read: @escaping (_ offset: UInt64, _ length: UInt64) async throws -> Data) {
+        self.init(key: key, sealedLength: sealedLength) { offset, length, emit in
+            var position = offset
+            while position < offset + length {
+                let piece = try await read(position, min(1 << 20, offset + length - position))
+                guard !piece.isEmpty else { return }
+                try await emit(piece)
+                position += UInt64(piece.count)
+            }
+        }
     }
 
     /// Emits plaintext `[offset, offset+length)` (to the end when nil), decrypting only the segments covering it.
     public func plaintext(offset: UInt64 = 0, length: UInt64? = nil, emit: (Data) async throws -> Void) async throws {
-        let format = try SealedStream(header: try await read(0, UInt64(SealedStream.headerSize)))
+        var header = Data()
+        try await stream(0, UInt64(SealedStream.headerSize)) { header.append($0) }
+        let format = try SealedStream(header: header)
         let total = try format.plaintextLength(sealedLength: sealedLength)
         guard offset <= total else { throw ContentError.rangeOutOfBounds(offset: offset, length: length, size: total) }
         let end = min(total, offset + min(length ?? total, total))
         let segment = UInt64(format.segmentSize)
+        let sealedSegment = segment + UInt64(SealedStream.tagSize)
         let lastIndex = total == 0 ? 0 : (total - 1) / segment
-        var index = offset / segment
-        while index <= lastIndex {
-            let start = index * segment
-            if start >= end && !(total == 0 && index == 0) { break }
-            let plainCount = min(segment, total - start)
-            let sealedStart = UInt64(SealedStream.headerSize) + index * (segment + UInt64(SealedStream.tagSize))
-            let sealed = try await read(sealedStart, plainCount + UInt64(SealedStream.tagSize))
-            let plain = try format.openSegment(sealed, index: index, last: index == lastIndex, key: key)
-            let lower = Int(max(offset, start) - start)
-            let upper = Int(min(end, start + plainCount) - start)
-            if upper > lower { try await emit(plain[(plain.startIndex + lower)..<(plain.startIndex + upper)]) }
-            index += 1
+        // An empty stream still opens its one (empty) segment, so that a wrong key is an error.
+        guard end > offset || total == 0 else { return }
+        let first = total == 0 ? 0 : offset / segment
+        let last = total == 0 ? 0 : (end - 1) / segment
+        let sealedStart = UInt64(SealedStream.headerSize) + first * sealedSegment
+        let sealedEnd = min(sealedLength, UInt64(SealedStream.headerSize) + (last + 1) * sealedSegment)
+
+        var pending = Data()
+        var index = first
+        try await stream(sealedStart, sealedEnd - sealedStart) { piece in
+            pending.append(piece)
+            var consumed = pending.startIndex
+            while index <= last {
+                let start = index * segment
+                let plainCount = min(segment, total - start)
+                let sealedCount = Int(plainCount) + SealedStream.tagSize
+                guard pending.endIndex - consumed >= sealedCount else { break }
+                let plain = try format.openSegment(
+                    pending[consumed..<(consumed + sealedCount)], index: index, last: index == lastIndex, key: key)
+                consumed += sealedCount
+                let lower = Int(max(offset, start) - start)
+                let upper = Int(min(end, start + plainCount) - start)
+                if upper > lower { try await emit(plain[(plain.startIndex + lower)..<(plain.startIndex + upper)]) }
+                index += 1
+            }
+            if consumed != pending.startIndex { pending = Data(pending[consumed...]) }
         }
+        guard index > last else { throw ContentError.sealedStreamInvalid("segment \(index) is truncated") }
     }
 }

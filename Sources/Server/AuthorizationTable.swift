@@ -43,6 +43,7 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Content.Method.Stat.descriptor): .anyMember,
         method(Medledger_V1_Content.Method.ExportCAR.descriptor): .anyMember,
         method(Medledger_V1_Content.Method.GetBlock.descriptor): .anyMember,
+        method(Medledger_V1_Content.Method.ListPins.descriptor): .anyMember,
         method(Medledger_V1_Content.Method.Add.descriptor): .roles(contentWriters),
         method(Medledger_V1_Content.Method.ImportCAR.descriptor): .roles(contentWriters),
         method(Medledger_V1_Content.Method.Pin.descriptor): .roles(contentWriters),

@@ -114,6 +114,17 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
         return response
     }
 
+    func listPins(request: Medledger_V1_ListPinsRequest, context: ServerContext) async throws -> Medledger_V1_ListPinsResponse {
+        var response = Medledger_V1_ListPinsResponse()
+        response.pins = store.pins().map { pin in
+            var info = Medledger_V1_PinInfo()
+            info.cid = pin.cid.description
+            info.recursive = pin.kind == .recursive
+            return info
+        }
+        return response
+    }
+
     func gc(request: Medledger_V1_GCRequest, context: ServerContext) async throws -> Medledger_V1_GCResponse {
         let result = try ContentErrorStatus.map { try store.collectGarbage(dryRun: request.dryRun) }
         var response = Medledger_V1_GCResponse()

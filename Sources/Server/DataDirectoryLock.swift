@@ -20,14 +20,14 @@ public final class DataDirectoryLock: Sendable {
         let path = directory.appendingPathComponent(".lock").path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw DataDirectoryLockError(message: "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw DataDirectoryLockError(directory: directory, reason: .cannotOpen(path: path, reason: String(cString: strerror(errno))))
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             var holder = [UInt8](repeating: 0, count: 32)
             let count = pread(descriptor, &holder, holder.count, 0)
             close(descriptor)
             let pid = count > 0 ? String(decoding: holder[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-            throw DataDirectoryLockError(message: "\(directory.path) is in use by another MedLedger node (pid \(pid)); stop it or give another --data")
+            throw DataDirectoryLockError(directory: directory, reason: .held(pid: pid))
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
@@ -42,7 +42,20 @@ public final class DataDirectoryLock: Sendable {
 }
 
 /// Why a data directory could not be locked.
-struct DataDirectoryLockError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct DataDirectoryLockError: Error, CustomStringConvertible {
+    public enum Reason: Sendable {
+        case cannotOpen(path: String, reason: String)
+        /// Another process holds the lock; `pid` is what it wrote into the lock file ("?" if nothing).
+        case held(pid: String)
+    }
+
+    public let directory: URL
+    public let reason: Reason
+
+    public var description: String {
+        switch reason {
+        case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
+        case .held(let pid): "\(directory.path) is in use by another MedLedger node (pid \(pid)); stop it or give another --data"
+        }
+    }
 }

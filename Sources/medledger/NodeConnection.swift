@@ -79,12 +79,38 @@ extension NodeConnectionOptions {
     }
 }
 
-/// Prints an RPC failure as "CODE: message" and exits non-zero, instead of a stack of wrappers.
+/// Prints an RPC failure as "error: CODE: message" (CODE as gRPC names it everywhere, e.g.
+/// PERMISSION_DENIED) and exits non-zero, instead of a stack of wrappers.
 func reportingRPCErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as RPCError {
-        FileHandle.standardError.write(Data("error: \(error.code): \(error.message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(error.code.canonicalName): \(error.message)\n".utf8))
         throw ExitCode(1)
+    }
+}
+
+extension RPCError.Code {
+    /// The status name of the gRPC specification (statuscodes.md), as other languages' tools print it.
+    var canonicalName: String {
+        switch self {
+        case .cancelled: "CANCELLED"
+        case .unknown: "UNKNOWN"
+        case .invalidArgument: "INVALID_ARGUMENT"
+        case .deadlineExceeded: "DEADLINE_EXCEEDED"
+        case .notFound: "NOT_FOUND"
+        case .alreadyExists: "ALREADY_EXISTS"
+        case .permissionDenied: "PERMISSION_DENIED"
+        case .resourceExhausted: "RESOURCE_EXHAUSTED"
+        case .failedPrecondition: "FAILED_PRECONDITION"
+        case .aborted: "ABORTED"
+        case .outOfRange: "OUT_OF_RANGE"
+        case .unimplemented: "UNIMPLEMENTED"
+        case .internalError: "INTERNAL"
+        case .unavailable: "UNAVAILABLE"
+        case .dataLoss: "DATA_LOSS"
+        case .unauthenticated: "UNAUTHENTICATED"
+        default: "\(self)"
+        }
     }
 }

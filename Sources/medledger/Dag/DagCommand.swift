@@ -1,35 +1,18 @@
 internal import ArgumentParser
 internal import ContentStore
 internal import Foundation
-internal import Server
 
-/// `medledger dag`: the content store of a local data directory, as Kubo's `ipfs add/cat/pin/dag` do.
+/// `medledger dag`: a content store, as Kubo's `ipfs add/cat/pin/dag` use it — a local data
+/// directory (`--data`, no server) or a running node (`--server`, over mTLS).
 struct DagCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dag",
-        abstract: "Add, read, pin and move IPFS-compatible content in a local data directory.",
+        abstract: "Add, read, pin and move IPFS-compatible content: in a local data directory (--data) or on a node (--server).",
         subcommands: [
             DagAddCommand.self, DagCatCommand.self, DagStatCommand.self, DagPinCommand.self,
             DagGCCommand.self, DagExportCommand.self, DagImportCommand.self,
         ]
     )
-}
-
-/// The `--data` option every `dag` subcommand shares.
-struct DataDirectoryOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp("The node's data directory.", valueName: "DIR"))
-    var dataDirectory = "./medledger-data"
-
-    var url: URL {
-        URL(
-            fileURLWithPath: dataDirectory,
-            relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        ).standardizedFileURL
-    }
-
-    func openStore() throws -> ContentStore {
-        try ContentStore(directory: ServerConfiguration(dataDirectory: url).contentDirectory)
-    }
 }
 
 /// Parses a CID argument with the store's error message.
@@ -41,13 +24,14 @@ func parseCID(_ text: String) throws -> CID {
     }
 }
 
-struct DagAddCommand: ParsableCommand {
+struct DagAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Import a file or directory; prints its root CID (Kubo-compatible)."
+        abstract: "Import a file or directory; prints its root CID (Kubo-compatible).",
+        discussion: "With --server the file is streamed to the node's Content service, one regular file per call (directories only with --data). --only-hash never stores or sends anything: it hashes here in either mode."
     )
 
-    @OptionGroup var data: DataDirectoryOptions
+    @OptionGroup var target: DagTargetOptions
 
     @Option(name: .customLong("cid-version"), help: "CID version: 0 (default) or 1.")
     var cidVersion = 0
@@ -67,7 +51,7 @@ struct DagAddCommand: ParsableCommand {
     @Argument(help: "The file or directory to add.")
     var path: String
 
-    func run() throws {
+    func run() async throws {
         let options: ImportOptions
         do {
             options = try ImportOptions(cidVersion: cidVersion, rawLeaves: rawLeaves, chunker: Chunker(spec: chunker))
@@ -76,19 +60,21 @@ struct DagAddCommand: ParsableCommand {
         }
         let url = URL(fileURLWithPath: path)
         let progress = ProgressBar(path: url)
-        let result =
+        // --only-hash stores nothing, so it never needs the store or the server: hashing here
+        // gives the same CID without sending the file anywhere.
+        let cid =
             onlyHash
-            ? try PathImporter(options: options, sink: DiscardingSink(), progress: progress.update).importPath(url)
-            : try data.openStore().add(url: url, options: options, pin: !noPin, progress: progress.update)
+            ? try PathImporter(options: options, sink: DiscardingSink(), progress: progress.update).importPath(url).cid
+            : try await target.withTarget { try await $0.add(url, options: options, pin: !noPin, progress: progress.update) }
         progress.finish()
-        print(result.cid)
+        print(cid)
     }
 }
 
 struct DagCatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cat", abstract: "Write a file's bytes to standard output.")
 
-    @OptionGroup var data: DataDirectoryOptions
+    @OptionGroup var target: DagTargetOptions
 
     @Option(help: "First byte to write.")
     var offset: UInt64 = 0
@@ -101,23 +87,25 @@ struct DagCatCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = try parseCID(cid)
-        let store = try data.openStore()
-        try await store.reader.read(root, offset: offset, length: length) { bytes in
-            FileHandle.standardOutput.write(bytes)
+        try await target.withTarget { content in
+            try await content.cat(root, offset: offset, length: length) { bytes in
+                try FileHandle.standardOutput.write(contentsOf: bytes)
+            }
         }
     }
 }
 
-struct DagStatCommand: ParsableCommand {
+struct DagStatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stat", abstract: "Show a DAG's size, block count and type.")
 
-    @OptionGroup var data: DataDirectoryOptions
+    @OptionGroup var target: DagTargetOptions
 
     @Argument(help: "The root CID.")
     var cid: String
 
-    func run() throws {
-        let stat = try data.openStore().stat(try parseCID(cid))
+    func run() async throws {
+        let root = try parseCID(cid)
+        let stat = try await target.withTarget { try await $0.stat(root) }
         print("CID: \(stat.cid)")
         print("Type: \(stat.kind)")
         print("Size: \(stat.size)")
@@ -126,16 +114,16 @@ struct DagStatCommand: ParsableCommand {
     }
 }
 
-struct DagGCCommand: ParsableCommand {
+struct DagGCCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gc", abstract: "Delete blocks no pin reaches.")
 
-    @OptionGroup var data: DataDirectoryOptions
+    @OptionGroup var target: DagTargetOptions
 
     @Flag(name: .customLong("dry-run"), help: "List what would be removed, remove nothing.")
     var dryRun = false
 
-    func run() throws {
-        let result = try data.openStore().collectGarbage(dryRun: dryRun)
+    func run() async throws {
+        let result = try await target.withTarget { try await $0.collectGarbage(dryRun: dryRun) }
         for hash in result.removed { print("removed \(CID.v1(.raw, hash))") }
         print("\(dryRun ? "would free" : "freed") \(result.freedBytes) bytes in \(result.removed.count) blocks")
     }
@@ -144,7 +132,7 @@ struct DagGCCommand: ParsableCommand {
 struct DagExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Write a DAG as a CAR v1 file.")
 
-    @OptionGroup var data: DataDirectoryOptions
+    @OptionGroup var target: DagTargetOptions
 
     @Option(name: .shortAndLong, help: "The CAR file to write.")
     var output: String
@@ -154,14 +142,15 @@ struct DagExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let root = try parseCID(cid)
-        let store = try data.openStore()
         let temporary = output + ".partial"
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
             throw ValidationError("cannot create \(temporary)")
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
         do {
-            try await store.exportCAR(roots: [root]) { try handle.write(contentsOf: $0) }
+            try await target.withTarget { content in
+                try await content.exportCAR(root) { try handle.write(contentsOf: $0) }
+            }
             try handle.synchronize()
             try handle.close()
             if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
@@ -180,7 +169,7 @@ struct DagImportCommand: AsyncParsableCommand {
         abstract: "Import a CAR v1 file, verifying every block; pins its roots."
     )
 
-    @OptionGroup var data: DataDirectoryOptions
+    @OptionGroup var target: DagTargetOptions
 
     @Flag(name: .customLong("no-pin"), help: "Do not pin the CAR's roots.")
     var noPin = false
@@ -189,15 +178,9 @@ struct DagImportCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let store = try data.openStore()
         let url = URL(fileURLWithPath: file)
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let pieces = AsyncThrowingStream<Data, any Error> {
-            let piece = try handle.read(upToCount: 1 << 20)
-            return piece?.isEmpty == false ? piece : nil
-        }
-        let result = try await store.importCAR(pieces, pinRoots: !noPin)
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw DagCommandError("cannot read \(file)") }
+        let result = try await target.withTarget { try await $0.importCAR(url, pinRoots: !noPin) }
         for root in result.roots { print("imported root \(root)") }
         print("\(result.blocks) blocks")
     }

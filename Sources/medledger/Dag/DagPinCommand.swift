@@ -1,48 +1,49 @@
 internal import ArgumentParser
 internal import ContentStore
+internal import Foundation
 
 /// `medledger dag pin add|rm|ls`.
-struct DagPinCommand: ParsableCommand {
+struct DagPinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pin",
         abstract: "Keep DAGs from garbage collection.",
         subcommands: [Add.self, Remove.self, List.self]
     )
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Pin a DAG.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var target: DagTargetOptions
         @Flag(inversion: .prefixedNo, help: "Pin the whole DAG (default) or only the root block.")
         var recursive = true
         @Argument var cid: String
 
-        func run() throws {
+        func run() async throws {
             let root = try parseCID(cid)
-            try data.openStore().pin(root, recursive: recursive)
+            try await target.withTarget { try await $0.pin(root, recursive: recursive) }
             print("pinned \(root) \(recursive ? "recursively" : "directly")")
         }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a pin.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var target: DagTargetOptions
         @Flag(inversion: .prefixedNo, help: "Remove a recursive pin (default) or a direct one.")
         var recursive = true
         @Argument var cid: String
 
-        func run() throws {
+        func run() async throws {
             let root = try parseCID(cid)
-            try data.openStore().unpin(root, recursive: recursive)
+            try await target.withTarget { try await $0.unpin(root, recursive: recursive) }
             print("unpinned \(root)")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "ls", abstract: "List pins.")
-        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var target: DagTargetOptions
 
-        func run() throws {
-            for pin in try data.openStore().pins() { print("\(pin.cid) \(pin.kind.rawValue)") }
+        func run() async throws {
+            for pin in try await target.withTarget({ try await $0.pins() }) { print("\(pin.cid) \(pin.kind.rawValue)") }
         }
     }
 }
