@@ -31,6 +31,14 @@ struct DevCommand: AsyncParsableCommand {
         }
     }
 
+    /// How to run this same program from another terminal: `medledger` when that is what was
+    /// run (from PATH), else the absolute path of this executable (e.g. after `swift run`).
+    static var invocation: String {
+        let program = CommandLine.arguments.first ?? "medledger"
+        guard program.contains("/") else { return program }
+        return URL(fileURLWithPath: program).standardizedFileURL.path
+    }
+
     static func banner(network: DevNetwork, address: String, created: Bool) -> String {
         let identities = DevNetwork.demoIdentities.map { demo in
             let role = demo.role.certificateName ?? "\(demo.role)"
@@ -39,6 +47,7 @@ struct DevCommand: AsyncParsableCommand {
         }
         let folder = network.identitiesDirectory.path
         let data = network.dataDirectory.path
+        let medledger = Self.invocation
         return """
             MedLedger development network listening on \(address) (gRPC over TLS 1.3)
             Data: \(data)\(created ? " (created now)" : " (reused)")
@@ -48,10 +57,10 @@ struct DevCommand: AsyncParsableCommand {
             \(identities.joined(separator: "\n"))
 
             Each command takes --identity \(folder)/NAME and --address \(address). In another terminal:
-              medledger demo --data \(data) --address \(address)      # play the whole story
-              medledger record list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
-              medledger audit list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
-              medledger channel list --identity \(folder)/hospitala-admin --address \(address)
+              \(medledger) demo --data \(data) --address \(address)      # play the whole story
+              \(medledger) record list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
+              \(medledger) audit list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
+              \(medledger) channel list --identity \(folder)/hospitala-admin --address \(address)
 
             """
     }
