@@ -1,8 +1,9 @@
 internal import Synchronization
 
-/// Many producers, one consumer that takes everything queued at once: stream responses produced by
-/// concurrent handlers are written in batches instead of one await per message.
-final class OutcomeQueue<Element: Sendable>: Sendable {
+/// Many producers, one consumer that takes everything queued at once: stream messages produced
+/// concurrently (a server's responses, a load generator's requests) are written in batches
+/// instead of one await and one flush per message.
+public final class OutcomeQueue<Element: Sendable>: Sendable {
     private struct State {
         var items: [Element] = []
         var waiter: CheckedContinuation<[Element]?, Never>?
@@ -11,7 +12,9 @@ final class OutcomeQueue<Element: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    func yield(_ item: Element) {
+    public init() {}
+
+    public func yield(_ item: Element) {
         let waiter = state.withLock { state -> (CheckedContinuation<[Element]?, Never>, [Element])? in
             guard !state.finished else { return nil }
             if let waiter = state.waiter {
@@ -25,7 +28,7 @@ final class OutcomeQueue<Element: Sendable>: Sendable {
     }
 
     /// No more items will come; the consumer gets what is queued, then nil.
-    func finish() {
+    public func finish() {
         let waiter = state.withLock { state -> CheckedContinuation<[Element]?, Never>? in
             state.finished = true
             defer { state.waiter = nil }
@@ -35,7 +38,7 @@ final class OutcomeQueue<Element: Sendable>: Sendable {
     }
 
     /// Everything queued since the last call, waiting if there is nothing; nil once finished and empty.
-    func next() async -> [Element]? {
+    public func next() async -> [Element]? {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> [Element]?? in
                 if !state.items.isEmpty {

@@ -3,6 +3,7 @@ internal import GRPCCore
 internal import Identity
 internal import MedLedgerKit
 internal import Schema
+internal import Server
 internal import Synchronization
 
 /// One client's share of a load run over a single `SubmitStream`: keeps `window` transactions in
@@ -25,7 +26,8 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
     }
 
     func run() async throws {
-        let (outbox, post) = AsyncStream<Medledger_V1_SubmitStreamRequest>.makeStream()
+        // Steps produced while the previous write was in flight go out in one write (one flush).
+        let outbox = OutcomeQueue<Medledger_V1_SubmitStreamRequest>()
         let flights = Mutex<[UInt64: Flight]>([:])
         let next = Mutex(0)
         let pacer = interval.map { Pacer(interval: $0) }
@@ -44,7 +46,7 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
             var step = Medledger_V1_SubmitStreamRequest()
             step.sequence = UInt64(sequence)
             step.endorse = TransactionProposal.endorseRequest(signed, txID: txID, channel: channel)
-            post.yield(step)
+            outbox.yield(step)
         }
 
         if let pacer {
@@ -61,9 +63,11 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
 
         try await gateway.submitStream(
             request: StreamingClientRequest { writer in
-                for await step in outbox { try await writer.write(step) }
+                while let steps = await outbox.next() { try await writer.write(contentsOf: steps) }
             }
         ) { response in
+            // However the response ends (done, or the server failed), the request side stops too.
+            defer { outbox.finish() }
             var finished = 0
             for try await message in response.messages {
                 switch message.outcome {
@@ -75,7 +79,7 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
                         endorsed, txID: flight?.txID ?? "", channel: channel, signer: signer)
                     step.waitForCommit = true
                     flights.withLock { $0[message.sequence]?.submittedAt = .now }
-                    post.yield(step)
+                    outbox.yield(step)
                     continue
                 case .accepted?:
                     continue
@@ -91,7 +95,7 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
                 }
                 finished += 1
                 if finished == count {
-                    post.finish()
+                    outbox.finish()
                 } else if pacer == nil {
                     try startNext()
                 }
