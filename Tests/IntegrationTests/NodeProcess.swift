@@ -25,15 +25,35 @@ final class NodeProcess {
     private let process: Process
     private let exited: AsyncStream<Int32>
     private let logURL: URL
+    private let outputURL: URL
 
     /// Starts `serve` on `dataDirectory` and waits for its banner. `name` distinguishes the log
     /// files of successive starts.
-    init(dataDirectory: URL, logs: URL, name: String, mspID: String = "MedLedgerOrg1MSP") async throws {
+    convenience init(dataDirectory: URL, logs: URL, name: String, mspID: String = "MedLedgerOrg1MSP") async throws {
+        try await self.init(
+            arguments: ["serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDirectory.path, "--msp-id", mspID],
+            dataDirectory: dataDirectory, logs: logs, name: name, readyLine: "Organisation CA certificate:", mspID: mspID)
+    }
+
+    /// Starts `medledger dev` on `dataDirectory` and waits for its banner.
+    static func dev(dataDirectory: URL, logs: URL, name: String) async throws -> NodeProcess {
+        try await NodeProcess(
+            arguments: ["dev", "--host", "127.0.0.1", "--port", "0", "--data", dataDirectory.path],
+            dataDirectory: dataDirectory, logs: logs, name: name, readyLine: "In another terminal:", mspID: "HospitalAMSP")
+    }
+
+    /// The banner the process printed on stdout so far.
+    var banner: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+
+    /// Starts `medledger` with `arguments` and waits until stdout holds `readyLine` and the address.
+    init(
+        arguments: [String], dataDirectory: URL, logs: URL, name: String, readyLine: String, mspID: String
+    ) async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: Self.medledger),
             "build the medledger product first: swift build --build-tests"
         )
-        let outputURL = logs.appending(path: "\(name).out")
+        outputURL = logs.appending(path: "\(name).out")
         logURL = logs.appending(path: "\(name).log")
         _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -46,7 +66,7 @@ final class NodeProcess {
 
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.medledger)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--data", dataDirectory.path, "--msp-id", mspID]
+        process.arguments = arguments
         process.standardOutput = output
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -62,7 +82,7 @@ final class NodeProcess {
         self.exited = stream
 
         var banner = ""
-        for _ in 0..<200 where !banner.contains("Organisation CA certificate:") && process.isRunning {
+        for _ in 0..<400 where !banner.contains(readyLine) && process.isRunning {
             try await Task.sleep(for: .milliseconds(50))
             banner = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
         }
