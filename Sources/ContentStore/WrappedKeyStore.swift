@@ -5,6 +5,7 @@ public import Foundation
 /// once no wrapped copy remains, nobody can recover the data key and the ciphertext is noise.
 public struct WrappedKeyStore: Sendable {
     public let root: URL
+    private static let shredding = NSLock()
 
     public init(root: URL) throws(ContentError) {
         self.root = root
@@ -36,6 +37,10 @@ public struct WrappedKeyStore: Sendable {
     /// Deletes every wrapped copy of a record's key; returns how many there were.
     @discardableResult
     public func shred(record: CID) throws(ContentError) -> Int {
+        // Shreds are rare; one at a time in the process, so racing shredders (the erasure
+        // enforcer, a ShredKeys call) never interleave their deletions of one directory.
+        Self.shredding.lock()
+        defer { Self.shredding.unlock() }
         let directory = root.appendingPathComponent(record.description)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         do {
@@ -43,7 +48,12 @@ public struct WrappedKeyStore: Sendable {
                 try FileManager.default.removeItem(at: directory)
             }
         } catch {
-            throw .io(path: directory.path, reason: "cannot shred: \(error.localizedDescription)")
+            // Another shredder (the node's erasure enforcer, a ShredKeys call) may have removed
+            // it first: only a directory still there is a failure.
+            if FileManager.default.fileExists(atPath: directory.path) {
+                throw .io(path: directory.path, reason: "cannot shred: \(error.localizedDescription)")
+            }
+            return 0
         }
         DurableFile.syncDirectory(root.path)
         return names.count

@@ -1,7 +1,7 @@
-public import Foundation
+internal import Foundation
 public import GRPCCore
 internal import LedgerCore
-public import Schema
+internal import Schema
 internal import Wire
 
 /// What an auditor learns by re-verifying a channel's chain from its blocks.

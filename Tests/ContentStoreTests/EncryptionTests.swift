@@ -114,6 +114,24 @@ struct EncryptionTests {
         #expect(throws: ContentError.self) { try keys.load(record: record.stored.cid, reader: "doctor-1") }
         #expect(!store.blocks.has(record.stored.cid))
     }
+
+    @Test func shreddersRacingOnOneRecordAllSucceedAndDestroyEveryCopyOnce() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let keys = try WrappedKeyStore(root: directory.url.appendingPathComponent("keys"))
+        for round in 0..<20 {
+            let record = CID.of(Data("record-\(round)".utf8), version: 1, codec: .raw)
+            for reader in ["patient", "org-HospitalAMSP", "org-HospitalBMSP"] {
+                try keys.save(Data(repeating: UInt8(round), count: 90), record: record, reader: reader)
+            }
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 { group.addTask { try keys.shred(record: record) } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(counts.allSatisfy { $0 == 0 || $0 == 3 } && counts.contains(3), "round \(round): \(counts)")
+            #expect(!keys.hasAnyCopy(of: record))
+        }
+    }
 }
 
 @Suite("Sealed stream writer")

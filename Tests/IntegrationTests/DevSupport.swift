@@ -30,6 +30,7 @@ struct RunningDevNetwork: Sendable {
 
 extension RunningDevNetwork {
     /// Runs `body` with the health-record SDK acting as the demo identity `name` on `channel`.
+    @discardableResult
     func records<Result: Sendable>(
         as name: String, channel: String = "ehr", _ body: (HealthRecords<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {

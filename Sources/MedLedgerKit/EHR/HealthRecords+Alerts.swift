@@ -1,5 +1,5 @@
 public import Chaincode
-public import Foundation
+internal import Foundation
 internal import GRPCCore
 internal import Schema
 

@@ -1,5 +1,5 @@
 public import Chaincode
-public import Foundation
+internal import Foundation
 
 /// A consent a patient is about to grant (FHIR R4 `Consent` shaped).
 public struct ConsentDraft: Sendable, Encodable {

@@ -1,5 +1,5 @@
 public import Chaincode
-public import ContentStore
+internal import ContentStore
 internal import Crypto
 public import Foundation
 internal import GRPCCore

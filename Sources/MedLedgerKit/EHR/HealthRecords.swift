@@ -1,7 +1,7 @@
-public import Foundation
+internal import Foundation
 public import GRPCCore
 public import Identity
-public import Schema
+internal import Schema
 
 /// The health-record API of a MedLedger network for one identity: typed calls of the `ehr`
 /// contract (submitted when they change the ledger or must be audited, evaluated otherwise) plus

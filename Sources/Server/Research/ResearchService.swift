@@ -1,5 +1,5 @@
 internal import Chaincode
-public import ContentStore
+internal import ContentStore
 internal import Crypto
 internal import Foundation
 internal import GRPCCore

@@ -156,6 +156,7 @@ struct DemoStory {
 
     // MARK: - Plumbing
 
+    @discardableResult
     private func acting<Result: Sendable>(
         _ name: String, _ body: (HealthRecords<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
