@@ -286,7 +286,7 @@ struct ErasureEnforcementTests {
             }
             #expect(committed.status.result == .valid)
             var gone = false
-            for _ in 0..<100 where !gone {
+            for _ in 0..<600 where !gone {
                 gone = !FileManager.default.fileExists(atPath: keyCopies)
                 if !gone { try await Task.sleep(for: .milliseconds(50)) }
             }
