@@ -112,15 +112,7 @@ struct CRLEncoder {
 
     /// The serial's magnitude bytes without leading zeros (the DER encoder adds one if needed).
     static func serialBytes(_ hex: String) -> ArraySlice<UInt8>? {
-        guard !hex.isEmpty, hex.count <= 40, hex.allSatisfy(\.isHexDigit) else { return nil }
-        let padded = hex.count % 2 == 1 ? "0" + hex : hex
-        var bytes: [UInt8] = []
-        var index = padded.startIndex
-        while index < padded.endIndex {
-            let next = padded.index(index, offsetBy: 2)
-            bytes.append(UInt8(padded[index..<next], radix: 16)!)
-            index = next
-        }
+        guard !hex.isEmpty, hex.count <= 40, let bytes = Hex.decode(hex.count % 2 == 1 ? "0" + hex : hex) else { return nil }
         let trimmed = bytes.drop(while: { $0 == 0 })
         return trimmed.isEmpty ? [0] : trimmed
     }

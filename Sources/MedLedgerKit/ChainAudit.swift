@@ -1,5 +1,6 @@
 internal import Foundation
 public import GRPCCore
+internal import Identity
 internal import LedgerCore
 internal import Schema
 internal import Wire
@@ -46,9 +47,7 @@ public enum ChainAudit {
             }
             return ChainAuditReport(
                 channel: channel, height: verifier.height, transactions: verifier.transactionCount,
-                validTransactions: verifier.validCount, genesisHash: Self.hex(genesis), tipHash: Self.hex(tip))
+                validTransactions: verifier.validCount, genesisHash: Hex.encode(genesis), tipHash: Hex.encode(tip))
         }
     }
-
-    static func hex(_ bytes: Data) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }

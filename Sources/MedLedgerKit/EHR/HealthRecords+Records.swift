@@ -80,7 +80,7 @@ extension HealthRecords {
 
         let request = AddRecordRequest(
             recordID: draft.recordID, patientID: draft.patientID, cid: cid.description,
-            plaintextSHA256: digest.map { String(format: "%02x", $0) }.joined(), resourceType: draft.resourceType,
+            plaintextSHA256: Hex.encode(digest), resourceType: draft.resourceType,
             category: draft.category, keyDigests: ["patient": receipt.patientKeyDigest, "author": receipt.organizationKeyDigest],
             previousRecordID: draft.previousRecordID)
         return try await submit("AddRecord", request).response
@@ -107,7 +107,7 @@ extension HealthRecords {
         try await SealedStreamReader(key: dataKey, sealedLength: UInt64(sealed.count)) { offset, length in
             sealed[Int(offset)..<Int(min(UInt64(sealed.count), offset + length))]
         }.plaintext { plaintext.append($0) }
-        let actual = SHA256.hash(data: plaintext).map { String(format: "%02x", $0) }.joined()
+        let actual = Hex.encode(SHA256.hash(data: plaintext))
         guard actual == record.plaintextSHA256 else {
             throw HealthRecordsError.integrityMismatch(recordID: recordID, expected: record.plaintextSHA256, actual: actual)
         }

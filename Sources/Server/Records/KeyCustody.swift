@@ -18,7 +18,7 @@ struct KeyCustody: Sendable {
 
     /// Hex SHA-256, the form the ledger records a wrapped key's digest in.
     static func digest(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// Stores both copies of a new record's key, after checking that the organisation's copy

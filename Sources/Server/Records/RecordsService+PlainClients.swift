@@ -53,7 +53,7 @@ extension RecordsService {
             depositor: caller)
         var response = Medledger_V1_SealContentResponse()
         response.cid = stored.cid.description
-        response.plaintextSha256 = (digest.map { Data($0) } ?? Data()).map { String(format: "%02x", $0) }.joined()
+        response.plaintextSha256 = Hex.encode(digest.map(Array.init) ?? [])
         response.patientKeyDigest = digests.patient
         response.organizationKeyDigest = digests.organization
         return response
@@ -78,7 +78,7 @@ extension RecordsService {
                 try await response.write(message)
             }
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(hasher.finalize())
         guard digest == record.plaintextSHA256 else {
             throw RPCError(code: .dataLoss, message: "record '\(record.recordID)' does not match the SHA-256 on the ledger")
         }

@@ -64,7 +64,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         let key = try custody.dataKey(cid: cid, authorMSP: record.authorMSP, digest: record.keyDigests["author"] ?? "")
         var plaintext = Data()
         try await ContentErrorStatus.mapAsync { try await content.catSealed(cid, key: key) { plaintext.append($0) } }
-        let digest = SHA256.hash(data: plaintext).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: plaintext))
         guard digest == record.plaintextSHA256 else {
             throw RPCError(code: .dataLoss, message: "record '\(record.recordID)' does not match the SHA-256 on the ledger")
         }

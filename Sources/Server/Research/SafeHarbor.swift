@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import Identity
 
 /// De-identifies one FHIR R4 resource (JSON) by HIPAA's Safe Harbor method: removes the elements
 /// that carry direct identifiers or free text, reduces every date to its year, and replaces the
@@ -47,7 +48,7 @@ struct SafeHarbor {
 
     /// The per-study pseudonym of `patientID` (hex).
     func pseudonym(_ patientID: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(patientID.utf8), using: studySalt)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(patientID.utf8), using: studySalt))
     }
 
     /// The de-identified resource, or nil if `json` is not a FHIR resource (an object with a

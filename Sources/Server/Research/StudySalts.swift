@@ -14,26 +14,13 @@ struct StudySalts: Sendable {
             throw ExportRefusal.invalid("study ID '\(studyID)' must be letters, digits, '-', '_' or '.'")
         }
         let path = directory.appendingPathComponent("\(studyID).salt").path
-        if let text = try? String(contentsOfFile: path, encoding: .utf8), let saved = Self.bytes(hex: text), saved.count == 32 {
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), let saved = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), saved.count == 32 {
             return SymmetricKey(data: saved)
         }
         try SecureFile.makeDirectory(directory.path)
         let salt = SymmetricKey(size: .bits256)
         try SecureFile.save(salt.withUnsafeBytes { Hex.encode($0) }, to: path, mode: 0o600)
         return salt
-    }
-}
-
-extension StudySalts {
-    static func bytes(hex: String) -> Data? {
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes = Data()
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        return bytes
     }
 }
 
