@@ -69,6 +69,11 @@ public struct IdentityFolder: Sendable {
         Data(try Certificate(pemEncoded: String(contentsOfFile: path, encoding: .utf8)).derBytes)
     }
 
+    /// The identity as a signer of requests: its key and DER certificate.
+    public func loadSigner() throws -> RequestSigner {
+        RequestSigner(key: try loadKey(), certificateDER: Data(try loadCertificate().derBytes))
+    }
+
     public func loadKey() throws -> P256.Signing.PrivateKey {
         try P256.Signing.PrivateKey(pemRepresentation: String(contentsOfFile: keyPath, encoding: .utf8))
     }

@@ -45,7 +45,7 @@ extension OrganizationBootstrap {
     public func nodeSigner(ca: OrganizationCA, folder: String, enrollmentID: String, role: Medledger_V1_Role) throws -> RequestSigner {
         let identity = IdentityFolder(directory: dataDirectory.appendingPathComponent(folder, isDirectory: true))
         if FileManager.default.fileExists(atPath: identity.keyPath) {
-            return RequestSigner(key: try identity.loadKey(), certificateDER: try Data(identity.loadCertificate().derBytes))
+            return try identity.loadSigner()
         }
         let (signer, certificate) = try ca.enrollSigner(enrollmentID: enrollmentID, role: role)
         try identity.save(key: signer.key, certificate: certificate, caCertificate: ca.authority.rootCertificate)

@@ -23,7 +23,7 @@ struct ChaincodeCommand: AsyncParsableCommand {
         func gateway<Result: Sendable>(_ body: (LedgerGateway<HTTP2ClientTransport.Posix>) async throws -> Result) async throws -> Result {
             guard let identity = connection.identity else { throw ValidationError("give --identity DIR") }
             guard !call.isEmpty else { throw ValidationError("name the function to call") }
-            let signer = RequestSigner(key: try identity.loadKey(), certificateDER: Data(try identity.loadCertificate().derBytes))
+            let signer = try identity.loadSigner()
             return try await reportingRPCErrors {
                 try await connection.withNodeClient(requireIdentity: true) { client in
                     try await body(LedgerGateway(client: client, signer: signer, channel: channel))

@@ -161,7 +161,7 @@ struct DemoStory {
         _ name: String, _ body: (HealthRecords<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         let folder = network.identity(name)
-        let signer = RequestSigner(key: try folder.loadKey(), certificateDER: Data(try folder.loadCertificate().derBytes))
+        let signer = try folder.loadSigner()
         return try await client(as: name) { client in
             do {
                 return try await body(HealthRecords(client: client, signer: signer))

@@ -18,7 +18,7 @@ struct EHRClientOptions: ParsableArguments {
     /// Runs `body` with the SDK acting as `--identity`; failures are printed as one line and exit 1.
     func withRecords<Result: Sendable>(_ body: (HealthRecords<HTTP2ClientTransport.Posix>) async throws -> Result) async throws -> Result {
         guard let identity = connection.identity else { throw ValidationError("give --identity DIR (an enrolled identity folder)") }
-        let signer = RequestSigner(key: try identity.loadKey(), certificateDER: Data(try identity.loadCertificate().derBytes))
+        let signer = try identity.loadSigner()
         return try await reportingRPCErrors {
             do {
                 return try await connection.withNodeClient(requireIdentity: true) { client in
