@@ -34,6 +34,9 @@ public struct Chunker: Hashable, Sendable, CustomStringConvertible {
 public struct ImportOptions: Hashable, Sendable {
     /// Kubo's balanced-layout fan-out (`helpers.DefaultLinksPerBlock`).
     public static let maximumLinksPerNode = 174
+    /// The largest `maximumLinks` taken: a file node of this many links (each at most about 56
+    /// bytes with its block size) stays below 1 MiB, the size every IPFS node accepts.
+    public static let largestLinkCount = 16_384
 
     public var cidVersion: Int
     public var rawLeaves: Bool
@@ -50,6 +53,9 @@ public struct ImportOptions: Hashable, Sendable {
             throw .invalidOptions("unknown CID version \(cidVersion) (expected 0 or 1)")
         }
         guard maximumLinks >= 2 else { throw .invalidOptions("a node needs room for at least 2 links") }
+        guard maximumLinks <= Self.largestLinkCount else {
+            throw .invalidOptions("at most \(Self.largestLinkCount) links per node (a node must stay below 1 MiB), not \(maximumLinks)")
+        }
         self.cidVersion = cidVersion
         self.rawLeaves = rawLeaves ?? (cidVersion == 1)
         if let chunker {

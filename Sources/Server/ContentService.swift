@@ -31,7 +31,9 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
             first = try await iterator.next()
         }
         let options = try ContentErrorStatus.map {
-            try ImportOptions(cidVersion: Int(wire.cidVersion), rawLeaves: wire.rawLeaves, chunker: Chunker(spec: wire.chunker))
+            try ImportOptions(
+                cidVersion: Int(wire.cidVersion), rawLeaves: wire.rawLeaves, chunker: Chunker(spec: wire.chunker),
+                maximumLinks: wire.maxFileLinks == 0 ? ImportOptions.maximumLinksPerNode : Int(wire.maxFileLinks))
         }
         guard wire.layout == .balanced else {
             throw RPCError(code: .unimplemented, message: "only the balanced layout is implemented")

@@ -50,4 +50,26 @@ struct DagCommandTests {
         #expect(bad.status != 0)
         #expect(bad.standardError.contains("invalid CID 'bafy-not-a-cid'"))
     }
+
+    /// `--max-file-links` as Kubo's: 300 leaves under one root instead of two levels; nonsense refused.
+    @Test func maxFileLinks() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.url.appending(path: "data")
+        let file = directory.url.appending(path: "file.bin")
+        try Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }).write(to: file)
+
+        let wide = try await dag(["add", "--chunker", "size-1000", "--max-file-links", "300", file.path], data: data)
+        let cid = wide.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stat = try await dag(["stat", cid], data: data)
+        #expect(stat.standardOutput.contains("NumBlocks: 301"), "\(stat.summary)")  // the root and its 300 leaves
+        let narrow = try await dag(["add", "--chunker", "size-1000", "--only-hash", file.path], data: data)
+        #expect(narrow.status == 0 && narrow.standardOutput != wide.standardOutput)
+
+        for (links, message) in [("1", "at least 2 links"), ("100000", "at most 16384 links")] {
+            let refused = try await dag(["add", "--max-file-links", links, file.path], data: data)
+            #expect(refused.status != 0)
+            #expect(refused.standardError.contains(message), "\(refused.summary)")
+        }
+    }
 }

@@ -42,6 +42,9 @@ struct DagAddCommand: AsyncParsableCommand {
     @Option(help: "Chunker: size-N (default size-262144).")
     var chunker = "size-262144"
 
+    @Option(name: .customLong("max-file-links"), help: "Most links per file node before the DAG gains a level (default 174).")
+    var maxFileLinks = ImportOptions.maximumLinksPerNode
+
     @Flag(name: .customLong("only-hash"), help: "Compute the CID without storing anything.")
     var onlyHash = false
 
@@ -54,7 +57,8 @@ struct DagAddCommand: AsyncParsableCommand {
     func run() async throws {
         let options: ImportOptions
         do {
-            options = try ImportOptions(cidVersion: cidVersion, rawLeaves: rawLeaves, chunker: Chunker(spec: chunker))
+            options = try ImportOptions(
+                cidVersion: cidVersion, rawLeaves: rawLeaves, chunker: Chunker(spec: chunker), maximumLinks: maxFileLinks)
         } catch {
             throw ValidationError("\(error)")
         }

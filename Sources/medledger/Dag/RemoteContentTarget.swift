@@ -29,6 +29,7 @@ struct RemoteContentTarget: ContentTarget {
         wire.cidVersion = UInt32(options.cidVersion)
         wire.rawLeaves = options.rawLeaves
         wire.chunker = options.chunker.description
+        wire.maxFileLinks = UInt32(options.maximumLinks)
         wire.pin = pin
         let pieces = try filePieces(url, pieceSize: Self.pieceSize)
         let sentOptions = wire
