@@ -59,7 +59,8 @@ public struct CID: Hashable, Sendable, CustomStringConvertible {
     /// This CID as v1 (same codec and hash).
     public var v1: CID { CID(version: 1, codec: codec, multihash: multihash) }
 
-    /// Parses a CID string: bare base58btc `Qm…` (v0), or multibase `b…` (base32) / `z…` (base58btc).
+    /// Parses a CID string: bare base58btc `Qm…` (v0), or a v1 in multibase `b…`/`B…` (base32,
+    /// lower or upper case), `z…` (base58btc) or `f…`/`F…` (base16).
     public init(_ text: String) throws(ContentError) {
         let fail = { (reason: String) in ContentError.invalidCID(text, reason: reason) }
         guard let first = text.first else { throw fail("empty string") }
@@ -72,13 +73,17 @@ public struct CID: Hashable, Sendable, CustomStringConvertible {
             throw fail("a CIDv0 is 46 characters of base58btc, not \(text.count)")
         }
         let decoded: [UInt8]?
+        let base: String
         switch first {
-        case "b": decoded = Base32.decode(text.dropFirst())
-        case "z": decoded = Base58.decode(text.dropFirst())
+        case "b": (decoded, base) = (Base32.decode(text.dropFirst()), "base32")
+        case "B": (decoded, base) = (text.dropFirst().allSatisfy { !$0.isLowercase } ? Base32.decode(Substring(text.dropFirst().lowercased())) : nil, "base32upper")
+        case "z": (decoded, base) = (Base58.decode(text.dropFirst()), "base58btc")
+        case "f": (decoded, base) = (Base16.decode(text.dropFirst(), upper: false), "base16")
+        case "F": (decoded, base) = (Base16.decode(text.dropFirst(), upper: true), "base16upper")
         default:
-            throw fail("unsupported multibase prefix '\(first)' (expected Qm…, b… or z…)")
+            throw fail("unsupported multibase prefix '\(first)' (expected Qm…, or multibase b, B, z, f or F)")
         }
-        guard let bytes = decoded else { throw fail("not valid \(first == "b" ? "base32" : "base58btc")") }
+        guard let bytes = decoded else { throw fail("not valid \(base)") }
         try self.init(bytes: bytes, text: text)
         guard version == 1 else { throw fail("a CIDv0 must be written as bare base58btc") }
     }

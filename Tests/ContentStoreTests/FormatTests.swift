@@ -48,6 +48,11 @@ struct FormatTests {
         #expect(try CID(v1.base58btcDescription) == v1)
         #expect(v1.base58btcDescription.hasPrefix("z"))
         #expect(try CID(bytes: v1.bytes) == v1)
+        // The same CID in the other multibases Kubo reads: base32 upper case, base16 either case
+        // (its hash is SHA-256 of the empty string, e3b0c442…).
+        #expect(try CID("BAFYBEIHDWDCEFGH4DQKJV67UZCMW7OJEE6XEDZDETOJUZJEVTENXQUVYKU") == v1)
+        #expect(try CID("f01701220e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == v1)
+        #expect(try CID("F01701220E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855") == v1)
     }
 
     @Test func rawCIDOfEmptyBytes() {
@@ -58,7 +63,8 @@ struct FormatTests {
     @Test(arguments: [
         "", "Qm", "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1", "QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR10",
         "bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyk", "bafybeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvykuaa",
-        "BAFYBEIHDWDCEFGH4DQKJV67UZCMW7OJEE6XEDZDETOJUZJEVTENXQUVYKU", "mAXASIB", "b", "bafy!", "z", "zQmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n",
+        "BAFYBEIHDWDCEFGH4DQKJV67UZCMW7OJEE6XEDZDETOJUZJEVTENXQUVYK", "BAFYbeihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", "mAXASIB",
+        "f0170122", "f01701220E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", "f01701220e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8g5", "b", "bafy!", "z", "zQmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n",
         "bciqdxkfxj7rywfbnoaqf2dhjgzhwsgebf4n3exbnsfrjcf7q2hqz2ha",
     ])
     func badCIDsAreRejectedWithTheirText(text: String) {
@@ -72,7 +78,7 @@ struct FormatTests {
 
     @Test func errorsSayWhatIsWrong() {
         #expect(throws: ContentError.invalidCID("Qmbad", reason: "a CIDv0 is 46 characters of base58btc, not 5")) { try CID("Qmbad") }
-        #expect(throws: ContentError.invalidCID("x123", reason: "unsupported multibase prefix 'x' (expected Qm…, b… or z…)")) { try CID("x123") }
+        #expect(throws: ContentError.invalidCID("x123", reason: "unsupported multibase prefix 'x' (expected Qm…, or multibase b, B, z, f or F)")) { try CID("x123") }
         #expect(throws: ContentError.invalidChunker("size-0")) { try Chunker(spec: "size-0") }
         #expect(throws: ContentError.invalidChunker("rabin")) { try Chunker(spec: "rabin") }
         #expect(throws: ContentError.invalidOptions("unknown CID version 9 (expected 0 or 1)")) { try ImportOptions(cidVersion: 9) }
