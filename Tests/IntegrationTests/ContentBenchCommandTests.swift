@@ -22,8 +22,8 @@ struct ContentBenchCommandTests {
             try JSONSerialization.jsonObject(with: Data(bench.standardOutput.utf8)) as? [String: Any], "\(bench.summary)")
         #expect(report["bytes"] as? Int == 4 << 20)
         for key in [
-            "sha256sum_mb_s", "hashlib_mb_s", "only_hash_mb_s", "only_hash_process_mb_s", "sealed_add_mb_s", "sealed_no_store_mb_s", "sealed_cat_mb_s",
-            "ratio_only_hash_vs_hashlib", "ratio_only_hash_vs_sha256sum", "ratio_only_hash_process_vs_hashlib",
+            "sha256sum_mb_s", "hashlib_mb_s", "only_hash_mb_s", "only_hash_process_mb_s", "sealed_add_mb_s", "sealed_no_store_mb_s", "sealed_cat_mb_s", "dd_fsync_mb_s",
+            "ratio_only_hash_vs_hashlib", "ratio_only_hash_vs_sha256sum", "ratio_only_hash_process_vs_hashlib", "ratio_sealed_add_vs_dd_fsync",
         ] {
             let value = report[key] as? Double
             #expect(value.map { $0 > 0 && $0.isFinite } == true, "\(key): \(String(describing: report[key]))")

@@ -5,7 +5,8 @@ internal import Foundation
 /// The issue's content-store benchmark, with its peers measured in the same run on the same file:
 /// `sha256sum` and Python's `hashlib.sha256` (this machine's SHA-256 limit) against our
 /// `--only-hash` import, in process and as a `medledger dag add --only-hash` child whose peak RSS
-/// the kernel reports; then the sealed (encrypted) add into a store and the decrypting cat.
+/// the kernel reports; then the sealed (encrypted) add into a store and the decrypting cat, beside
+/// `dd conv=fsync` copying the file into the same file system (this disk's durable write limit).
 /// Every figure is the best of `runs`; MB/s are 10⁶ bytes per second.
 struct ContentBenchmark {
     let file: URL
@@ -41,6 +42,8 @@ struct ContentBenchmark {
         /// The sealed add's CPU work alone (encrypt, hash, build the DAG), blocks discarded.
         var sealedHashSeconds: Double
         var sealedCatSeconds: Double
+        /// `dd bs=1M conv=fsync` writing the file beside the stores: the disk's durable bandwidth.
+        var ddSeconds: Double
         var cid: CID
         var sealedCID: CID
     }
@@ -82,6 +85,10 @@ struct ContentBenchmark {
             cid = inProcess
 
             record("sealedHash", try sealedWithoutStore())
+            let copy = scratch.appendingPathComponent("dd-\(UUID().uuidString)").path
+            let dd = try MeasuredProcess.run(["dd", "if=\(file.path)", "of=\(copy)", "bs=1M", "conv=fsync", "status=none"])
+            guard dd.status == 0 else { throw BenchError("dd failed (exit \(dd.status))") }
+            record("dd", dd.seconds)
             let (added, decrypted, stored) = try await sealedRoundTrip(
                 in: scratch.appendingPathComponent("store-\(UUID().uuidString)"))
             record("sealedAdd", added)
@@ -92,7 +99,7 @@ struct ContentBenchmark {
             bytes: bytes, sha256sumSeconds: best["sha256sum"]!, hashlibSeconds: best["hashlib"]!,
             onlyHashSeconds: best["onlyHash"]!, onlyHashProcessSeconds: best["onlyHashProcess"]!,
             onlyHashProcessMaxRSS: maxRSS, sealedAddSeconds: best["sealedAdd"]!, sealedHashSeconds: best["sealedHash"]!, sealedCatSeconds: best["sealedCat"]!,
-            cid: cid!, sealedCID: sealedCID!)
+            ddSeconds: best["dd"]!, cid: cid!, sealedCID: sealedCID!)
     }
 
     /// Seals the file and builds its DAG as the sealed add does, storing nothing: the add's
@@ -161,6 +168,8 @@ extension ContentBenchmark.Result {
             "sealed_add_mb_s": megabytesPerSecond(sealedAddSeconds),
             "sealed_no_store_mb_s": megabytesPerSecond(sealedHashSeconds),
             "sealed_cat_mb_s": megabytesPerSecond(sealedCatSeconds),
+            "dd_fsync_mb_s": megabytesPerSecond(ddSeconds),
+            "ratio_sealed_add_vs_dd_fsync": ddSeconds / sealedAddSeconds,
             "ratio_only_hash_vs_hashlib": onlyHashVersusHashlib,
             "ratio_only_hash_vs_sha256sum": onlyHashVersusSha256sum,
             "ratio_only_hash_process_vs_hashlib": hashlibSeconds / onlyHashProcessSeconds,
@@ -182,9 +191,10 @@ extension ContentBenchmark.Result {
               python3 hashlib.sha256 (1 MiB)     \(rate(hashlibSeconds))
               dag add --only-hash (in process)   \(rate(onlyHashSeconds))  \(ratio(onlyHashVersusHashlib)) hashlib (target ≥\(ratio(Self.hashlibTarget))), \(ratio(onlyHashVersusSha256sum)) sha256sum
               dag add --only-hash (process)      \(rate(onlyHashProcessSeconds))  \(ratio(hashlibSeconds / onlyHashProcessSeconds)) hashlib, peak RSS \(String(format: "%.1f", Double(onlyHashProcessMaxRSS) / 1_048_576)) MiB (target ≤64 MiB)
-              sealed add into the store          \(rate(sealedAddSeconds))  (target ≥\(Int(Self.sealedAddTarget)) MB/s)
+              sealed add into the store          \(rate(sealedAddSeconds))  (target ≥\(Int(Self.sealedAddTarget)) MB/s), \(ratio(ddSeconds / sealedAddSeconds)) dd conv=fsync
               sealed add, blocks discarded       \(rate(sealedHashSeconds))  (encrypt + hash + DAG: the CPU ceiling)
               sealed cat (decrypt)               \(rate(sealedCatSeconds))
+              dd bs=1M conv=fsync (disk limit)   \(rate(ddSeconds))
             targets \(meetsTargets ? "met" : "NOT met")
             """
     }
