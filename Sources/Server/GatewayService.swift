@@ -112,9 +112,11 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
             case (nil, let submit?):
                 outcome.transactionID = submit.transactionID
                 try await StatusMapping.mapped { try await self.submit(submit) }
-                outcome.outcome = .accepted(Medledger_V1_SubmitResponse())
-                sink.yield(outcome)
-                if step.waitForCommit {
+                // A client waiting for the commit gets only that: one message per submit, not two.
+                if !step.waitForCommit {
+                    outcome.outcome = .accepted(Medledger_V1_SubmitResponse())
+                    sink.yield(outcome)
+                } else {
                     let status = try await StatusMapping.mapped {
                         try await commitStatus(channel: channel(submit.channelID), txID: submit.transactionID)
                     }

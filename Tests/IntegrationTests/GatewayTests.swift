@@ -272,6 +272,7 @@ struct GatewayTests {
                     for try await message in response.messages {
                         if case .committed(let status)? = message.outcome { results[message.sequence] = status.result }
                         if case .rejected(let why)? = message.outcome { Issue.record("rejected \(message.sequence): \(why.message)") }
+                        if case .accepted? = message.outcome { Issue.record("accepted sent for \(message.sequence) though it waits for the commit") }
                     }
                     return results
                 }
