@@ -204,6 +204,7 @@ let package = Package(
                 "ContentStore",
                 "Schema",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             exclude: ["Oracles"],
             swiftSettings: swiftSettings
