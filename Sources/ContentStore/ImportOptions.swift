@@ -29,25 +29,47 @@ public struct Chunker: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "size-\(size)" }
 }
 
-/// How a file becomes a DAG, with Kubo's defaults: CIDv0 with dag-pb UnixFS leaves; raw leaves
-/// by default when the CID version is 1; balanced layout with at most 174 links per node.
+/// How a directory's size is measured against `ImportOptions.shardingThreshold`; a directory
+/// larger than the threshold is written as a HAMT (IPIP-499's `links` and `block` estimates).
+public enum DirectorySizeEstimate: Hashable, Sendable {
+    /// The sum over entries of name bytes plus CID bytes: Kubo's default, its `unixfs-v0-2015` profile.
+    case linkBytes
+    /// The bytes of the flat directory block: Kubo's `unixfs-v1-2025` profile.
+    case blockBytes
+
+    /// The size of a directory with `links` whose flat block is `flatBlock`.
+    func size(of links: [DagPBLink], flatBlock: Data) -> Int {
+        switch self {
+        case .linkBytes: links.reduce(0) { $0 + ($1.name ?? "").utf8.count + $1.cid.bytes.count }
+        case .blockBytes: flatBlock.count
+        }
+    }
+}
+
+/// How a file or directory becomes a DAG, with Kubo's defaults: CIDv0 with dag-pb UnixFS leaves;
+/// raw leaves by default when the CID version is 1; balanced layout with at most 174 links per
+/// node; directories above 256 KiB of entry names and CIDs sharded into a HAMT.
 public struct ImportOptions: Hashable, Sendable {
     /// Kubo's balanced-layout fan-out (`helpers.DefaultLinksPerBlock`).
     public static let maximumLinksPerNode = 174
     /// The largest `maximumLinks` taken: a file node of this many links (each at most about 56
     /// bytes with its block size) stays below 1 MiB, the size every IPFS node accepts.
     public static let largestLinkCount = 16_384
+    /// Kubo's `Import.UnixFSHAMTDirectorySizeThreshold`: a directory stays flat up to this size.
+    public static let shardingThreshold = 262_144
 
     public var cidVersion: Int
     public var rawLeaves: Bool
     public var chunker: Chunker
     public var maximumLinks: Int
+    public var directorySizeEstimate: DirectorySizeEstimate
 
     public init(
         cidVersion: Int = 0,
         rawLeaves: Bool? = nil,
         chunker: Chunker? = nil,
-        maximumLinks: Int = ImportOptions.maximumLinksPerNode
+        maximumLinks: Int = ImportOptions.maximumLinksPerNode,
+        directorySizeEstimate: DirectorySizeEstimate = .linkBytes
     ) throws(ContentError) {
         guard cidVersion == 0 || cidVersion == 1 else {
             throw .invalidOptions("unknown CID version \(cidVersion) (expected 0 or 1)")
@@ -64,6 +86,7 @@ public struct ImportOptions: Hashable, Sendable {
             self.chunker = try Chunker()
         }
         self.maximumLinks = maximumLinks
+        self.directorySizeEstimate = directorySizeEstimate
     }
 
     /// The CID of a dag-pb block under these options.

@@ -2,8 +2,9 @@ public import Foundation
 
 /// Imports a file or a directory tree from disk as `ipfs add -r` does: directories become UnixFS
 /// Directory nodes whose links are the entries sorted by name, each link's Tsize the entry's
-/// cumulative size; hidden entries (names starting with ".") below the top are skipped, as Kubo
-/// skips them without `--hidden`; symbolic links become UnixFS Symlink nodes.
+/// cumulative size, or HAMT shards when larger than `ImportOptions.shardingThreshold`; hidden
+/// entries (names starting with ".") below the top are skipped, as Kubo skips them without
+/// `--hidden`; symbolic links become UnixFS Symlink nodes.
 public struct PathImporter {
     public let options: ImportOptions
     let sink: any BlockSink
@@ -47,6 +48,10 @@ public struct PathImporter {
             links.append(DagPBLink(cid: child.cid, name: name, tsize: child.dagSize))
         }
         let block = DagPBNode(links: links, data: UnixFSNode(kind: .directory).encoded()).encoded()
+        // Above the threshold, not at it: boxo compares with `>`.
+        if options.directorySizeEstimate.size(of: links, flatBlock: block) > ImportOptions.shardingThreshold {
+            return try HAMTDirectoryWriter(options: options, sink: sink).write(links, directory: url.path)
+        }
         let cid = options.dagPBCID(block)
         try sink.put(block, as: cid)
         let dagSize = UInt64(block.count) + links.reduce(0) { $0 + ($1.tsize ?? 0) }

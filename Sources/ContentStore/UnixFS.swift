@@ -3,25 +3,38 @@ internal import Schema
 internal import Wire
 
 /// The UnixFS header carried in a dag-pb node's Data (https://specs.ipfs.tech/unixfs/), limited to
-/// what the store writes and reads: files, their chunks, raw data and directories.
+/// what the store writes and reads: files, their chunks, raw data, directories and HAMT shards.
 public struct UnixFSNode: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         case raw, directory, file, metadata, symlink, hamtShard
     }
 
     public var kind: Kind
-    /// Inline bytes of a leaf.
+    /// Inline bytes of a leaf; a HAMT shard's bitfield of occupied slots.
     public var data: Data?
     /// Total size of the file below this node.
     public var filesize: UInt64?
     /// File size of each child, in link order.
     public var blocksizes: [UInt64]
+    /// Multihash code of the function that places names in a HAMT shard.
+    public var hashType: UInt64?
+    /// Slots per HAMT shard node.
+    public var fanout: UInt64?
 
-    public init(kind: Kind, data: Data? = nil, filesize: UInt64? = nil, blocksizes: [UInt64] = []) {
+    public init(
+        kind: Kind,
+        data: Data? = nil,
+        filesize: UInt64? = nil,
+        blocksizes: [UInt64] = [],
+        hashType: UInt64? = nil,
+        fanout: UInt64? = nil
+    ) {
         self.kind = kind
         self.data = data
         self.filesize = filesize
         self.blocksizes = blocksizes
+        self.hashType = hashType
+        self.fanout = fanout
     }
 
     /// A file leaf holding `chunk`, as Kubo writes it: Data omitted when empty (the empty file).
@@ -36,6 +49,8 @@ public struct UnixFSNode: Hashable, Sendable {
         message.data = data
         message.filesize = filesize
         message.blocksizes = blocksizes
+        message.hashType = hashType
+        message.fanout = fanout
         return message.serializedData()
     }
 
@@ -50,7 +65,14 @@ public struct UnixFSNode: Hashable, Sendable {
         guard let type = message.type, let kind = Kind(type) else {
             throw .invalidNode(cid: cid.description, reason: "UnixFS data without a known Type")
         }
-        self.init(kind: kind, data: message.data, filesize: message.filesize, blocksizes: message.blocksizes)
+        self.init(
+            kind: kind,
+            data: message.data,
+            filesize: message.filesize,
+            blocksizes: message.blocksizes,
+            hashType: message.hashType,
+            fanout: message.fanout
+        )
     }
 }
 
