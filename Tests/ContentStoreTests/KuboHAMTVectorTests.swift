@@ -4,7 +4,7 @@ import Testing
 
 /// Directories at Kubo's HAMT threshold and one byte over it, with the CIDs Kubo publishes for
 /// them (test/cli/cid_profiles_test.go): each file holds "x", names come from Kubo's generator.
-@Suite("Kubo's published HAMT directory CIDs")
+@Suite("Kubo's published HAMT directory CIDs", .serialized)
 struct KuboHAMTVectorTests {
     /// Kubo's defaults, the `unixfs-v0-2015` profile: links-bytes estimate.
     static let v0 = try! ImportOptions()
@@ -26,7 +26,7 @@ struct KuboHAMTVectorTests {
         options: ImportOptions,
         into store: ContentStore
     ) throws -> ImportResult {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(inMemory: true)
         defer { directory.remove() }
         let names = KuboDeterministicRandom.fileNames(
             count: files, nameLength: nameLength, lastNameLength: lastNameLength ?? nameLength, seed: seed)
