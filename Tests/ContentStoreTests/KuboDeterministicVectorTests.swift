@@ -35,14 +35,14 @@ struct KuboDeterministicVectorTests {
         Vector(size: 1_048_576, seed: "chunk-v1-seed", options: modern, cid: "bafkreiacndfy443ter6qr2tmbbdhadvxxheowwf75s6zehscklu6ezxmta", rootLinks: nil),
         Vector(size: 1_048_577, seed: "chunk-v1-seed", options: modern, cid: "bafybeigmix7t42i6jacydtquhet7srwvgpizfg7gjbq7627d35mjomtu64", rootLinks: 2),
     ])
-    func file(_ vector: Vector) throws {
-        try check(vector)
+    func file(_ vector: Vector) async throws {
+        try await check(vector)
     }
 
     /// `ipfs add --max-file-links 1024` of 256 MiB: 1024 links in one node (kubo add_test.go).
-    @Test func maxFileLinksRaisesTheFanOut() throws {
+    @Test func maxFileLinksRaisesTheFanOut() async throws {
         let options = try ImportOptions(maximumLinks: 1024)
-        try check(Vector(size: 262_144 * 1024, seed: "hello world", options: options, cid: "QmbBftNHWmjSWKLC49dMVrfnY8pjrJYntiAXirFJ7oJrNk", rootLinks: 1024))
+        try await check(Vector(size: 262_144 * 1024, seed: "hello world", options: options, cid: "QmbBftNHWmjSWKLC49dMVrfnY8pjrJYntiAXirFJ7oJrNk", rootLinks: 1024))
     }
 
     /// Profile `unixfs-v1-2025` at and over 1024 links: 1 GiB and 1 GiB + 1 MiB, a second level in
@@ -55,15 +55,17 @@ struct KuboDeterministicVectorTests {
         Vector(size: 1024 << 20, seed: "v1-2025-seed", options: modern, cid: "bafybeihmf37wcuvtx4hpu7he5zl5qaf2ineo2lqlfrapokkm5zzw7zyhvm", rootLinks: 1024),
         Vector(size: 1025 << 20, seed: "v1-2025-seed", options: modern, cid: "bafybeihmzokxxjqwxjcryerhp5ezpcog2wcawfryb2xm64xiakgm4a5jue", rootLinks: 2),
     ])
-    func gibibyteFileInCIDv1(_ vector: Vector) throws {
-        try check(vector)
+    func gibibyteFileInCIDv1(_ vector: Vector) async throws {
+        try await check(vector)
     }
 
-    private func check(_ vector: Vector) throws {
+    private func check(_ vector: Vector) async throws {
         let root = RootKeepingSink()
-        var importer = FileImporter(options: vector.options, sink: root)
-        try KuboDeterministicRandom.stream(count: vector.size, seed: vector.seed) { try importer.write($0) }
-        let result = try importer.finish()
+        let result = try await offCooperativePool {
+            var importer = FileImporter(options: vector.options, sink: root)
+            try KuboDeterministicRandom.stream(count: vector.size, seed: vector.seed) { try importer.write($0) }
+            return try importer.finish()
+        }
         #expect(result.cid.description == vector.cid)
         #expect(result.size == UInt64(vector.size))
         if let rootLinks = vector.rootLinks, let block = root.last {

@@ -25,6 +25,12 @@ struct KuboHAMTVectorTests {
         seed: String,
         options: ImportOptions,
         into store: ContentStore
+    ) async throws -> ImportResult {
+        try await offCooperativePool { try importDirectorySynchronously(files: files, nameLength: nameLength, lastNameLength: lastNameLength, seed: seed, options: options, into: store) }
+    }
+
+    private static func importDirectorySynchronously(
+        files: Int, nameLength: Int, lastNameLength: Int?, seed: String, options: ImportOptions, into store: ContentStore
     ) throws -> ImportResult {
         let directory = try TemporaryDirectory(inMemory: true)
         defer { directory.remove() }
@@ -41,31 +47,31 @@ struct KuboHAMTVectorTests {
         return unixFS?.kind
     }
 
-    @Test func v0AtTheThresholdStaysFlat() throws {
+    @Test func v0AtTheThresholdStaysFlat() async throws {
         let store = try ContentStore(blocks: MemoryBlockStore())
-        let result = try Self.importDirectory(files: 4096, nameLength: 30, seed: "hamt-unixfs-v0-2015", options: Self.v0, into: store)
+        let result = try await Self.importDirectory(files: 4096, nameLength: 30, seed: "hamt-unixfs-v0-2015", options: Self.v0, into: store)
         #expect(result.cid.description == "QmX5GtRk3TSSEHtdrykgqm4eqMEn3n2XhfkFAis5fjyZmN")
         #expect(try Self.rootKind(store, result.cid) == .directory)
     }
 
-    @Test func v0OneByteOverTheThresholdIsSharded() throws {
+    @Test func v0OneByteOverTheThresholdIsSharded() async throws {
         let store = try ContentStore(blocks: MemoryBlockStore())
-        let result = try Self.importDirectory(files: 4033, nameLength: 31, seed: "hamt-unixfs-v0-2015", options: Self.v0, into: store)
+        let result = try await Self.importDirectory(files: 4033, nameLength: 31, seed: "hamt-unixfs-v0-2015", options: Self.v0, into: store)
         #expect(result.cid.description == "QmeMiJzmhpJAUgynAcxTQYek5PPKgdv3qEvFsdV3XpVnvP")
         #expect(try Self.rootKind(store, result.cid) == .hamtShard)
     }
 
-    @Test func v1_2025BlockBytesAtTheThresholdStaysFlat() throws {
+    @Test func v1_2025BlockBytesAtTheThresholdStaysFlat() async throws {
         let store = try ContentStore(blocks: MemoryBlockStore())
-        let result = try Self.importDirectory(
+        let result = try await Self.importDirectory(
             files: 4766, nameLength: 11, lastNameLength: 21, seed: "hamt-unixfs-v1-2025", options: Self.v1_2025, into: store)
         #expect(result.cid.description == "bafybeic3h7rwruealwxkacabdy45jivq2crwz6bufb5ljwupn36gicplx4")
         #expect(try store.blocks.get(result.cid).count == ImportOptions.shardingThreshold)
     }
 
-    @Test func v1_2025BlockBytesOneByteOverTheThresholdIsSharded() throws {
+    @Test func v1_2025BlockBytesOneByteOverTheThresholdIsSharded() async throws {
         let store = try ContentStore(blocks: MemoryBlockStore())
-        let result = try Self.importDirectory(
+        let result = try await Self.importDirectory(
             files: 4766, nameLength: 11, lastNameLength: 22, seed: "hamt-unixfs-v1-2025", options: Self.v1_2025, into: store)
         #expect(result.cid.description == "bafybeiegvuterwurhdtkikfhbxcldohmxp566vpjdofhzmnhv6o4freidu")
         #expect(try Self.rootKind(store, result.cid) == .hamtShard)
@@ -76,7 +82,7 @@ struct KuboHAMTVectorTests {
     @Test func aShardedDirectoryStatsAndExportsWhole() async throws {
         let source = MemoryBlockStore()
         let store = try ContentStore(blocks: source)
-        let result = try Self.importDirectory(files: 4033, nameLength: 31, seed: "hamt-unixfs-v0-2015", options: Self.v0, into: store)
+        let result = try await Self.importDirectory(files: 4033, nameLength: 31, seed: "hamt-unixfs-v0-2015", options: Self.v0, into: store)
 
         let stat = try store.stat(result.cid)
         #expect(stat.kind == .directory)

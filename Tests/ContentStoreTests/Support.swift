@@ -104,3 +104,14 @@ func runTool(_ arguments: [String]) throws -> String {
 struct ToolFailure: Error, CustomStringConvertible {
     var description: String
 }
+
+/// Runs `body` on a thread of its own and waits for it without holding a thread of Swift's
+/// cooperative pool (one per core: two here). Long synchronous test work run directly would hold
+/// it, and every in-process gRPC server and client of the other suites would stall until it ends.
+func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}
