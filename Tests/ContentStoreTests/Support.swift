@@ -1,5 +1,8 @@
 import ContentStore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The repository's root directory, found from this file's path.
@@ -105,12 +108,20 @@ struct ToolFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-/// Runs `body` on a thread of its own and waits for it without holding a thread of Swift's
-/// cooperative pool (one per core: two here). Long synchronous test work run directly would hold
-/// it, and every in-process gRPC server and client of the other suites would stall until it ends.
+/// Runs `body` on a thread of its own, at the lowest CPU priority (nice 19), and waits for it
+/// without holding a thread of Swift's cooperative pool (one per core: two here). Long synchronous
+/// test work run directly would hold that pool, and run at normal priority it would take the CPU
+/// from the in-process gRPC servers and child nodes of the suites running beside it: either way
+/// their calls miss their 10 s deadlines on a loaded two-core machine.
 func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        let thread = Thread {
+            #if canImport(Glibc)
+            // On Linux the nice value is per thread: 0 names the calling thread, not the process.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            #endif
+            continuation.resume(with: Result { try body() })
+        }
         thread.stackSize = 8 << 20
         thread.start()
     }
