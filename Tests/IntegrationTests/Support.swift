@@ -46,7 +46,9 @@ struct RunningServer: Sendable {
 }
 
 /// Deadlines for every call the tests make, so that a broken server fails a test instead of hanging it.
-func callOptions(timeout: Duration = .seconds(10)) -> CallOptions {
+/// 30 s: on a two-core CI machine running every suite at once (the host itself at half speed on
+/// some days), a first call's TLS handshake has been seen to take over 10 s.
+func callOptions(timeout: Duration = .seconds(30)) -> CallOptions {
     var options = CallOptions.defaults
     options.timeout = timeout
     return options
