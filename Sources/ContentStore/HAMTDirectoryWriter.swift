@@ -62,10 +62,7 @@ struct HAMTDirectoryWriter {
             fanout: UInt64(Self.fanout)
         )
         let block = DagPBNode(links: links, data: header.encoded()).encoded()
-        let cid = options.dagPBCID(block)
-        try sink.put(block, as: cid)
-        let dagSize = UInt64(block.count) + links.reduce(0) { $0 + ($1.tsize ?? 0) }
-        return ImportResult(cid: cid, size: 0, dagSize: dagSize)
+        return try sink.putDirectoryNode(block, links: links, options: options)
     }
 
     /// The hash that places `name`: murmur3 x64_128's first half.

@@ -52,10 +52,7 @@ public struct PathImporter {
         if options.directorySizeEstimate.size(of: links, flatBlock: block) > ImportOptions.shardingThreshold {
             return try HAMTDirectoryWriter(options: options, sink: sink).write(links, directory: url.path)
         }
-        let cid = options.dagPBCID(block)
-        try sink.put(block, as: cid)
-        let dagSize = UInt64(block.count) + links.reduce(0) { $0 + ($1.tsize ?? 0) }
-        return ImportResult(cid: cid, size: 0, dagSize: dagSize)
+        return try sink.putDirectoryNode(block, links: links, options: options)
     }
 
     private func importSymlink(_ url: URL) throws(ContentError) -> ImportResult {
