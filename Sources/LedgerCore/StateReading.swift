@@ -100,6 +100,7 @@ extension StateKeyOrder {
     /// canonically equivalent only if their bytes are equal, so Swift's `String` equality (used by
     /// dictionaries) and SQLite's byte comparison can never disagree about which key is which.
     public static func isNormalized(_ key: String) -> Bool {
-        key.utf8.elementsEqual(key.precomposedStringWithCanonicalMapping.utf8)
+        // ASCII is NFC as it stands; only other keys need the normalizer.
+        key.utf8.allSatisfy { $0 < 0x80 } || key.utf8.elementsEqual(key.precomposedStringWithCanonicalMapping.utf8)
     }
 }

@@ -15,6 +15,7 @@ extension StateUpdate {
             throw .corrupted(block: number, reason: "\(codes.count) validation codes for \(envelopes.count) transactions")
         }
         var update = StateUpdate(blockNumber: number)
+        var indexed = Set<String>()
         for (position, bytes) in envelopes.enumerated() {
             guard let transaction = try? Medledger_V1_Transaction(serializedData: Medledger_V1_Envelope(serializedData: bytes).payload) else {
                 if codes[position] == .valid { throw .corrupted(block: number, reason: "valid transaction \(position) does not decode") }
@@ -26,7 +27,7 @@ extension StateUpdate {
             switch transaction.body {
             case .endorserTransaction(let endorsed)?:
                 let proposal = endorsed.proposal ?? .init()
-                if !proposal.txID.isEmpty, !update.transactions.contains(where: { $0.txID == proposal.txID }) {
+                if !proposal.txID.isEmpty, indexed.insert(proposal.txID).inserted {
                     let location = TransactionLocation(blockNumber: number, position: UInt64(position), code: codes[position])
                     update.transactions.append(IndexedTransaction(txID: proposal.txID, location: location))
                 }
@@ -45,7 +46,7 @@ extension StateUpdate {
                     }
                 }
             case .configTransaction(let change)?:
-                if !change.txID.isEmpty, !update.transactions.contains(where: { $0.txID == change.txID }) {
+                if !change.txID.isEmpty, indexed.insert(change.txID).inserted {
                     let location = TransactionLocation(blockNumber: number, position: UInt64(position), code: codes[position])
                     update.transactions.append(IndexedTransaction(txID: change.txID, location: location))
                 }

@@ -111,18 +111,14 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
                 sink.yield(outcome)
             case (nil, let submit?):
                 outcome.transactionID = submit.transactionID
-                try await StatusMapping.mapped { try await self.submit(submit) }
                 // A client waiting for the commit gets only that: one message per submit, not two.
                 if !step.waitForCommit {
+                    try await StatusMapping.mapped { try await self.submit(submit) }
                     outcome.outcome = .accepted(Medledger_V1_SubmitResponse())
-                    sink.yield(outcome)
                 } else {
-                    let status = try await StatusMapping.mapped {
-                        try await commitStatus(channel: channel(submit.channelID), txID: submit.transactionID)
-                    }
-                    outcome.outcome = .committed(status)
-                    sink.yield(outcome)
+                    outcome.outcome = .committed(try await StatusMapping.mapped { try await self.submitAndWait(submit) })
                 }
+                sink.yield(outcome)
             default:
                 throw RPCError(code: .invalidArgument, message: "request \(step.sequence) must set exactly one of endorse and submit")
             }
@@ -142,16 +138,31 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     }
 
     private func submit(_ request: Medledger_V1_SubmitRequest) async throws {
-        let channel = try channel(request.channelID)
+        try await channel(request.channelID).submit(try envelopeBytes(request), declaredTxID: request.transactionID)
+    }
+
+    private func envelopeBytes(_ request: Medledger_V1_SubmitRequest) throws -> Data {
         guard let envelope = request.preparedTransaction else {
             throw GatewayError.invalidArgument("prepared_transaction is required")
         }
-        try await channel.submit(envelope.serializedData())
+        return envelope.serializedData()
+    }
+
+    /// Submits and waits for the commit, watching for it from before the orderer has it, so the
+    /// outcome needs no transaction-index lookup.
+    private func submitAndWait(_ request: Medledger_V1_SubmitRequest) async throws -> Medledger_V1_CommitStatusResponse {
+        let channel = try channel(request.channelID)
+        let ticket = try await channel.submitWatchingCommit(try envelopeBytes(request), declaredTxID: request.transactionID)
+        return try commitStatus(ticket.txID, at: try await channel.board.wait(ticket))
     }
 
     private func commitStatus(channel: ChannelLedger, txID: String) async throws -> Medledger_V1_CommitStatusResponse {
         guard !txID.isEmpty else { throw GatewayError.invalidArgument("transaction_id is required") }
-        guard let location = try await channel.commitStatus(txID) else {
+        return try commitStatus(txID, at: try await channel.commitStatus(txID))
+    }
+
+    private func commitStatus(_ txID: String, at location: TransactionLocation?) throws -> Medledger_V1_CommitStatusResponse {
+        guard let location else {
             throw GatewayError.unavailable("the node is shutting down before \(txID) committed")
         }
         var status = Medledger_V1_CommitStatusResponse()

@@ -156,6 +156,14 @@ struct GatewayTests {
                 #expect(refused?.code == .unauthenticated)
                 #expect(refused?.message.contains("dr.a") == true)
 
+                // A well-signed transaction whose request names another tx ID: a commit waiter
+                // would watch the wrong transaction, so it is refused.
+                var misnamed = try TransactionProposal.submitRequest(endorsed, txID: txID, channel: "ehr", signer: net.clinicianA.signer)
+                misnamed.transactionID = "not-\(txID)"
+                let mismatch = await #expect(throws: RPCError.self) { try await gateway.submit(misnamed, options: callOptions()) }
+                #expect(mismatch?.code == .invalidArgument)
+                #expect(mismatch?.message.contains("transaction_id 'not-\(txID)'") == true)
+
                 var badProposal = Medledger_V1_EndorseRequest()
                 badProposal.channelID = "ehr"
                 var proposal = Medledger_V1_SignedProposal()

@@ -112,8 +112,30 @@ final class ChannelLedger: Sendable {
     }
 
     /// Accepts an envelope for ordering after checking what the orderer checks: it decodes, it is
-    /// for this channel, its creator is a member and signed it. Nothing is queued if a check fails.
-    func submit(_ envelopeBytes: Data) async throws(GatewayError) {
+    /// for this channel, its creator is a member and signed it, and its tx ID is `declaredTxID`
+    /// (when one is declared). Nothing is queued if a check fails. Returns the tx ID.
+    @discardableResult
+    func submit(_ envelopeBytes: Data, declaredTxID: String = "") async throws(GatewayError) -> String {
+        let txID = try admit(envelopeBytes, declaredTxID: declaredTxID)
+        try await ordering.submit(OrderedTransaction(envelope: envelopeBytes, signatureVerified: true))
+        return txID
+    }
+
+    /// `submit`, watching for the transaction's commit from before the orderer has it: the ticket
+    /// needs no transaction-index lookup to learn the outcome (`board.wait`).
+    func submitWatchingCommit(_ envelopeBytes: Data, declaredTxID: String = "") async throws(GatewayError) -> CommitTicket {
+        let txID = try admit(envelopeBytes, declaredTxID: declaredTxID)
+        let ticket = board.expect(txID)
+        do {
+            try await ordering.submit(OrderedTransaction(envelope: envelopeBytes, signatureVerified: true))
+        } catch {
+            board.cancel(ticket)
+            throw error
+        }
+        return ticket
+    }
+
+    private func admit(_ envelopeBytes: Data, declaredTxID: String) throws(GatewayError) -> String {
         if let failed = failure.withLock({ $0 }) { throw .unavailable("channel \(channelID) stopped committing: \(failed)") }
         guard envelopeBytes.count <= context.limits.absoluteMaxBytes else {
             throw .tooLarge("the transaction has \(envelopeBytes.count) bytes; channel \(channelID) accepts at most \(context.limits.absoluteMaxBytes)")
@@ -132,6 +154,9 @@ final class ChannelLedger: Sendable {
         guard proposal.channelID == channelID else {
             throw .invalidArgument("the transaction is for channel '\(proposal.channelID)', not '\(channelID)'")
         }
+        guard declaredTxID.isEmpty || declaredTxID == proposal.txID else {
+            throw .invalidArgument("transaction_id '\(declaredTxID)' is not the prepared transaction's tx ID '\(proposal.txID)'")
+        }
         let creator: Identity
         do { creator = try context.identity(der: proposal.creator, at: (proposal.timestamp ?? .init()).date) } catch {
             throw .badSignature("the transaction's creator is not a member of channel '\(channelID)': \(error)")
@@ -139,7 +164,7 @@ final class ChannelLedger: Sendable {
         guard SignatureVerifier.isValid(signature: envelope.signature, payload: envelope.payload, key: creator.publicKey) else {
             throw .badSignature("prepared_transaction.signature does not verify against the certificate of \(creator)")
         }
-        try await ordering.submit(OrderedTransaction(envelope: envelopeBytes, signatureVerified: true))
+        return proposal.txID
     }
 
     /// Where `txID` committed, waiting for it if needed; nil if the node shut down first.

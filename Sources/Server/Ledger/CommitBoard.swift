@@ -8,7 +8,7 @@ internal import Synchronization
 final class CommitBoard: Sendable {
     private struct State {
         var height: UInt64 = 0
-        var transactionWaiters: [String: [(id: UInt64, continuation: CheckedContinuation<TransactionLocation?, Never>)]] = [:]
+        var transactionWaiters: [String: [CommitTicket]] = [:]
         var heightWaiters: [(id: UInt64, above: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
         var nextWaiterID: UInt64 = 0
         var closed = false
@@ -26,60 +26,78 @@ final class CommitBoard: Sendable {
     func published(blockNumber number: UInt64, transactions: [StateUpdate.IndexedTransaction]) {
         let (resumeTx, resumeHeight) = state.withLock { state in
             state.height = number + 1
-            var ready: [(CheckedContinuation<TransactionLocation?, Never>, TransactionLocation)] = []
-            for transaction in transactions {
-                for waiter in state.transactionWaiters.removeValue(forKey: transaction.txID) ?? [] {
-                    ready.append((waiter.continuation, transaction.location))
+            var ready: [(CommitTicket, TransactionLocation)] = []
+            if !state.transactionWaiters.isEmpty {
+                for transaction in transactions {
+                    for ticket in state.transactionWaiters.removeValue(forKey: transaction.txID) ?? [] {
+                        ready.append((ticket, transaction.location))
+                    }
                 }
             }
             let grown = state.heightWaiters.filter { $0.above < state.height }
             state.heightWaiters.removeAll { $0.above < state.height }
             return (ready, grown.map(\.continuation))
         }
-        for (waiter, location) in resumeTx { waiter.resume(returning: location) }
+        for (ticket, location) in resumeTx { ticket.resolve(location) }
         for waiter in resumeHeight { waiter.resume(returning: true) }
+    }
+
+    /// Starts watching for `txID` before it is submitted, so that no index lookup is needed: the
+    /// block that holds it is published after this call. Pass the ticket to `wait` or `cancel`.
+    func expect(_ txID: String) -> CommitTicket {
+        let ticket = CommitTicket(txID: txID)
+        let closed = state.withLock { state in
+            if state.closed { return true }
+            state.transactionWaiters[txID, default: []].append(ticket)
+            return false
+        }
+        if closed { ticket.resolve(nil) }
+        return ticket
+    }
+
+    /// Where the ticket's transaction committed; nil if the board closed first. Throws
+    /// CancellationError if the caller goes away.
+    func wait(_ ticket: CommitTicket) async throws -> TransactionLocation? {
+        let result = await withTaskCancellationHandler {
+            await ticket.result()
+        } onCancel: {
+            cancel(ticket)
+        }
+        try Task.checkCancellation()
+        return result
+    }
+
+    /// Stops watching: the transaction was not submitted after all, or its waiter went away.
+    func cancel(_ ticket: CommitTicket) {
+        removeTicket(ticket)
+        ticket.resolve(nil)
     }
 
     /// Waits until `txID` commits; `lookup` consults the transaction index (it may already be there).
     /// Returns nil if the board closes first; throws CancellationError if the caller goes away.
     func location(of txID: String, lookup: () throws -> TransactionLocation?) async throws -> TransactionLocation? {
-        let id = nextID()
-        var lookupError: (any Error)?
-        let result = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let closed = state.withLock { state in
-                    if state.closed || Task.isCancelled { return true }
-                    state.transactionWaiters[txID, default: []].append((id, continuation))
-                    return false
-                }
-                if closed { return continuation.resume(returning: nil) }
-                // Looked up after registering, so a block published in between is seen either by
-                // this lookup or by `published` resuming the waiter — whichever removes it first.
-                let found: TransactionLocation?
-                do { found = try lookup() } catch {
-                    lookupError = error
-                    found = nil
-                }
-                if found != nil || lookupError != nil, let waiter = removeTransactionWaiter(txID, id) {
-                    waiter.resume(returning: found)
-                }
-            }
-        } onCancel: {
-            removeTransactionWaiter(txID, id)?.resume(returning: nil)
+        // Looked up after registering, so a block published in between is seen either by this
+        // lookup or by `published` resolving the ticket.
+        let ticket = expect(txID)
+        let found: TransactionLocation?
+        do { found = try lookup() } catch {
+            cancel(ticket)
+            throw error
         }
-        if let lookupError { throw lookupError }
-        try Task.checkCancellation()
-        return result
+        if let found {
+            removeTicket(ticket)
+            return found
+        }
+        return try await wait(ticket)
     }
 
-    private func removeTransactionWaiter(_ txID: String, _ id: UInt64) -> CheckedContinuation<TransactionLocation?, Never>? {
+    private func removeTicket(_ ticket: CommitTicket) {
         state.withLock { state in
-            guard var list = state.transactionWaiters[txID], let index = list.firstIndex(where: { $0.id == id }) else {
-                return nil
+            guard var list = state.transactionWaiters[ticket.txID], let index = list.firstIndex(where: { $0 === ticket }) else {
+                return
             }
-            let removed = list.remove(at: index)
-            state.transactionWaiters[txID] = list.isEmpty ? nil : list
-            return removed.continuation
+            list.remove(at: index)
+            state.transactionWaiters[ticket.txID] = list.isEmpty ? nil : list
         }
     }
 
@@ -123,7 +141,7 @@ final class CommitBoard: Sendable {
             }
             return (state.transactionWaiters.values.flatMap { $0 }, state.heightWaiters.map(\.continuation))
         }
-        for waiter in tx { waiter.continuation.resume(returning: nil) }
+        for ticket in tx { ticket.resolve(nil) }
         for waiter in heights { waiter.resume(returning: false) }
     }
 }
