@@ -3,6 +3,7 @@ internal import GRPCCore
 internal import Identity
 internal import LedgerCore
 internal import Schema
+internal import Synchronization
 internal import Wire
 
 /// The `medledger.v1.Gateway` service: endorse, submit, follow commits and evaluate on the
@@ -73,22 +74,35 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
         context: ServerContext
     ) async throws {
         let sink = OutcomeQueue<Medledger_V1_SubmitStreamResponse>()
+        let clientBatches = BatchingClient()
         try await withThrowingTaskGroup(of: Void.self) { group in
             // On any exit, including a failed read of the request stream, release the writer.
             defer { sink.finish() }
             group.addTask {
-                // Everything that piled up while the last write was in flight goes out in one write.
-                while let batch = await sink.next() { try await response.write(contentsOf: batch) }
+                // Everything that piled up while the last write was in flight goes out in one
+                // write: one message to a client that batches, else one message per outcome.
+                while let outcomes = await sink.next() {
+                    if outcomes.count > 1, clientBatches.isSet {
+                        var batch = Medledger_V1_SubmitStreamResponse()
+                        batch.outcomes = outcomes
+                        try await response.write(batch)
+                    } else {
+                        try await response.write(contentsOf: outcomes)
+                    }
+                }
             }
             try await withThrowingTaskGroup(of: Void.self) { steps in
                 var inFlight = 0
-                for try await step in request {
-                    if inFlight >= Self.streamConcurrency {
-                        try await steps.next()
-                        inFlight -= 1
+                for try await message in request {
+                    if !message.steps.isEmpty { clientBatches.set() }
+                    for step in Self.steps(of: message) {
+                        if inFlight >= Self.streamConcurrency {
+                            try await steps.next()
+                            inFlight -= 1
+                        }
+                        steps.addTask { await self.handle(step, sink: sink) }
+                        inFlight += 1
                     }
-                    steps.addTask { await self.handle(step, sink: sink) }
-                    inFlight += 1
                 }
                 try await steps.waitForAll()
             }
@@ -97,12 +111,27 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
         }
     }
 
+    /// The steps a stream message carries: itself, or its batch. A batch message that also sets
+    /// a step of its own becomes one step that `handle` refuses, naming its sequence number.
+    private static func steps(of message: Medledger_V1_SubmitStreamRequest) -> [Medledger_V1_SubmitStreamRequest] {
+        guard !message.steps.isEmpty else { return [message] }
+        var own = message
+        own.steps = []
+        guard own == Medledger_V1_SubmitStreamRequest() else { return [message] }
+        return message.steps
+    }
+
     // MARK: - Shared steps
 
     private func handle(_ step: Medledger_V1_SubmitStreamRequest, sink: OutcomeQueue<Medledger_V1_SubmitStreamResponse>) async {
         var outcome = Medledger_V1_SubmitStreamResponse()
         outcome.sequence = step.sequence
         do {
+            guard step.steps.isEmpty else {
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "request \(step.sequence) sets steps and other fields; a batch sets steps only, one level deep")
+            }
             switch (step.endorse, step.submit) {
             case (let endorse?, nil):
                 outcome.transactionID = endorse.transactionID
@@ -181,6 +210,15 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
         }
         return signed
     }
+}
+
+/// Set once a SubmitStream's client sends a batch of steps: it reads batches of outcomes too.
+private final class BatchingClient: Sendable {
+    private let flag = Atomic(false)
+
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+
+    func set() { flag.store(true, ordering: .relaxed) }
 }
 
 extension HostedService {

@@ -107,6 +107,12 @@ struct RangeAndQueryTests {
             #expect(throws: ChaincodeError.self) { try stub.createCompositeKey(objectType: "", attributes: ["a"]) }
             #expect(throws: ChaincodeError.self) { try stub.createCompositeKey(objectType: "t", attributes: ["a\u{0}b"]) }
             #expect(throws: ChaincodeError.self) { try stub.createCompositeKey(objectType: "t", attributes: ["\u{10FFFF}"]) }
+            #expect(throws: ChaincodeError.self) { try stub.createCompositeKey(objectType: "t\u{10FFFF}x", attributes: []) }
+            // Scalars whose UTF-8 shares bytes with U+10FFFF's (F4 8F BF BF) are ordinary attributes.
+            let neighbours = ["\u{10FFFE}", "\u{10FFFD}\u{10FFFE}", "日本😀", "\u{100000}"]
+            let wide = try stub.createCompositeKey(objectType: "ẞ", attributes: neighbours)
+            #expect(try stub.splitCompositeKey(wide).objectType == "ẞ")
+            #expect(try stub.splitCompositeKey(wide).attributes == neighbours)
             #expect(throws: ChaincodeError.self) { try stub.splitCompositeKey("simple") }
             return .success()
         }

@@ -289,4 +289,90 @@ struct GatewayTests {
             }
         }
     }
+
+    @Test func submitStreamTakesBatchesOfStepsAndRefusesMalformedOnes() async throws {
+        try await withNetwork { net in
+            try await withClient(net.running, as: net.clinicianA) { client in
+                let gateway = Medledger_V1_Gateway.Client(wrapping: client)
+                let signer = net.clinicianA.signer
+                let count = 20
+                var txIDs: [UInt64: String] = [:]
+                var batch = Medledger_V1_SubmitStreamRequest()
+                for sequence in 0..<count {
+                    let (signed, txID) = try TransactionProposal.make(
+                        channel: "ehr", chaincode: "asset", function: "Put",
+                        args: [Data("batch-\(sequence)".utf8), Data("\(sequence)".utf8)], signer: signer)
+                    var step = Medledger_V1_SubmitStreamRequest()
+                    step.sequence = UInt64(sequence)
+                    step.endorse = TransactionProposal.endorseRequest(signed, txID: txID, channel: "ehr")
+                    batch.steps.append(step)
+                    txIDs[UInt64(sequence)] = txID
+                }
+                // A batch that also sets a step of its own, and a batch nested in a batch.
+                var mixed = batch
+                mixed.sequence = 900
+                mixed.endorse = batch.steps[0].endorse
+                var nested = Medledger_V1_SubmitStreamRequest()
+                var inner = batch.steps[1]
+                inner.sequence = 901
+                inner.steps = [batch.steps[2]]
+                nested.steps = [inner]
+
+                @Sendable func flatten(_ message: Medledger_V1_SubmitStreamResponse) -> [Medledger_V1_SubmitStreamResponse] {
+                    guard !message.outcomes.isEmpty else { return [message] }
+                    #expect(message.sequence == 0 && message.outcome == nil && message.transactionID.isEmpty, "a batch of outcomes sets nothing else")
+                    return message.outcomes
+                }
+                let messages = [batch, mixed, nested]
+                let endorsed = try await gateway.submitStream(
+                    request: StreamingClientRequest { writer in try await writer.write(contentsOf: messages) },
+                    options: callOptions()
+                ) { response in
+                    var outcomes: [Medledger_V1_SubmitStreamResponse] = []
+                    for try await message in response.messages { outcomes += flatten(message) }
+                    return outcomes
+                }
+                #expect(endorsed.count == count + 2)
+                let refused = endorsed.filter { if case .rejected? = $0.outcome { true } else { false } }
+                #expect(Set(refused.map(\.sequence)) == [900, 901])
+                for outcome in refused {
+                    guard case .rejected(let why)? = outcome.outcome else { continue }
+                    #expect(why.code == Int32(RPCError.Code.invalidArgument.rawValue))
+                    #expect(why.message.contains("request \(outcome.sequence) sets steps and other fields"))
+                }
+
+                var submits = Medledger_V1_SubmitStreamRequest()
+                for outcome in endorsed {
+                    guard case .endorsed(let response)? = outcome.outcome, let txID = txIDs[outcome.sequence] else { continue }
+                    var step = Medledger_V1_SubmitStreamRequest()
+                    step.sequence = outcome.sequence
+                    step.submit = try TransactionProposal.submitRequest(response, txID: txID, channel: "ehr", signer: signer)
+                    step.waitForCommit = true
+                    submits.steps.append(step)
+                }
+                #expect(submits.steps.count == count)
+                let submitBatch = submits
+                let committed = try await gateway.submitStream(
+                    request: StreamingClientRequest { writer in try await writer.write(submitBatch) },
+                    options: callOptions()
+                ) { response in
+                    var results: [UInt64: Medledger_V1_TxValidationCode] = [:]
+                    for try await message in response.messages {
+                        for outcome in flatten(message) {
+                            guard case .committed(let status)? = outcome.outcome else {
+                                Issue.record("submit \(outcome.sequence) got \(String(describing: outcome.outcome))")
+                                continue
+                            }
+                            results[outcome.sequence] = status.result
+                        }
+                    }
+                    return results
+                }
+                #expect(committed.count == count)
+                #expect(committed.values.allSatisfy { $0 == .valid })
+                let stored = try await LedgerGateway(client: client, signer: signer, channel: "ehr", options: callOptions()).evaluate("asset", "Get", ["batch-7"])
+                #expect(String(decoding: stored.payload, as: UTF8.self) == "7")
+            }
+        }
+    }
 }

@@ -26,7 +26,7 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
     }
 
     func run() async throws {
-        // Steps produced while the previous write was in flight go out in one write (one flush).
+        // Steps produced while the previous write was in flight go out in one message (a batch).
         let outbox = OutcomeQueue<Medledger_V1_SubmitStreamRequest>()
         let flights = Mutex<[UInt64: Flight]>([:])
         let next = Mutex(0)
@@ -63,13 +63,22 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
 
         try await gateway.submitStream(
             request: StreamingClientRequest { writer in
-                while let steps = await outbox.next() { try await writer.write(contentsOf: steps) }
+                while let steps = await outbox.next() {
+                    if steps.count == 1 {
+                        try await writer.write(steps[0])
+                    } else {
+                        var batch = Medledger_V1_SubmitStreamRequest()
+                        batch.steps = steps
+                        try await writer.write(batch)
+                    }
+                }
             }
         ) { response in
             // However the response ends (done, or the server failed), the request side stops too.
             defer { outbox.finish() }
             var finished = 0
-            for try await message in response.messages {
+            for try await received in response.messages {
+                for message in received.outcomes.isEmpty ? [received] : received.outcomes {
                 switch message.outcome {
                 case .endorsed(let endorsed)?:
                     let flight = flights.withLock { $0[message.sequence] }
@@ -98,6 +107,7 @@ struct StreamLoad<Transport: ClientTransport>: Sendable {
                     outbox.finish()
                 } else if pacer == nil {
                     try startNext()
+                }
                 }
             }
         }
