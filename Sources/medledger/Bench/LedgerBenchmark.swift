@@ -32,8 +32,9 @@ struct LedgerBenchmark {
         var p99: Double
         var settings: String
 
-        func report(cryptoBound: Double, performedBound: Double) -> (text: String, fields: [String: Any]) {
+        func report(cryptoBound measured: (before: Double, after: Double), performedBound: Double) -> (text: String, fields: [String: Any]) {
             let rate = Double(valid) / seconds
+            let cryptoBound = (measured.before + measured.after) / 2
             let ratio = rate / cryptoBound
             let text = """
                 \(settings)
@@ -41,14 +42,16 @@ struct LedgerBenchmark {
                 \(firstRejection.map { " (first rejection: \($0))" } ?? "")
                 throughput: \(String(format: "%.0f", rate)) committed tx/s
                 submit→commit latency: p50 \(String(format: "%.1f", p50)) ms, p99 \(String(format: "%.1f", p99)) ms
-                crypto bound (3 P-256 signs + 3 verifies per tx on \(ProcessInfo.processInfo.activeProcessorCount) cores): \(String(format: "%.0f", cryptoBound)) tx/s
+                crypto bound (3 P-256 signs + 3 verifies per tx on \(ProcessInfo.processInfo.activeProcessorCount) cores): \(String(format: "%.0f", cryptoBound)) tx/s \
+                (mean of \(String(format: "%.0f", measured.before)) before and \(String(format: "%.0f", measured.after)) after the load)
                 ratio to the crypto bound: \(String(format: "%.2f", ratio))×
                 bound of the signature work this node does (3 signs + 2 verifies: it trusts its own endorsements): \(String(format: "%.0f", performedBound)) tx/s, ratio \(String(format: "%.2f", rate / performedBound))×
                 """
             let fields: [String: Any] = [
                 "valid": valid, "invalid": invalid, "rejected": rejected, "seconds": seconds, "blocks": blocks,
                 "committed_tx_per_s": rate, "latency_p50_ms": p50, "latency_p99_ms": p99,
-                "crypto_bound_tx_per_s": cryptoBound, "ratio_to_crypto_bound": ratio, "settings": settings,
+                "crypto_bound_tx_per_s": cryptoBound, "crypto_bound_before_tx_per_s": measured.before, "crypto_bound_after_tx_per_s": measured.after,
+                "ratio_to_crypto_bound": ratio, "settings": settings,
                 "performed_crypto_bound_tx_per_s": performedBound, "ratio_to_performed_crypto_bound": rate / performedBound,
             ]
             return (text, fields)
