@@ -15,8 +15,15 @@ public struct RequestSigner: Sendable {
         self.certificateDER = certificateDER
     }
 
+    /// The DER ECDSA signature of `payload` (signed over its SHA-256).
     public func sign(_ payload: Data) throws -> Data {
         try key.signature(for: payload).derRepresentation
+    }
+
+    /// The DER ECDSA signature whose message has SHA-256 `digest`: the same signature `sign`
+    /// makes over that message, for a caller that needs the digest itself too.
+    public func sign(digest: SHA256.Digest) throws -> Data {
+        try key.signature(for: digest).derRepresentation
     }
 
     /// Encodes `proposal` (with this signer as creator) and signs the bytes.

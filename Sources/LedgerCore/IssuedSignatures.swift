@@ -1,4 +1,4 @@
-internal import Crypto
+public import Crypto
 public import Foundation
 internal import Synchronization
 
@@ -28,7 +28,13 @@ public final class IssuedSignatures: Sendable {
 
     /// Remembers that `signer` (DER certificate) signed `payload` with `signature`.
     public func record(signature: Data, payload: Data, signer: Data) {
-        let key = Key(digest: Self.digest(payload, signer), signature: signature)
+        record(signature: signature, signedDigest: Self.digest(payload, signer))
+    }
+
+    /// Remembers a signature over the message `payload || signer` whose SHA-256 is
+    /// `signedDigest` — the digest an endorser computes anyway to sign that message.
+    public func record(signature: Data, signedDigest: SHA256.Digest) {
+        let key = Key(digest: Data(signedDigest), signature: signature)
         entries.withLock { entries in
             guard entries.set.insert(key).inserted else { return }
             if entries.order.count < capacity {
@@ -43,14 +49,15 @@ public final class IssuedSignatures: Sendable {
 
     /// True if this node made exactly this signature by `signer` over `payload`.
     public func contains(signature: Data, payload: Data, signer: Data) -> Bool {
-        let key = Key(digest: Self.digest(payload, signer), signature: signature)
+        let key = Key(digest: Data(Self.digest(payload, signer)), signature: signature)
         return entries.withLock { $0.set.contains(key) }
     }
 
-    private static func digest(_ payload: Data, _ signer: Data) -> Data {
+    /// SHA-256 of `payload || signer`: the message an endorsement signs.
+    public static func digest(_ payload: Data, _ signer: Data) -> SHA256.Digest {
         var hasher = SHA256()
         hasher.update(data: payload)
         hasher.update(data: signer)
-        return Data(hasher.finalize())
+        return hasher.finalize()
     }
 }

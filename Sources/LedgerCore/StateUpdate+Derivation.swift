@@ -5,8 +5,8 @@ internal import Wire
 
 extension StateUpdate {
     /// The updates a committed block (with validation codes in its metadata) makes: the writes of
-    /// its valid transactions, versioned by (block, position), and an index entry for every
-    /// transaction that has a tx ID. Replaying blocks through this rebuilds state exactly.
+    /// its valid transactions, versioned by (block, position), an index entry for every
+    /// transaction that has a tx ID, and the valid transactions' chaincode events. Replaying blocks through this rebuilds state exactly.
     public static func derive(from block: Medledger_V1_Block) throws(LedgerError) -> StateUpdate {
         let number = block.header?.number ?? 0
         let envelopes = block.data?.data ?? []
@@ -36,6 +36,7 @@ extension StateUpdate {
                 do { payload = try Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload) } catch {
                     throw .corrupted(block: number, reason: "valid transaction \(position) has an undecodable response payload")
                 }
+                if let event = payload.event { update.events.append(event) }
                 for set in payload.results {
                     for write in set.writes {
                         update.writes.append(

@@ -2,7 +2,7 @@ public import Foundation
 public import Schema
 
 /// Everything a committed block changes in the derived stores: world state, key history and the
-/// transaction index. Computed by `BlockValidator` at commit and again, identically, by
+/// transaction index (and the chaincode events it emits). Computed by `BlockValidator` at commit and again, identically, by
 /// `StateUpdate.derive(from:)` when state is rebuilt from the block store.
 public struct StateUpdate: Sendable, Equatable {
     /// One key written by a valid transaction.
@@ -45,11 +45,17 @@ public struct StateUpdate: Sendable, Equatable {
     public var writes: [Write]
     /// Every transaction of the block that has a tx ID (including invalid ones); a tx ID appears once.
     public var transactions: [IndexedTransaction]
+    /// The chaincode events of the valid transactions, in block order. They are not stored: they
+    /// come along for whoever follows commits, so that nobody decodes the block again for them.
+    public var events: [Medledger_V1_ChaincodeEvent]
 
-    public init(blockNumber: UInt64, writes: [Write] = [], transactions: [IndexedTransaction] = []) {
+    public init(
+        blockNumber: UInt64, writes: [Write] = [], transactions: [IndexedTransaction] = [], events: [Medledger_V1_ChaincodeEvent] = []
+    ) {
         self.blockNumber = blockNumber
         self.writes = writes
         self.transactions = transactions
+        self.events = events
     }
 }
 

@@ -43,6 +43,11 @@ struct IssuedSignaturesTests {
         let (other, otherPayload, _) = try envelope(endorsementSignature: bogus)
         #expect(otherPayload != payload)
         #expect(validator.check(other, blockNumber: 1).code == .endorsementPolicyFailure)
+        // Recording by the digest the endorser signed is the same record as by payload and signer.
+        let byDigest = IssuedSignatures()
+        byDigest.record(signature: bogus, signedDigest: IssuedSignatures.digest(payload, f.peerA.certificateDER))
+        #expect(byDigest.contains(signature: bogus, payload: payload, signer: f.peerA.certificateDER))
+        #expect(!byDigest.contains(signature: bogus, payload: payload, signer: f.peerB.certificateDER))
         // Nor is the same payload claimed for another signer.
         issued.record(signature: bogus, payload: otherPayload, signer: f.peerB.certificateDER)
         #expect(validator.check(other, blockNumber: 1).code == .endorsementPolicyFailure)

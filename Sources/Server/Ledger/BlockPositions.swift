@@ -60,18 +60,10 @@ enum ChaincodeEvents {
     /// The events of `chaincode` (nil: of every chaincode) set by the block's valid transactions,
     /// in transaction order.
     static func valid(in block: Medledger_V1_Block, chaincode: String?) -> [Medledger_V1_ChaincodeEvent] {
-        let codes = block.metadata?.validationCodes ?? []
-        var events: [Medledger_V1_ChaincodeEvent] = []
-        for (index, bytes) in (block.data?.data ?? []).enumerated() where index < codes.count && codes[index] == .valid {
-            guard let envelope = try? Medledger_V1_Envelope(serializedData: bytes),
-                let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload),
-                case .endorserTransaction(let endorsed)? = transaction.body,
-                let payload = try? Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload),
-                let event = payload.event, chaincode == nil || event.chaincodeName == chaincode
-            else { continue }
-            events.append(event)
-        }
-        return events
+        // A stored block derived without error when it committed; one that no longer does has no events to give.
+        let events = (try? StateUpdate.derive(from: block))?.events ?? []
+        guard let chaincode else { return events }
+        return events.filter { $0.chaincodeName == chaincode }
     }
 }
 

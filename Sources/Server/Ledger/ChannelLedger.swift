@@ -211,7 +211,7 @@ final class ChannelLedger: Sendable {
         try store.commit(block, update: update)
         tip.withLock { $0 = Tip(header: header, commitHash: commitHash) }
         board.published(blockNumber: header.number, transactions: update.transactions)
-        observers.committed(block, channel: channelID)
+        observers.committed(block, events: update.events, channel: channelID)
         for (index, transaction) in checked.enumerated() where transaction.code != .valid {
             logger.debug("invalid transaction", metadata: ["tx": "\(transaction.txID ?? "?")", "reason": "\(transaction.reason ?? "")", "position": "\(index)"])
         }

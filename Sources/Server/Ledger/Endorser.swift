@@ -67,8 +67,10 @@ struct Endorser: Sendable {
         let endorsements = try peers.map { peer in
             var endorsement = Medledger_V1_Endorsement()
             endorsement.endorser = peer.signer.certificateDER
-            endorsement.signature = try peer.signer.sign(payloadBytes + peer.signer.certificateDER)
-            issued?.record(signature: endorsement.signature, payload: payloadBytes, signer: peer.signer.certificateDER)
+            // The endorsement signs payload || endorser certificate; its digest also keys `issued`.
+            let digest = IssuedSignatures.digest(payloadBytes, peer.signer.certificateDER)
+            endorsement.signature = try peer.signer.sign(digest: digest)
+            issued?.record(signature: endorsement.signature, signedDigest: digest)
             return endorsement
         }
 

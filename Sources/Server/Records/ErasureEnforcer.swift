@@ -25,22 +25,31 @@ public struct ErasureEnforcer: Sendable {
     /// Follows commits until cancelled. Call before the node starts committing, or accept that
     /// the catch-up pass covers what committed in between.
     public func run() async {
-        let (blocks, continuation) = AsyncStream<Medledger_V1_Block>.makeStream()
-        node.onCommit { _, block in continuation.yield(block) }
+        let (erasures, continuation) = AsyncStream<[Medledger_V1_ChaincodeEvent]>.makeStream()
+        node.onCommit { _, _, events in
+            let erased = events.filter(Self.isErasure)
+            if !erased.isEmpty { continuation.yield(erased) }
+        }
         do {
-            try node.forEachCommittedBlock { _, block in enforce(block) }
+            try node.forEachCommittedBlock { _, block in
+                enforce(ChaincodeEvents.valid(in: block, chaincode: EHRContract.contractName).filter(Self.isErasure))
+            }
         } catch {
             logger.error("cannot read committed blocks to enforce erasures", metadata: ["error": "\(error)"])
         }
         await withTaskCancellationHandler {
-            for await block in blocks { enforce(block) }
+            for await events in erasures { enforce(events) }
         } onCancel: {
             continuation.finish()
         }
     }
 
-    private func enforce(_ block: Medledger_V1_Block) {
-        for event in ChaincodeEvents.valid(in: block, chaincode: EHRContract.contractName) where event.eventName == "RecordErased" {
+    private static func isErasure(_ event: Medledger_V1_ChaincodeEvent) -> Bool {
+        event.chaincodeName == EHRContract.contractName && event.eventName == "RecordErased"
+    }
+
+    private func enforce(_ erasures: [Medledger_V1_ChaincodeEvent]) {
+        for event in erasures {
             guard let erased = try? JSONDecoder().decode(ErasedRecord.self, from: event.payload), let cid = try? CID(erased.cid) else {
                 logger.error("unreadable RecordErased event", metadata: ["tx": "\(event.txID)"])
                 continue

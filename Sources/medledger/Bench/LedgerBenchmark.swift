@@ -31,11 +31,17 @@ struct LedgerBenchmark {
         var p50: Double
         var p99: Double
         var settings: String
+        /// CPU time (user + system, every thread of the process) spent during the load.
+        var cpuSeconds: Double
 
         func report(cryptoBound measured: (before: Double, after: Double), performedBound: Double) -> (text: String, fields: [String: Any]) {
             let rate = Double(valid) / seconds
             let cryptoBound = (measured.before + measured.after) / 2
             let ratio = rate / cryptoBound
+            let cores = Double(ProcessInfo.processInfo.activeProcessorCount)
+            let cpuPerTransaction = 1e6 * cpuSeconds / Double(max(valid, 1))
+            let cryptoPerTransaction = 1e6 * cores / cryptoBound
+            let busy = cpuSeconds / (seconds * cores)
             let text = """
                 \(settings)
                 committed: \(valid) valid, \(invalid) invalid, \(rejected) rejected in \(String(format: "%.2f", seconds)) s over \(blocks) blocks\
@@ -45,6 +51,8 @@ struct LedgerBenchmark {
                 crypto bound (3 P-256 signs + 3 verifies per tx on \(ProcessInfo.processInfo.activeProcessorCount) cores): \(String(format: "%.0f", cryptoBound)) tx/s \
                 (mean of \(String(format: "%.0f", measured.before)) before and \(String(format: "%.0f", measured.after)) after the load)
                 ratio to the crypto bound: \(String(format: "%.2f", ratio))×
+                CPU per committed transaction: \(String(format: "%.0f", cpuPerTransaction)) µs \
+                (the bound's signature work: \(String(format: "%.0f", cryptoPerTransaction)) µs; cores busy \(String(format: "%.0f", 100 * busy))%)
                 bound of the signature work this node does (3 signs + 2 verifies: it trusts its own endorsements): \(String(format: "%.0f", performedBound)) tx/s, ratio \(String(format: "%.2f", rate / performedBound))×
                 """
             let fields: [String: Any] = [
@@ -52,6 +60,7 @@ struct LedgerBenchmark {
                 "committed_tx_per_s": rate, "latency_p50_ms": p50, "latency_p99_ms": p99,
                 "crypto_bound_tx_per_s": cryptoBound, "crypto_bound_before_tx_per_s": measured.before, "crypto_bound_after_tx_per_s": measured.after,
                 "ratio_to_crypto_bound": ratio, "settings": settings,
+                "cpu_us_per_tx": cpuPerTransaction, "crypto_us_per_tx": cryptoPerTransaction, "cores_busy": busy,
                 "performed_crypto_bound_tx_per_s": performedBound, "ratio_to_performed_crypto_bound": rate / performedBound,
             ]
             return (text, fields)
@@ -87,6 +96,7 @@ struct LedgerBenchmark {
             }
             let recorder = LatencyRecorder()
             let start = ContinuousClock.now
+            let cpuStart = ProcessCPU.seconds()
             try await withThrowingTaskGroup(of: Void.self) { load in
                 for (index, user) in users.enumerated() {
                     let share = transactions / clients + (index < transactions % clients ? 1 : 0)
@@ -99,13 +109,14 @@ struct LedgerBenchmark {
                 try await load.waitForAll()
             }
             let elapsed = ContinuousClock.now - start
+            let cpuSeconds = ProcessCPU.seconds() - cpuStart
             let summary = recorder.summary()
             let blocks = try node.ledger.channelHeight("bench") - 1
             let settings = "mode \(mode.rawValue), \(clients) clients, window \(window)\(rate > 0 ? ", offered \(rate) tx/s" : ""), durability \(durability == .full ? "full" : "normal"), batch 500 tx / 2 MiB / 20 ms"
             return Result(
                 valid: summary.valid, invalid: summary.invalid, rejected: summary.rejected, firstRejection: summary.firstRejection,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                blocks: blocks, p50: summary.p50, p99: summary.p99, settings: settings)
+                blocks: blocks, p50: summary.p50, p99: summary.p99, settings: settings, cpuSeconds: cpuSeconds)
         }
     }
 
