@@ -35,11 +35,12 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Transactions in flight per client.") var window = 64
         @Option(help: "Offered load in tx/s (0: as fast as the windows allow).") var rate = 0
         @Option(help: "Block store durability: full (fsync per block) or normal.") var durability = "full"
+        @Option(help: "The channel's block cutter timeout in milliseconds.") var batchTimeout = 20
         @Flag(help: "Print the result as JSON.") var json = false
 
         func validate() throws {
-            guard transactions > 0, clients > 0, window > 0, rate >= 0 else {
-                throw ValidationError("--transactions, --clients and --window must be positive, --rate not negative")
+            guard transactions > 0, clients > 0, window > 0, rate >= 0, (1...10_000).contains(batchTimeout) else {
+                throw ValidationError("--transactions, --clients and --window must be positive, --rate not negative, --batch-timeout 1 to 10000 ms")
             }
             guard ["full", "normal"].contains(durability) else { throw ValidationError("--durability is full or normal") }
         }
@@ -51,7 +52,7 @@ struct BenchCommand: AsyncParsableCommand {
             let performedBefore = CryptoBound.measure(verifies: 2)
             let result = try await LedgerBenchmark(
                 transactions: transactions, clients: clients, mode: mode, window: window, rate: rate,
-                durability: durability == "full" ? .full : .normal
+                durability: durability == "full" ? .full : .normal, batchTimeoutMillis: batchTimeout
             ).run()
             let boundAfter = CryptoBound.measure()
             let performedAfter = CryptoBound.measure(verifies: 2)

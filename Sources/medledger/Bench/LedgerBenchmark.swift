@@ -20,6 +20,8 @@ struct LedgerBenchmark {
     let window: Int
     let rate: Int
     let durability: Durability
+    /// The channel's block cutter timeout, in milliseconds.
+    let batchTimeoutMillis: Int
 
     struct Result {
         var valid: Int
@@ -87,6 +89,9 @@ struct LedgerBenchmark {
             config.organizations = [try node.ca.channelOrganization(), try partner.channelOrganization()]
             config.defaultEndorsementPolicy = .anyOf([.signedBy(node.ca.mspID, role: .peer), .signedBy(partner.mspID, role: .peer)])
             config.adminPolicy = .anyOf([.signedBy(node.ca.mspID, role: .admin)])
+            var batch = Medledger_V1_BatchParameters()
+            batch.batchTimeoutMillis = UInt64(batchTimeoutMillis)
+            config.batch = batch
             _ = try node.ledger.createChannel(config)
 
             var users: [(RequestSigner, Certificate)] = []
@@ -112,7 +117,7 @@ struct LedgerBenchmark {
             let cpuSeconds = ProcessCPU.seconds() - cpuStart
             let summary = recorder.summary()
             let blocks = try node.ledger.channelHeight("bench") - 1
-            let settings = "mode \(mode.rawValue), \(clients) clients, window \(window)\(rate > 0 ? ", offered \(rate) tx/s" : ""), durability \(durability == .full ? "full" : "normal"), batch 500 tx / 2 MiB / 20 ms"
+            let settings = "mode \(mode.rawValue), \(clients) clients, window \(window)\(rate > 0 ? ", offered \(rate) tx/s" : ""), durability \(durability == .full ? "full" : "normal"), batch 500 tx / 2 MiB / \(batchTimeoutMillis) ms"
             return Result(
                 valid: summary.valid, invalid: summary.invalid, rejected: summary.rejected, firstRejection: summary.firstRejection,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
