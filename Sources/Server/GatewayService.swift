@@ -115,10 +115,8 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     /// a step of its own becomes one step that `handle` refuses, naming its sequence number.
     private static func steps(of message: Medledger_V1_SubmitStreamRequest) -> [Medledger_V1_SubmitStreamRequest] {
         guard !message.steps.isEmpty else { return [message] }
-        var own = message
-        own.steps = []
-        guard own == Medledger_V1_SubmitStreamRequest() else { return [message] }
-        return message.steps
+        let setsOwnStep = message.sequence != 0 || message.endorse != nil || message.submit != nil || message.waitForCommit
+        return setsOwnStep ? [message] : message.steps
     }
 
     // MARK: - Shared steps

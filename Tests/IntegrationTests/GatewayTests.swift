@@ -233,6 +233,16 @@ struct GatewayTests {
         }
     }
 
+    /// A SubmitStream step asking to endorse an asset Put of `key` (value: the sequence number).
+    static func endorseStep(_ sequence: Int, key: String, signer: RequestSigner) throws -> (step: Medledger_V1_SubmitStreamRequest, txID: String) {
+        let (signed, txID) = try TransactionProposal.make(
+            channel: "ehr", chaincode: "asset", function: "Put", args: [Data(key.utf8), Data("\(sequence)".utf8)], signer: signer)
+        var step = Medledger_V1_SubmitStreamRequest()
+        step.sequence = UInt64(sequence)
+        step.endorse = TransactionProposal.endorseRequest(signed, txID: txID, channel: "ehr")
+        return (step, txID)
+    }
+
     @Test func submitStreamPipelinesEndorseAndSubmit() async throws {
         try await withNetwork { net in
             try await withClient(net.running, as: net.clinicianB) { client in
@@ -242,13 +252,7 @@ struct GatewayTests {
                 let outcomes = try await gateway.submitStream(
                     request: StreamingClientRequest { writer in
                         for sequence in 0..<count {
-                            let (signed, txID) = try TransactionProposal.make(
-                                channel: "ehr", chaincode: "asset", function: "Put",
-                                args: [Data("stream-\(sequence)".utf8), Data("\(sequence)".utf8)], signer: signer)
-                            var step = Medledger_V1_SubmitStreamRequest()
-                            step.sequence = UInt64(sequence)
-                            step.endorse = TransactionProposal.endorseRequest(signed, txID: txID, channel: "ehr")
-                            try await writer.write(step)
+                            try await writer.write(try Self.endorseStep(sequence, key: "stream-\(sequence)", signer: signer).step)
                         }
                     },
                     options: callOptions()
@@ -299,12 +303,7 @@ struct GatewayTests {
                 var txIDs: [UInt64: String] = [:]
                 var batch = Medledger_V1_SubmitStreamRequest()
                 for sequence in 0..<count {
-                    let (signed, txID) = try TransactionProposal.make(
-                        channel: "ehr", chaincode: "asset", function: "Put",
-                        args: [Data("batch-\(sequence)".utf8), Data("\(sequence)".utf8)], signer: signer)
-                    var step = Medledger_V1_SubmitStreamRequest()
-                    step.sequence = UInt64(sequence)
-                    step.endorse = TransactionProposal.endorseRequest(signed, txID: txID, channel: "ehr")
+                    let (step, txID) = try Self.endorseStep(sequence, key: "batch-\(sequence)", signer: signer)
                     batch.steps.append(step)
                     txIDs[UInt64(sequence)] = txID
                 }
