@@ -62,8 +62,10 @@ struct WorldState: Sendable {
     /// True if `value` may hold a JSON string with `\u0000`, which SQLite's JSON functions cut
     /// short; rich queries judge such rows in Swift only (see `StateSnapshot.query`).
     static func hasEscapedNUL(_ value: Data) -> Bool {
-        value.range(of: Data(#"\u0000"#.utf8)) != nil
+        value.range(of: escapedNUL) != nil
     }
+
+    private static let escapedNUL = Data(#"\u0000"#.utf8)
 
     /// Applies one block's update in one transaction; rejects any block but the next one.
     func apply(_ update: StateUpdate) throws(LedgerError) {
