@@ -6,7 +6,8 @@ internal import Wire
 extension StateUpdate {
     /// The updates a committed block (with validation codes in its metadata) makes: the writes of
     /// its valid transactions, versioned by (block, position), an index entry for every
-    /// transaction that has a tx ID, and the valid transactions' chaincode events. Replaying blocks through this rebuilds state exactly.
+    /// transaction that has a tx ID, and the valid transactions' chaincode events. Replaying
+    /// blocks through this rebuilds state exactly.
     public static func derive(from block: Medledger_V1_Block) throws(LedgerError) -> StateUpdate {
         let number = block.header?.number ?? 0
         let envelopes = block.data?.data ?? []

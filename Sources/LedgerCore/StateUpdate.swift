@@ -2,8 +2,8 @@ public import Foundation
 public import Schema
 
 /// Everything a committed block changes in the derived stores: world state, key history and the
-/// transaction index (and the chaincode events it emits). Computed by `BlockValidator` at commit and again, identically, by
-/// `StateUpdate.derive(from:)` when state is rebuilt from the block store.
+/// transaction index (and the chaincode events it emits). Computed by `BlockValidator` at commit
+/// and again, identically, by `StateUpdate.derive(from:)` when state is rebuilt from the block store.
 public struct StateUpdate: Sendable, Equatable {
     /// One key written by a valid transaction.
     public struct Write: Sendable, Equatable {

@@ -113,12 +113,10 @@ final class ChannelLedger: Sendable {
 
     /// Accepts an envelope for ordering after checking what the orderer checks: it decodes, it is
     /// for this channel, its creator is a member and signed it, and its tx ID is `declaredTxID`
-    /// (when one is declared). Nothing is queued if a check fails. Returns the tx ID.
-    @discardableResult
-    func submit(_ envelopeBytes: Data, declaredTxID: String = "") async throws(GatewayError) -> String {
-        let txID = try admit(envelopeBytes, declaredTxID: declaredTxID)
+    /// (when one is declared). Nothing is queued if a check fails.
+    func submit(_ envelopeBytes: Data, declaredTxID: String = "") async throws(GatewayError) {
+        _ = try admit(envelopeBytes, declaredTxID: declaredTxID)
         try await ordering.submit(OrderedTransaction(envelope: envelopeBytes, signatureVerified: true))
-        return txID
     }
 
     /// `submit`, watching for the transaction's commit from before the orderer has it: the ticket

@@ -32,7 +32,7 @@ public struct ErasureEnforcer: Sendable {
         }
         do {
             try node.forEachCommittedBlock { _, block in
-                enforce(ChaincodeEvents.valid(in: block, chaincode: EHRContract.contractName).filter(Self.isErasure))
+                enforce(ChaincodeEvents.valid(in: block).filter(Self.isErasure))
             }
         } catch {
             logger.error("cannot read committed blocks to enforce erasures", metadata: ["error": "\(error)"])
