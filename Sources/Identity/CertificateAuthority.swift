@@ -40,7 +40,7 @@ public struct CertificateAuthority: Sendable {
         let keyIdentifier = SubjectKeyIdentifier(hash: privateKey.publicKey).keyIdentifier
         let root = try Certificate(
             version: .v3,
-            serialNumber: Certificate.SerialNumber(),
+            serialNumber: .random(),
             publicKey: privateKey.publicKey,
             notValidBefore: now.addingTimeInterval(-backdating),
             notValidAfter: now.addingTimeInterval(validity),
@@ -93,7 +93,7 @@ public struct CertificateAuthority: Sendable {
         profile: Profile,
         now: Date = Date(),
         validity: TimeInterval,
-        serialNumber: Certificate.SerialNumber = Certificate.SerialNumber()
+        serialNumber: Certificate.SerialNumber = .random()
     ) throws -> Certificate {
         let notAfter = min(now.addingTimeInterval(validity), rootCertificate.notValidAfter)
         let subject: DistinguishedName
@@ -183,6 +183,17 @@ public struct RevokedCertificate: Sendable, Hashable {
 }
 
 extension Certificate.SerialNumber {
+    /// A random serial that RFC 5280 §4.1.2.2 accepts: positive and exactly 20 octets as a DER
+    /// INTEGER, with 158 random bits. (swift-certificates' own `init()` draws 20 random bytes and
+    /// prepends a zero octet when the first has its top bit set: 21 octets for half the serials,
+    /// which some verifiers refuse.) The first octet is 0x40–0x7F: positive, and never a leading
+    /// zero that DER would strip.
+    public static func random() -> Certificate.SerialNumber {
+        var bytes = (0..<20).map { _ in UInt8.random(in: .min ... .max) }
+        bytes[0] = bytes[0] & 0x3F | 0x40
+        return Certificate.SerialNumber(bytes: bytes)
+    }
+
     /// Lowercase hex without leading zeros: the spelling in the schema, the store and the CLI.
     public var hexString: String {
         let trimmed = bytes.drop(while: { $0 == 0 })

@@ -95,4 +95,45 @@ struct OpenSSLOracleTests {
         let check = try openssl(["crl", "-in", try fixture.crlPath(), "-CAfile", fixture.caPath, "-noout"])
         #expect(check.status == 0, "\(check.output)")
     }
+
+    /// RFC 5280 §4.1.2.2: a serial is a positive INTEGER of at most 20 octets. Random 20-byte
+    /// serials with the top bit set would need 21; OpenSSL and Python's `cryptography` read
+    /// every one of many issued certificates and agree on each serial's size.
+    @Test("Serial numbers are positive and at most 20 octets, as OpenSSL and cryptography read them")
+    func serialNumbers() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        var serials: [String] = []
+        var paths: [String] = [fixture.caPath]
+        for index in 0..<128 {
+            let certificate = try fixture.ca.authority.issue(
+                publicKey: .init(P256.Signing.PrivateKey().publicKey),
+                profile: .enrollment(enrollmentID: "user-\(index)", role: .clinician, attributes: [:]), validity: 3600)
+            #expect(certificate.serialNumber.bytes.count == 20 && certificate.serialNumber.bytes.first! < 0x80)
+            serials.append(certificate.serialNumber.hexString)
+            paths.append(try write(try certificate.serializeAsPEM().pemString, named: "user-\(index).pem", in: fixture.directory))
+        }
+        #expect(Set(serials).count == serials.count)
+        for path in paths.prefix(16) {
+            let result = try openssl(["x509", "-noout", "-serial", "-in", path])
+            let hex = result.output.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "serial=", with: "")
+            #expect(result.status == 0 && hex.count <= 40 && !hex.hasPrefix("-"), "\(path): \(result.output)")
+        }
+        let script = """
+            import sys
+            from cryptography import x509
+            for path in sys.argv[1:]:
+                serial = x509.load_pem_x509_certificate(open(path, "rb").read()).serial_number
+                octets = (serial.bit_length() + 8) // 8  # DER INTEGER: a sign bit, then the magnitude
+                print(format(serial, "x"), octets)
+            """
+        let python = try runTool(["python3", "-c", script] + paths)
+        try #require(python.status == 0, "\(python.output)")
+        let lines = python.output.split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(lines.count == paths.count)
+        for line in lines {
+            #expect(line.count == 2 && Int(line[1]).map { $0 >= 1 && $0 <= 20 } == true, "\(line)")
+        }
+        #expect(lines.dropFirst().map { String($0[0]) } == serials)
+    }
 }

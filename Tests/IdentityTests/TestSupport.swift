@@ -28,9 +28,14 @@ func makeCA(mspID: String = "HospitalAMSP", policy: OrganizationCA.Policy = Orga
 
 /// Runs `openssl` with `arguments`; returns its exit status and combined output.
 func openssl(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    try runTool(["openssl"] + arguments)
+}
+
+/// Runs `command` (looked up on PATH); returns its exit status and combined output.
+func runTool(_ command: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["openssl"] + arguments
+    process.arguments = command
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
