@@ -136,11 +136,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // HIPAA Safe Harbor de-identification of FHIR R4 resources for research exports: per
+        // resource type, an allow-list of the elements that may leave. Pure; no I/O.
+        .target(
+            name: "Deidentification",
+            dependencies: [
+                "Identity",
+                "Wire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Server",
             dependencies: [
                 "Chaincode",
                 "ContentStore",
+                "Deidentification",
                 "Identity",
                 "LedgerCore",
                 "LedgerStore",
@@ -240,6 +252,11 @@ let package = Package(
         .testTarget(
             name: "ChaincodeTests",
             dependencies: ["Chaincode", "LedgerCore", "Identity", "Schema"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeidentificationTests",
+            dependencies: ["Deidentification", "Wire", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),

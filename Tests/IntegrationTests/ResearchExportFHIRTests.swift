@@ -136,6 +136,9 @@ struct ResearchExportFHIRTests {
                 for (id, type, category, resource) in uploads {
                     _ = try await alice.addRecord(.init(recordID: "p1-\(id)", patientID: "P-1", resourceType: type, category: category), plaintext: resource)
                 }
+                // Not a FHIR resource: withheld whole, and counted as such.
+                _ = try await alice.addRecord(
+                    .init(recordID: "p1-scan", patientID: "P-1", resourceType: "Binary", category: "lab"), plaintext: Data("Jane Doe, MRN-6789".utf8))
                 // A patient who declines: nothing of theirs may be exported.
                 _ = try await alice.addRecord(
                     .init(recordID: "p2-obs", patientID: "P-2", resourceType: "Observation", category: "lab"),
@@ -148,7 +151,7 @@ struct ResearchExportFHIRTests {
             _ = try await dev.records(as: "patient-2") { try await $0.respond(toStudy: "DM2-FHIR", patientID: "P-2", approve: false) }
             return try await dev.records(as: "researcher") { try await $0.exportStudy("DM2-FHIR") }
         }
-        #expect(download.patients == 1 && download.resources == 4)
+        #expect(download.patients == 1 && download.resources == 4 && download.withheld == 1)
         let text = String(decoding: download.ndjson, as: UTF8.self)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -187,7 +190,8 @@ struct ResearchExportFHIRTests {
         #expect(condition["onsetDateTime"] as? String == "2019" && condition["recordedDate"] as? String == "2019")
         let prescription = byType["MedicationRequest"] ?? [:]
         #expect(prescription["authoredOn"] as? String == "2025" && prescription["intent"] as? String == "order")
-        #expect(Self.strings(in: prescription["medicationReference"] ?? [:]).map(\.value).contains("masked"))
+        #expect(Self.strings(in: prescription["medicationCodeableConcept"] ?? [:]).map(\.value).contains("masked"))
+        #expect(prescription["medicationReference"] == nil)
         let diagnostic = byType["DiagnosticReport"] ?? [:]
         #expect(Self.strings(in: diagnostic["code"] ?? [:]).map(\.value).contains("4548-4"))
         let pseudonyms = Set(byType.values.compactMap { ($0["subject"] as? [String: Any])?["reference"] as? String })

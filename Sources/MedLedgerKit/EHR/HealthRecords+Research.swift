@@ -37,16 +37,15 @@ extension HealthRecords {
         request.channelID = ledger.channel
         request.studyID = studyID
         request.transactionID = txID
-        let (ndjson, count) = try await research.export(request: ClientRequest(message: request), options: options) { response in
-            var bytes = Data()
-            var count = 0
+        return try await research.export(request: ClientRequest(message: request), options: options) { response in
+            var download = StudyDownload(txID: txID, patients: study.patients.count, resources: 0, withheld: 0, ndjson: Data())
             for try await message in response.messages {
-                bytes.append(message.ndjson)
-                count += Int(message.resources)
+                download.ndjson.append(message.ndjson)
+                download.resources += Int(message.resources)
+                download.withheld += Int(message.withheld)
             }
-            return (bytes, count)
+            return download
         }
-        return StudyDownload(txID: txID, patients: study.patients.count, resources: count, ndjson: ndjson)
     }
 
     /// Asks the patient's erasure of a record (the patient).
@@ -74,7 +73,11 @@ public struct StudyDownload: Sendable {
     public var txID: String
     /// How many approving patients the ledger included.
     public var patients: Int
+    /// How many resources the export carries (lines of `ndjson`).
     public var resources: Int
+    /// Records of approving patients the node did not export: not a resource type the export
+    /// carries, or one whose modifier extensions de-identification could not keep.
+    public var withheld: Int
     public var ndjson: Data
 }
 

@@ -1,6 +1,7 @@
 internal import Chaincode
 internal import ContentStore
 internal import Crypto
+internal import Deidentification
 internal import Foundation
 internal import GRPCCore
 internal import Identity
@@ -33,21 +34,30 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         do { salt = try salts.salt(for: study.studyID) } catch ExportRefusal.invalid(let why) {
             throw RPCError(code: .invalidArgument, message: why)
         }
-        let deidentifier = SafeHarbor(studySalt: salt)
+        let deidentifier = SafeHarbor(studySalt: salt, exportedAt: Date())
+        var withheld: UInt32 = 0
         for patient in study.patients where try stillApproves(patient.patientID, study: study.studyID, on: channel) {
             for listed in patient.records {
                 // Erased since the decision: nothing of it may leave.
                 let record = try LedgerPermit.currentRecord(listed.recordID, on: channel)
                 guard !record.erased else { continue }
                 let plaintext = try await decrypt(record)
-                guard let resource = deidentifier.deidentify(plaintext, patientID: patient.patientID, recordID: record.recordID) else { continue }
-                var line = try JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys, .withoutEscapingSlashes])
-                line.append(0x0A)
-                var message = Medledger_V1_ExportResponse()
-                message.ndjson = line
-                message.resources = 1
-                try await response.write(message)
+                switch deidentifier.deidentify(plaintext, patientID: patient.patientID, recordID: record.recordID) {
+                case .exported(var line, _):
+                    line.append(0x0A)
+                    var message = Medledger_V1_ExportResponse()
+                    message.ndjson = line
+                    message.resources = 1
+                    try await response.write(message)
+                case .withheld:
+                    withheld += 1
+                }
             }
+        }
+        if withheld > 0 {
+            var message = Medledger_V1_ExportResponse()
+            message.withheld = withheld
+            try await response.write(message)
         }
     }
 

@@ -32,6 +32,9 @@ public struct JSONWriter {
     /// 32-bit integers are JSON numbers.
     public mutating func writeNumber(_ value: some FixedWidthInteger) { text += String(value); needsSeparator = true }
 
+    /// A number literal that a `JSONParser` accepted, written as it stands (no rounding through `Double`).
+    public mutating func writeNumberLiteral(_ literal: String) { text += literal; needsSeparator = true }
+
     /// 64-bit integers are JSON strings, since JSON numbers are doubles in most parsers.
     public mutating func writeQuotedNumber(_ value: some FixedWidthInteger) { text += "\"\(value)\""; needsSeparator = true }
 
@@ -100,5 +103,32 @@ public struct JSONWriter {
             }
         }
         text += "\""
+    }
+}
+
+extension JSONWriter {
+    /// Writes a parsed value back as compact JSON: members in their order, numbers exactly as
+    /// they were written (the parser validated them), strings escaped as `writeString` does.
+    public mutating func writeValue(_ value: JSONValue) {
+        switch value {
+        case .null: writeNull()
+        case .bool(let bool): writeBool(bool)
+        case .number(let literal): writeNumberLiteral(literal)
+        case .string(let string): writeString(string)
+        case .array(let elements):
+            beginArray()
+            for element in elements {
+                self.element()
+                writeValue(element)
+            }
+            endArray()
+        case .object(let object):
+            beginObject()
+            for member in object.members {
+                key(member.name)
+                writeValue(member.value)
+            }
+            endObject()
+        }
     }
 }

@@ -79,6 +79,8 @@ struct ExportCommand: AsyncParsableCommand {
         } else {
             FileHandle.standardOutput.write(download.ndjson)
         }
-        FileHandle.standardError.write(Data("\(download.resources) resources of \(download.patients) approving patients (audited in transaction \(download.txID))\n".utf8))
+        let withheld = download.withheld == 0 ? "" : "; \(download.withheld) records withheld (not an exportable FHIR R4 resource)"
+        FileHandle.standardError.write(
+            Data("\(download.resources) resources of \(download.patients) approving patients\(withheld) (audited in transaction \(download.txID))\n".utf8))
     }
 }
