@@ -49,6 +49,7 @@ public final class MedLedgerServer: Service, Sendable {
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let logger: Logger
     private let renewal: TLSRenewalLoop?
+    private let announced = OneTimeSignal()
 
     public init(
         configuration: ServerConfiguration,
@@ -104,6 +105,16 @@ public final class MedLedgerServer: Service, Sendable {
         }
     }
 
+    /// The bound address, once the server has logged that it listens: what a command prints
+    /// after awaiting this comes after that log line, not in the middle of it.
+    public var announcedAddress: ListeningAddress {
+        get async throws {
+            let address = try await listeningAddress
+            await announced.wait()
+            return address
+        }
+    }
+
     /// Serves until a graceful shutdown (from the enclosing `ServiceGroup` or `beginGracefulShutdown()`)
     /// has drained every call, or until the task is cancelled.
     public func run() async throws {
@@ -114,6 +125,7 @@ public final class MedLedgerServer: Service, Sendable {
                 if let address = try? await self.listeningAddress {
                     self.logger.info("listening", metadata: ["address": "\(address)", "tls": "1.3"])
                 }
+                await self.announced.raise()
                 // The server has stopped (the renewal loop only ends when cancelled): stop renewing.
                 try await group.next()
                 group.cancelAll()

@@ -50,6 +50,10 @@ public struct NodeTLSIdentity: RenewingTLSMaterialSource {
 
     /// Returns the stored identity if it needs no renewal at `now`, otherwise issues and stores a new one.
     public func loadOrRenew(now: Date) throws -> ServerTLSMaterial {
+        guard FileManager.default.fileExists(atPath: serverCertificatePath) else {
+            logger.info("issuing the node's first TLS certificate", metadata: ["directory": "\(directory.path)"])
+            return try issue(now: now)
+        }
         switch reusableMaterial(now: now) {
         case .success(let material):
             return material
@@ -96,7 +100,7 @@ public struct NodeTLSIdentity: RenewingTLSMaterialSource {
             let rootPEM = try root.serializeAsPEM().pemString + "\n"
             return .success(ServerTLSMaterial(certificateChainPEM: [serverPEM], privateKeyPEM: keyPEM, trustRootPEM: rootPEM))
         } catch {
-            return .failure(NotReusable("no usable stored certificate (\(type(of: error)))"))
+            return .failure(NotReusable("the stored certificate or key cannot be read (\(error))"))
         }
     }
 

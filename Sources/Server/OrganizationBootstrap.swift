@@ -10,7 +10,8 @@ public struct OrganizationBootstrap: Sendable {
     public var dataDirectory: URL
     public var mspID: String
 
-    /// Where the bootstrap admin's identity folder goes (default `<data>/admin/`).
+    /// Where the bootstrap admin's identity folder goes (default `<data>/admin/`); the folder's
+    /// name is also the admin's enrollment ID and common name.
     public var adminDirectory: URL
 
     public init(dataDirectory: URL, mspID: String = "MedLedgerOrg1MSP", adminDirectory: URL? = nil) {
@@ -30,9 +31,12 @@ public struct OrganizationBootstrap: Sendable {
         let ca = try OrganizationCA.initialize(in: caDirectory, mspID: mspID, name: "\(mspID) CA")
         logger.info("created organisation CA", metadata: ["msp-id": "\(mspID)", "directory": "\(caDirectory.path)"])
         let admin = IdentityFolder(directory: adminDirectory)
-        let secret = try ca.register(enrollmentID: "admin", role: .admin)
-        let (key, csr) = try IdentityFolder.makeCSR(commonName: "admin")
-        let certificate = try ca.enroll(enrollmentID: "admin", secret: secret, csr: csr)
+        // Named as its folder is (`admin`, or `hospitala-admin` in a dev network), so that logs and
+        // audit trails tell the organisations' admins apart.
+        let name = adminDirectory.lastPathComponent
+        let secret = try ca.register(enrollmentID: name, role: .admin)
+        let (key, csr) = try IdentityFolder.makeCSR(commonName: name)
+        let certificate = try ca.enroll(enrollmentID: name, secret: secret, csr: csr)
         try admin.save(key: key, certificate: certificate, caCertificate: ca.authority.rootCertificate)
         logger.info("enrolled bootstrap admin", metadata: ["identity": "\(adminDirectory.path)"])
         return (ca, admin)

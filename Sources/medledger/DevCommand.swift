@@ -56,11 +56,13 @@ struct DevCommand: AsyncParsableCommand {
             Identities in \(folder)/:
             \(identities.joined(separator: "\n"))
 
-            Each command takes --identity \(folder)/NAME and --address \(address). In another terminal:
+            Each command takes --identity \(folder)/NAME and --address \(address).
+            Try it in another terminal. The network starts empty: the demo story registers patients
+            P-001..P-003 and their records, so run these in this order:
+              \(medledger) channel list --identity \(folder)/hospitala-admin --address \(address)
               \(medledger) demo --data \(data) --address \(address)      # play the whole story
               \(medledger) record list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
               \(medledger) audit list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
-              \(medledger) channel list --identity \(folder)/hospitala-admin --address \(address)
 
             """
     }

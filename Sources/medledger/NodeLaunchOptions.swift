@@ -57,7 +57,7 @@ struct NodeLaunchOptions: ParsableArguments {
 func serveUntilTerminated(_ node: MedLedgerNode, banner: @escaping @Sendable (String) -> String) async throws {
     try await withThrowingDiscardingTaskGroup { tasks in
         tasks.addTask { try await node.runUntilTerminated() }
-        if let address = try? await node.server.listeningAddress {
+        if let address = try? await node.server.announcedAddress {
             // Written unbuffered: scripts and tests read these lines while the server runs.
             FileHandle.standardOutput.write(Data(banner("\(address)").utf8))
         }

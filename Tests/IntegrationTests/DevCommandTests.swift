@@ -14,12 +14,18 @@ struct DevCommandTests {
         #expect(node.banner.contains("(created now)"))
         #expect(node.banner.contains("Channels: ehr (HospitalA, HospitalB, PharmaCo, Regulator); hospitals (HospitalA, HospitalB)"))
 
-        // The demo exactly as the banner prints it (the comment dropped).
-        let printed = try #require(node.banner.split(separator: "\n").first { $0.contains(" demo --data ") })
-        let command = printed.split(separator: "#")[0].split(separator: " ").map(String.init)
-        let demo = try await runProcess(command, timeout: .seconds(180))
-        try #require(demo.status == 0, "the printed demo command failed\n\(demo.summary)")
-        #expect(demo.standardOutput.contains("The story is complete."))
+        // Every command the banner prints, exactly as printed (comments dropped), in its order,
+        // on the fresh network: none may fail.
+        let printed = node.banner.split(separator: "\n").filter { $0.hasPrefix("  \(NodeProcess.medledger) ") }
+        #expect(printed.count == 4, "\(node.banner)")
+        for line in printed {
+            let command = line.split(separator: "#")[0].split(separator: " ").map(String.init)
+            let run = try await runProcess(command, timeout: .seconds(180))
+            try #require(run.status == 0, "the printed command failed: \(line)\n\(run.summary)")
+            if command[1] == "demo" { #expect(run.standardOutput.contains("The story is complete.")) }
+            if command[1] == "record" { #expect(run.standardOutput.contains("lab/Observation by dr-alice@HospitalAMSP"), "\(run.summary)") }
+            if command[1] == "audit" { #expect(!run.standardOutput.isEmpty, "\(run.summary)") }
+        }
 
         // One node per data directory; serve refuses a dev directory.
         let second = try await runProcess([NodeProcess.medledger, "dev", "--port", "0", "--data", data.path], timeout: .seconds(60))
@@ -31,5 +37,38 @@ struct DevCommandTests {
         let again = try await NodeProcess.dev(dataDirectory: data, logs: logs, name: "dev-2")
         #expect(again.banner.contains("(reused)"))
         #expect(await again.stop(SIGTERM) == 0)
+    }
+
+    /// A newcomer's terminal shows stderr and stdout together: the first start's log says what
+    /// it does (a first TLS certificate, not a failure to read one), and the banner comes after
+    /// the last startup log line, whole.
+    @Test func theFirstStartLogsWhatItDoesAndTheBannerComesWhole() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let terminal = directory.url.appending(path: "terminal")
+        let script = #"""
+            "$1" dev --host 127.0.0.1 --port 0 --data "$2" > "$3" 2>&1 &
+            pid=$!
+            for _ in $(seq 1 900); do grep -q "run these in this order" "$3" && break; sleep 0.2; done
+            sleep 1
+            kill -TERM "$pid"
+            wait "$pid"
+            """#
+        let run = try await runProcess(
+            ["sh", "-c", script, "sh", NodeProcess.medledger, directory.url.appending(path: "data").path, terminal.path], timeout: .seconds(240))
+        #expect(run.status == 0, "\(run.summary)")
+        let lines = try String(contentsOf: terminal, encoding: .utf8).split(separator: "\n").map(String.init)
+        let text = lines.joined(separator: "\n")
+        #expect(text.contains("issuing the node's first TLS certificate"), "\(text)")
+        #expect(!text.contains("no usable") && !text.contains("CocoaError"), "\(text)")
+        let first = try #require(lines.firstIndex { $0.hasPrefix("MedLedger development network listening on") }, "\(text)")
+        let last = try #require(lines.lastIndex { $0.contains(" audit list --identity ") }, "\(text)")
+        let logged = lines.indices.filter { lines[$0].contains(" info medledger") }
+        let listening = try #require(logged.first { lines[$0].contains("[Server] listening") }, "\(text)")
+        #expect(listening < first, "the node's 'listening' log line comes before the banner, not after it\n\(text)")
+        for index in logged where index > first && index < last {
+            Issue.record("a log line inside the banner: \(lines[index])")
+        }
+        #expect(logged.filter { $0 < first }.count >= 10, "the startup log comes before the banner\n\(text)")
     }
 }

@@ -23,6 +23,8 @@ struct DevNetworkTests {
                 let folder = dev.network.identity(demo.name)
                 let identity = try membership.validate(try folder.loadCertificate(), at: Date())
                 #expect(identity.role == demo.role, "\(demo.name)")
+                // Named as their folders are: the four admins are not all "admin".
+                #expect(identity.enrollmentID == demo.name)
                 #expect(identity.mspID == DevNetwork.organizations.first { $0.name == demo.organization }?.mspID)
                 let mode = try FileManager.default.attributesOfItem(atPath: folder.keyPath)[.posixPermissions] as? Int
                 #expect(mode == 0o600, "\(folder.keyPath)")

@@ -39,7 +39,7 @@ final class NodeProcess {
     static func dev(dataDirectory: URL, logs: URL, name: String) async throws -> NodeProcess {
         try await NodeProcess(
             arguments: ["dev", "--host", "127.0.0.1", "--port", "0", "--data", dataDirectory.path],
-            dataDirectory: dataDirectory, logs: logs, name: name, readyLine: "In another terminal:", mspID: "HospitalAMSP")
+            dataDirectory: dataDirectory, logs: logs, name: name, readyLine: "run these in this order:", mspID: "HospitalAMSP")
     }
 
     /// The banner the process printed on stdout so far.
