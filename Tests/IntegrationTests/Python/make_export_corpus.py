@@ -12,13 +12,14 @@ each). Then, walking each resource by the FHIR R4 element definitions of fhir.re
 - every string and markdown element gets the patient's identifying values appended: full name,
   MRN, SSN, birth date, visit date (MM/DD/YYYY), street, city, state, ZIP, phone and email;
   every Identifier, HumanName, ContactPoint, Address, Annotation, Attachment, Narrative and
-  Reference.display is rewritten whole with them (an Attachment's data is the base64 of a text
-  naming the patient and MRN);
-- optional elements of those types that a resource or backbone element lacks are added (and
-  string and markdown elements anywhere), as are missing date, dateTime and instant elements
-  (Observation.issued, DocumentReference.date, ...); every other occurrence of a choice with a
-  string variant becomes that variant (Observation.valueString, Immunization.occurrenceString,
-  ...), and of a choice with an instant variant that one (Observation.effectiveInstant);
+  Reference.display is rewritten with them (a Patient.contact's too; an Attachment's data is
+  the base64 of a text naming the patient and MRN);
+- what a resource or backbone element lacks of those types, of string and markdown elements,
+  and of date, dateTime and instant elements (Observation.issued, DocumentReference.date, ...)
+  is added, and so are CodeableConcept.text, Coding.display and Attachment.title; every other
+  occurrence of a choice with a string variant becomes that variant (Observation.valueString,
+  Immunization.occurrenceString, ...), else of one with an instant variant that one
+  (Observation.effectiveInstant);
 - every date, dateTime and instant holds a full date: partial ones are completed.
 
 Outputs, in DIR:
@@ -33,7 +34,8 @@ Outputs, in DIR:
   byte search for them cannot find one by chance in the corpus's own content.
 
 Every resource is validated as R4 with validate_fhir.py before anything is written; the script
-fails, writing nothing, if one is not. The output is a function of (--patients, --seed) alone.
+fails, writing nothing, if one is not. With the pinned packages, the output is a function of
+(--patients, --seed) alone.
 
 The generator needs pydantic 2 and fhir.resources 6.4.0 needs pydantic 1, so they cannot share a
 process: clinosim runs as a child process from its own directory ($MEDLEDGER_CLINOSIM_PATH, by
@@ -97,6 +99,9 @@ OWNED = {
     "Reference": {"reference", "display"},
 }
 IDENTITY_TYPES = set(OWNED) - {"Reference"}
+# Resources and backbone elements get every string they lack; datatypes only those that people
+# write free text into (a sentence in Coding.version or Quantity.unit would test nothing more).
+FREE_TEXT_IN_DATATYPES = {"CodeableConcept": {"text"}, "Coding": {"display"}, "Attachment": {"title"}}
 
 
 Element = collections.namedtuple("Element", "name type is_list choice")
@@ -104,7 +109,7 @@ Element = collections.namedtuple("Element", "name type is_list choice")
 
 def load_models():
     """fhir.resources' model lookup and base classes, from the directory validate_fhir.py uses."""
-    version, construct = validate_fhir.load_fhir()
+    _, construct = validate_fhir.load_fhir()
     from fhir.resources.backboneelement import BackboneElement
     from fhir.resources.fhirtypesvalidators import get_fhir_model_class
     from fhir.resources.resource import Resource
@@ -125,14 +130,17 @@ def definitions(type_name):
         # `id` is a plain string to fhir.resources but an identity of the resource or element.
         if not extra.get("element_property") or field.alias == "id":
             continue
-        # Repeating primitives (HumanName.given) are typed Optional[String].
-        candidates = [field.type_, *typing.get_args(field.type_)]
-        fhir_type = next(
-            (name for t in candidates if (name := getattr(t, "__resource_type__", None) or getattr(t, "__visit_name__", None))),
-            "boolean",
-        )
-        found[field.alias] = Element(field.alias, fhir_type, field.shape != SHAPE_SINGLETON, extra.get("one_of_many"))
+        found[field.alias] = Element(field.alias, fhir_type(field), field.shape != SHAPE_SINGLETON, extra.get("one_of_many"))
     return found
+
+
+def fhir_type(field):
+    # Repeating primitives (HumanName.given) are typed Optional[String]; booleans are plain bool.
+    for candidate in (field.type_, *typing.get_args(field.type_)):
+        name = getattr(candidate, "__resource_type__", None) or getattr(candidate, "__visit_name__", None)
+        if name:
+            return name
+    return "boolean"
 
 
 @functools.cache
@@ -165,7 +173,8 @@ def as_instant(value):
 
 
 class Patient:
-    """One patient's identifying values and what seeding their resources has written."""
+    """One patient's identifying values (the generator's name, address, phone and birth date; an
+    MRN, SSN and email of our own), and the dates and attachments seeding has written."""
 
     def __init__(self, resource, rng):
         name, address = resource["name"][0], resource["address"][0]
@@ -331,7 +340,7 @@ def add_elements(item, type_name, patient, visit):
     for element in definitions(type_name).values():
         if element.name in item or element.choice or element.name in OWNED.get(type_name, ()):
             continue
-        if element.type in TEXT_TYPES:
+        if element.type in TEXT_TYPES and (structure or element.name in FREE_TEXT_IN_DATATYPES.get(type_name, ())):
             value = patient.text(None, visit)
         elif structure and element.type in IDENTITY_TYPES:
             value = {}
@@ -374,15 +383,16 @@ def seed(resource_type, resource, patient, visit):
     `resource`, adding those it lacks (see the module's documentation); `visit` is the date the
     texts name and added dates take."""
     for item, item_type in objects(resource, resource_type):
+        # The generator's texts first, so that what is written below is not seeded twice.
+        for element in definitions(item_type).values():
+            if element.type in TEXT_TYPES and element.name in item and element.name not in OWNED.get(item_type, ()):
+                value = item[element.name]
+                item[element.name] = [patient.text(v, visit) for v in value] if element.is_list else patient.text(value, visit)
         if item_type in WRITERS:
             WRITERS[item_type](item, patient, resource_type, visit)
         elif is_structure(item_type):
             swap_choices(item, item_type, patient, visit)
         add_elements(item, item_type, patient, visit)
-        for element in definitions(item_type).values():
-            if element.type in TEXT_TYPES and element.name in item and element.name not in OWNED.get(item_type, ()):
-                value = item[element.name]
-                item[element.name] = [patient.text(v, visit) for v in value] if element.is_list else patient.text(value, visit)
 
 
 def keepable(resource_type, resource):
@@ -420,7 +430,10 @@ def generate(population, seed_value, directory):
     with open(os.path.join(output, "_generator_metadata.json")) as file:
         version = json.load(file)["clinosim_version"]
     if version != GENERATOR_VERSION:
-        print(f"make_export_corpus.py: {GENERATOR} {version} is installed, not {GENERATOR_VERSION}; run .ci/setup", file=sys.stderr)
+        print(
+            f"make_export_corpus.py: {GENERATOR} {version} is installed, not {GENERATOR_VERSION}; run .ci/setup",
+            file=sys.stderr,
+        )
         sys.exit(2)
     resources = {}
     for resource_type in RESOURCE_TYPES:
@@ -454,7 +467,8 @@ def make_patient(patient_id, resources, seed_value):
         return None
     original = resources["Patient"][0]
     try:
-        # Seeded per patient, so a patient's values do not depend on which patients came before.
+        # A missing name, address line, state or phone makes the patient unusable. The random
+        # generator is per patient, so a patient's values do not depend on the ones before.
         patient = Patient(original, random.Random(f"{seed_value}/{patient_id}"))
     except (KeyError, IndexError, StopIteration):
         return None
@@ -513,7 +527,10 @@ def main():
         if len(taken) == args.patients:
             break
         if population >= MAX_POPULATION:
-            print(f"make_export_corpus.py: only {len(taken)} usable patients in a population of {population}", file=sys.stderr)
+            print(
+                f"make_export_corpus.py: only {len(taken)} usable patients in a population of {population}",
+                file=sys.stderr,
+            )
             return 1
         population *= 2
 
