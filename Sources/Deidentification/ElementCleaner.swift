@@ -23,9 +23,9 @@ struct ElementCleaner {
         for member in source.members {
             guard let rule = structure.elements[member.name] else { continue }
             var name = member.name
-            if case .instantAsYear(let dateTime) = rule.kind {
-                if sourceNames.contains(dateTime) { continue }
-                name = dateTime
+            if case .moved(let variant, _) = rule.kind {
+                if sourceNames.contains(variant) { continue }
+                name = variant
             }
             switch clean(member.value, rule) {
             case .kept(let value): kept.members.append((name, value))
@@ -40,6 +40,8 @@ struct ElementCleaner {
             guard !isPresent(kept.members), let rule = structure.elements[requirement.maskAs] else { continue }
             if case .patient = rule.kind {
                 kept.members.append((requirement.maskAs, patientReference))
+            } else if isPresent(source.members), let placeholder = requirement.placeholder {
+                kept.members += [(requirement.maskAs, placeholder), ("_\(requirement.maskAs)", Self.dataAbsent)]
             } else if isPresent(source.members) {
                 // Only what the source had: a resource that lacked it was invalid before, and stays so.
                 kept.members.append(mask(requirement.maskAs, rule))
@@ -70,7 +72,11 @@ struct ElementCleaner {
         case (.decimal, .number): return .kept(value)
         case (.code(let valueSet), .string(let code)): return valueSet.contains(code) ? .kept(value) : .dropped
         case (.year, .string(let text)): return FHIRDate.yearOfDateTime(text).map { .kept(.string($0)) } ?? .dropped
-        case (.instantAsYear, .string(let text)): return FHIRDate.yearOfInstant(text).map { .kept(.string($0)) } ?? .dropped
+        case (.instantYear, .string(let text)): return FHIRDate.yearOfInstant(text).map { .kept(.string($0)) } ?? .dropped
+        case (.integerText(let minimum), .string(let text)):
+            guard text.wholeMatch(of: /[0-9]{1,9}/) != nil, let integer = Int(text), integer >= minimum else { return .dropped }
+            return .kept(.number(String(integer)))
+        case (.moved(_, let inner), _): return clean(value, inner)
         case (.birthDate, .string(let text)):
             guard let year = FHIRDate.yearOfDateTime(text), text.count <= 10, let born = Int(year) else { return .dropped }
             // Over 89 if the birthday may have passed: Safe Harbor aggregates those ages, and the
@@ -114,6 +120,7 @@ struct ElementCleaner {
         var object = JSONObject()
         for requirement in structure.required {
             guard let rule = structure.elements[requirement.maskAs] else { continue }
+            if let placeholder = requirement.placeholder { object.members.append((requirement.maskAs, placeholder)) }
             let value = masked(rule.kind)
             object.members.append(isPrimitive(rule.kind) ? ("_\(requirement.maskAs)", value) : (requirement.maskAs, rule.isList ? .array([value]) : value))
         }
@@ -122,7 +129,7 @@ struct ElementCleaner {
 
     private static func isPrimitive(_ kind: ElementKind) -> Bool {
         switch kind {
-        case .boolean, .integer, .decimal, .code, .year, .instantAsYear, .birthDate: true
+        case .boolean, .integer, .decimal, .code, .year, .instantYear, .integerText, .moved, .birthDate: true
         case .coding, .quantity, .sampledData, .address, .patient, .withheld, .structure: false
         }
     }

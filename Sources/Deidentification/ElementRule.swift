@@ -1,3 +1,5 @@
+internal import Wire
+
 /// How one element of a FHIR R4 resource or datatype may leave a research export. Only elements
 /// that a rule names leave at all; the kind decides what of the value is kept.
 struct ElementRule: Sendable {
@@ -21,9 +23,16 @@ indirect enum ElementKind: Sendable {
     case code(Set<String>)
     /// A `date` or `dateTime`: only its year leaves.
     case year
-    /// An `instant`, which cannot hold a year: it leaves as the year of the element's `dateTime`
-    /// choice named here (e.g. `effectiveInstant` → `effectiveDateTime`).
-    case instantAsYear(into: String)
+    /// An `instant` reduced to its year, which only a `dateTime` can hold: used under `moved`.
+    case instantYear
+    /// A `string` that holds nothing but a whole number (≥ `minimum`), as that number: used
+    /// under `moved` (e.g. `doseNumberString` "2" → `doseNumberPositiveInt` 2).
+    case integerText(minimum: Int)
+    /// A choice variant that cannot leave as it is, cleaned by the inner kind and written under
+    /// the variant named here (e.g. `effectiveInstant` → `effectiveDateTime` as a year;
+    /// `occurrenceString` → `occurrenceDateTime` when the text is a date). Dropped if the source
+    /// also has that variant.
+    case moved(into: String, ElementKind)
     /// `Patient.birthDate`: its year, unless that shows an age over 89 (then masked).
     case birthDate
     case coding
@@ -63,9 +72,15 @@ struct RequiredElement: Sendable {
     let name: String
     /// The name the mask is written under.
     let maskAs: String
+    /// For a required choice of primitives, the value the masked variant carries besides its
+    /// data-absent-reason extension: R4 allows a primitive with the extension alone, but
+    /// validators (fhir.resources among them) demand a value for a required choice.
+    var placeholder: JSONValue? = nil
 
     static func element(_ name: String) -> RequiredElement { RequiredElement(name: name, maskAs: name) }
-    static func choice(_ stem: String, maskAs: String) -> RequiredElement { RequiredElement(name: stem, maskAs: maskAs) }
+    static func choice(_ stem: String, maskAs: String, placeholder: JSONValue? = nil) -> RequiredElement {
+        RequiredElement(name: stem, maskAs: maskAs, placeholder: placeholder)
+    }
 
     /// True if the source member `member` is this element or one variant of this choice.
     func isSatisfied(byMember member: String) -> Bool {

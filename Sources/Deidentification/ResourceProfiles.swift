@@ -1,3 +1,5 @@
+internal import Wire
+
 /// Per resource type, the elements of an R4 resource that may leave a research export: its
 /// structure, codes, quantities, reference ranges and status, with dates as years. A resource
 /// type without a profile here is not exported at all.
@@ -52,7 +54,7 @@ enum ResourceProfiles {
             "status": .one(.code(observationStatus)), "category": concepts, "code": concept, "subject": .one(.patient),
             "effectiveDateTime": .one(.year), "effectivePeriod": period,
             "effectiveTiming": .one(.structure(Datatypes.timing)),
-            "effectiveInstant": .one(.instantAsYear(into: "effectiveDateTime")), "dataAbsentReason": concept,
+            "effectiveInstant": .one(.moved(into: "effectiveDateTime", .instantYear)), "dataAbsentReason": concept,
             "interpretation": concepts, "bodySite": concept, "method": concept,
             "referenceRange": .many(.structure(referenceRange)), "component": .many(.structure(observationComponent)),
         ]) { $1 },
@@ -99,7 +101,8 @@ enum ResourceProfiles {
         name: "Immunization",
         elements: [
             "status": .one(.code(["completed", "entered-in-error", "not-done"])), "statusReason": concept,
-            "vaccineCode": concept, "patient": .one(.patient), "occurrenceDateTime": .one(.year), "recorded": .one(.year),
+            "vaccineCode": concept, "patient": .one(.patient), "occurrenceDateTime": .one(.year),
+            "occurrenceString": .one(.moved(into: "occurrenceDateTime", .year)), "recorded": .one(.year),
             "primarySource": .one(.boolean), "reportOrigin": concept, "site": concept, "route": concept,
             "doseQuantity": .one(.quantity(.simple)), "reasonCode": concepts, "isSubpotent": .one(.boolean),
             "subpotentReason": concepts, "programEligibility": concepts, "fundingSource": concept,
@@ -113,16 +116,17 @@ enum ResourceProfiles {
         ],
         required: [
             .element("status"), .element("vaccineCode"), .element("patient"),
-            .choice("occurrence", maskAs: "occurrenceDateTime"),
+            .choice("occurrence", maskAs: "occurrenceString", placeholder: .string("masked")),
         ])
 
     static let immunizationProtocol = Structure(
         name: "Immunization.protocolApplied",
         elements: [
             "targetDisease": concepts, "doseNumberPositiveInt": .one(.integer(minimum: 1)),
+            "doseNumberString": .one(.moved(into: "doseNumberPositiveInt", .integerText(minimum: 1))),
             "seriesDosesPositiveInt": .one(.integer(minimum: 1)),
         ],
-        required: [.choice("doseNumber", maskAs: "doseNumberPositiveInt")], isBackbone: true)
+        required: [.choice("doseNumber", maskAs: "doseNumberString", placeholder: .string("masked"))], isBackbone: true)
 
     static let allergyIntolerance = Structure(
         name: "AllergyIntolerance",

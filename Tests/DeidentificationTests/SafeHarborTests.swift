@@ -78,11 +78,19 @@ struct SafeHarborTests {
         let (_, document) = try Self.export(
             #"{"resourceType":"DocumentReference","status":"current","content":[{"attachment":{"url":"https://a.example/Binary/1"}}]}"#)
         #expect(Self.same(document["content"], [["attachment": Self.maskedExtension]]))
-        // A required primitive choice whose only variant was free text is masked as a primitive.
-        let (_, immunization) = try Self.export(
-            #"{"resourceType":"Immunization","status":"completed","vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"140"}]},"patient":{"reference":"Patient/P-9"},"occurrenceString":"at Jane's 40th birthday"}"#
+        // A required primitive choice whose only variant was free text is masked, with a
+        // placeholder value that validators of a required choice demand.
+        let (text, immunization) = try Self.export(
+            #"{"resourceType":"Immunization","status":"completed","vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"140"}]},"patient":{"reference":"Patient/P-9"},"occurrenceString":"at Jane's 40th birthday","protocolApplied":[{"doseNumberString":"first of Jane's"},{"doseNumberString":"2"}]}"#
         )
-        #expect(Self.same(immunization["_occurrenceDateTime"], Self.maskedExtension) && immunization["occurrenceString"] == nil)
+        #expect(Self.same(immunization["_occurrenceString"], Self.maskedExtension) && immunization["occurrenceString"] as? String == "masked")
+        #expect(Self.same(immunization["protocolApplied"], [["doseNumberString": "masked", "_doseNumberString": Self.maskedExtension], ["doseNumberPositiveInt": 2]]))
+        #expect(!text.contains("Jane"))
+        // Free text that is nothing but a date leaves as the dateTime variant's year.
+        let (_, dated) = try Self.export(
+            #"{"resourceType":"Immunization","status":"completed","vaccineCode":{"coding":[{"system":"http://hl7.org/fhir/sid/cvx","code":"140"}]},"patient":{"reference":"Patient/P-9"},"occurrenceString":"2024-10-01"}"#
+        )
+        #expect(dated["occurrenceDateTime"] as? String == "2024" && dated["occurrenceString"] == nil)
         // Nothing is invented for what the source lacked.
         let (_, bare) = try Self.export(#"{"resourceType":"Observation","status":"final"}"#)
         #expect(bare["code"] == nil)
