@@ -1,6 +1,7 @@
 import Foundation
 import Identity
 import LedgerCore
+internal import Wire
 
 /// Argument parsing, key rules and the access rule of `AssetContract`; every refusal is a
 /// `ChaincodeError.rejected` with the status a client should see.
@@ -40,10 +41,10 @@ extension AssetContract {
     /// The stored asset `id` as fields and as stored bytes; 404 if it does not exist.
     static func existingAsset(_ id: String, _ stub: ChaincodeStub) throws -> (fields: [String: JSONDocument], data: Data) {
         guard let data = try stub.getState(try assetKey(id)) else {
-            throw ChaincodeError.rejected(status: 404, message: "asset '\(id)' does not exist")
+            throw ChaincodeError.rejected(status: 404, message: "asset \(QuotedInput.quote(id)) does not exist")
         }
         guard case .object(let fields)? = JSONDocument.parse(data) else {
-            throw ChaincodeError.rejected(status: 500, message: "asset '\(id)' is stored as something other than a JSON object")
+            throw ChaincodeError.rejected(status: 500, message: "asset \(QuotedInput.quote(id)) is stored as something other than a JSON object")
         }
         return (fields, data)
     }
@@ -54,7 +55,7 @@ extension AssetContract {
         guard stub.creator.mspID == ownerOrg else {
             throw ChaincodeError.rejected(
                 status: 403,
-                message: "asset '\(id)' belongs to organisation '\(ownerOrg)'; \(stub.creator.mspID) may not \(action) it"
+                message: "asset \(QuotedInput.quote(id)) belongs to organisation \(QuotedInput.quote(ownerOrg)); \(stub.creator.mspID) may not \(action) it"
             )
         }
     }
@@ -63,13 +64,14 @@ extension AssetContract {
     /// `owner` and a `value`, plus `id` and `ownerOrg` set by the contract (never by the client).
     static func assetDocument(_ json: String, id: String, ownerOrg: String) throws -> Data {
         guard case .object(var fields)? = JSONDocument.parse(Data(json.utf8)) else {
-            throw ChaincodeError.rejected(status: 400, message: "asset '\(id)': the asset must be a JSON object")
+            let why = JSONArgument.refusal(json, what: "the asset", integersOnly: false) ?? "the asset must be a JSON object"
+            throw ChaincodeError.rejected(status: 400, message: "asset \(QuotedInput.quote(id)): \(why)")
         }
         guard let owner = fields["owner"]?.stringValue, !owner.isEmpty else {
-            throw ChaincodeError.rejected(status: 400, message: "asset '\(id)': \"owner\" must be a non-empty string")
+            throw ChaincodeError.rejected(status: 400, message: "asset \(QuotedInput.quote(id)): \"owner\" must be a non-empty string")
         }
         guard fields["value"] != nil else {
-            throw ChaincodeError.rejected(status: 400, message: "asset '\(id)': \"value\" is missing")
+            throw ChaincodeError.rejected(status: 400, message: "asset \(QuotedInput.quote(id)): \"value\" is missing")
         }
         fields["id"] = .string(id)
         fields["ownerOrg"] = .string(ownerOrg)

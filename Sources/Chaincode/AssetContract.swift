@@ -2,6 +2,7 @@ import Foundation
 import Identity
 import LedgerCore
 import Schema
+internal import Wire
 
 /// A sample contract shaped like Fabric's asset-transfer-basic, used by tests and benchmarks.
 ///
@@ -39,7 +40,7 @@ public struct AssetContract: Contract {
     static func createAsset(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
         let (id, json) = try arguments(stub, "id", "asset JSON")
         guard try stub.getState(try assetKey(id)) == nil else {
-            throw ChaincodeError.rejected(status: 409, message: "asset '\(id)' already exists")
+            throw ChaincodeError.rejected(status: 409, message: "asset \(QuotedInput.quote(id)) already exists")
         }
         let asset = try assetDocument(json, id: id, ownerOrg: stub.creator.mspID)
         try stub.putState(id, asset)
@@ -143,7 +144,7 @@ public struct AssetContract: Contract {
     static func get(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
         let key = try arguments(stub, "key")
         guard let value = try stub.getState(try kvKey(key, stub)) else {
-            throw ChaincodeError.rejected(status: 404, message: "no value stored under '\(key)'")
+            throw ChaincodeError.rejected(status: 404, message: "no value stored under \(QuotedInput.quote(key))")
         }
         return .success(value)
     }

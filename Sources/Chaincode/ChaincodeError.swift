@@ -1,3 +1,5 @@
+internal import Wire
+
 /// Why a simulation could not run, or why a contract refuses a call. Each message names the
 /// contract, function or key concerned.
 ///
@@ -26,11 +28,11 @@ public enum ChaincodeError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .duplicateContract(let name): "contract '\(name)' is registered twice"
+        case .duplicateContract(let name): "contract \(QuotedInput.quote(name)) is registered twice"
         case .invalidContractName(let name):
-            "contract name '\(name)' is invalid: use letters and digits, separated by single '-' or '_'"
-        case .unknownContract(let name): "no contract named '\(name)'"
-        case .unknownFunction(let contract, let function): "contract '\(contract)' has no function '\(function)'"
+            "contract name \(QuotedInput.quote(name)) is invalid: use letters and digits, separated by single '-' or '_'"
+        case .unknownContract(let name): "no contract named \(QuotedInput.quote(name))"
+        case .unknownFunction(let contract, let function): "contract \(QuotedInput.quote(contract)) has no function \(QuotedInput.quote(function))"
         case .invalidKey(let key, let reason): "invalid state key \(Self.quoted(key)): \(reason)"
         case .invalidArgument(let why): "invalid argument: \(why)"
         case .invalidQuery(let why): "invalid rich query: \(why)"
@@ -40,8 +42,9 @@ public enum ChaincodeError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A key in quotes with U+0000 shown as `\u{0}`, so composite keys stay readable in logs.
+    /// A key in quotes with U+0000 shown as `\u{0}`, so composite keys stay readable in logs, and
+    /// cut to a short prefix, since keys are made of caller input.
     static func quoted(_ key: String) -> String {
-        "'" + key.unicodeScalars.map { $0 == "\u{0}" ? "\\u{0}" : String($0) }.joined() + "'"
+        QuotedInput.quote(key)
     }
 }

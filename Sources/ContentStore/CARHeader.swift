@@ -1,3 +1,5 @@
+internal import Wire
+
 /// The CAR v1 header, `{roots: [CID], version: 1}`, in the dag-cbor subset it needs: a two-entry
 /// map in canonical key order, an array of CIDs as tag 42 over bytes with a 0x00 prefix, a small
 /// unsigned integer. Anything else is rejected.
@@ -48,7 +50,7 @@ public struct CARHeader: Hashable, Sendable {
             case "version" where version == nil:
                 version = try reader.expect(major: 0, "version")
             default:
-                throw .invalidCAR("unexpected header key '\(key)'")
+                throw .invalidCAR("unexpected header key \(QuotedInput.quote(key))")
             }
         }
         guard reader.atEnd else { throw .invalidCAR("trailing bytes after the header") }

@@ -1,4 +1,5 @@
 public import Foundation
+internal import Wire
 
 /// A content identifier (https://github.com/multiformats/cid): version, content codec and multihash.
 ///
@@ -81,7 +82,7 @@ public struct CID: Hashable, Sendable, CustomStringConvertible {
         case "f": (decoded, base) = (Base16.decode(text.dropFirst(), upper: false), "base16")
         case "F": (decoded, base) = (Base16.decode(text.dropFirst(), upper: true), "base16upper")
         default:
-            throw fail("unsupported multibase prefix '\(first)' (expected Qm…, or multibase b, B, z, f or F)")
+            throw fail("unsupported multibase prefix \(QuotedInput.quote(String(first), limit: 8)) (expected Qm…, or multibase b, B, z, f or F)")
         }
         guard let bytes = decoded else { throw fail("not valid \(base)") }
         try self.init(bytes: bytes, text: text)

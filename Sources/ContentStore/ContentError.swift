@@ -1,3 +1,5 @@
+internal import Wire
+
 /// Everything that can go wrong in the content store, each case carrying what a person needs to
 /// find the cause (which CID, which offset, which option).
 public enum ContentError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -34,11 +36,11 @@ public enum ContentError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidCID(let text, let reason): "invalid CID '\(text)': \(reason)"
+        case .invalidCID(let text, let reason): "invalid CID \(QuotedInput.quote(text)): \(reason)"
         case .invalidMultihash(let reason): "invalid multihash: \(reason)"
         case .invalidVarint(let reason): "invalid varint: \(reason)"
         case .invalidNode(let cid, let reason): "invalid node \(cid): \(reason)"
-        case .invalidChunker(let spec): "invalid chunker '\(spec)': expected size-N with 1 ≤ N ≤ \(Chunker.maximumChunkSize)"
+        case .invalidChunker(let spec): "invalid chunker \(QuotedInput.quote(spec)): expected size-N with 1 ≤ N ≤ \(Chunker.maximumChunkSize)"
         case .invalidOptions(let reason): "invalid options: \(reason)"
         case .blockNotFound(let cid): "block \(cid) not found"
         case .corruptBlock(let cid): "block \(cid) is corrupt: its bytes do not hash to its CID"

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Wire
 
 /// Writes a directory as a UnixFS HAMT (HAMTShard nodes, https://specs.ipfs.tech/unixfs/) node
 /// for node as Kubo does (boxo `ipld/unixfs/hamt`), so that its root CID matches `ipfs add -r`.
@@ -49,7 +50,7 @@ struct HAMTDirectoryWriter {
                 continue
             }
             guard depth + 1 < Self.maximumDepth else {
-                let names = group.map { "'\($0.name)'" }.joined(separator: ", ")
+                let names = group.map { "\(QuotedInput.quote($0.name))" }.joined(separator: ", ")
                 throw .io(path: directory, reason: "entries \(names) share all 64 bits of their murmur3 hash; a HAMT cannot hold them")
             }
             let child = try writeShard(group, depth: depth + 1, directory: directory)

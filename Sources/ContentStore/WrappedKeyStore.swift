@@ -1,4 +1,5 @@
 public import Foundation
+internal import Wire
 
 /// Wrapped data keys on disk, one file per (record, reader):
 /// `<root>/<record CID>/<reader id>.hpke`. Deleting a record's directory is crypto-shredding:
@@ -23,7 +24,7 @@ public struct WrappedKeyStore: Sendable {
         try Self.validate(reader)
         let path = root.appendingPathComponent(record.description).appendingPathComponent("\(reader).hpke").path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .keyUnwrapFailed("no wrapped key for reader '\(reader)' of record \(record)")
+            throw .keyUnwrapFailed("no wrapped key for reader \(QuotedInput.quote(reader)) of record \(record)")
         }
         return data
     }
@@ -62,7 +63,7 @@ public struct WrappedKeyStore: Sendable {
     private static func validate(_ reader: String) throws(ContentError) {
         let allowed = reader.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
         guard !reader.isEmpty, allowed, !reader.hasPrefix(".") else {
-            throw .invalidOptions("reader id '\(reader)' must be letters, digits, '-', '_' or '.'")
+            throw .invalidOptions("reader id \(QuotedInput.quote(reader)) must be letters, digits, '-', '_' or '.'")
         }
     }
 }

@@ -1,3 +1,5 @@
+internal import Wire
+
 /// Why the certificate authority refused a request. Each case says which identity, certificate or
 /// input is at fault; the server maps every case to one gRPC status in one place.
 public enum CAError: Error, Equatable, CustomStringConvertible {
@@ -19,16 +21,16 @@ public enum CAError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidHostname(let name): "'\(name)' is neither an IP address nor a DNS name"
-        case .invalidEnrollmentID(let id): "invalid enrollment ID '\(id)': use 1-64 characters of A-Z a-z 0-9 . _ @ -"
+        case .invalidHostname(let name): "\(QuotedInput.quote(name)) is neither an IP address nor a DNS name"
+        case .invalidEnrollmentID(let id): "invalid enrollment ID \(QuotedInput.quote(id)): use 1-64 characters of A-Z a-z 0-9 . _ @ -"
         case .invalidRole(let why): "invalid role: \(why)"
         case .invalidRequest(let why): why
-        case .alreadyRegistered(let id): "identity '\(id)' is already registered"
-        case .unknownIdentity(let id): "no identity '\(id)' is registered"
+        case .alreadyRegistered(let id): "identity \(QuotedInput.quote(id)) is already registered"
+        case .unknownIdentity(let id): "no identity \(QuotedInput.quote(id)) is registered"
         case .enrollmentDenied: "enrollment ID or secret is wrong"
-        case .lockedOut(let id): "identity '\(id)' is locked after too many wrong secrets; a registrar must re-register it"
-        case .enrollmentsExhausted(let id, let max): "identity '\(id)' has used all \(max) of its enrollments"
-        case .identityRevoked(let id): "identity '\(id)' is revoked"
+        case .lockedOut(let id): "identity \(QuotedInput.quote(id)) is locked after too many wrong secrets; a registrar must re-register it"
+        case .enrollmentsExhausted(let id, let max): "identity \(QuotedInput.quote(id)) has used all \(max) of its enrollments"
+        case .identityRevoked(let id): "identity \(QuotedInput.quote(id)) is revoked"
         case .invalidCSR(let why): "invalid certificate signing request: \(why)"
         case .unknownSerial(let serial): "no certificate with serial \(serial) was issued by this CA"
         case .alreadyRevoked(let serial): "certificate \(serial) is already revoked"

@@ -3,6 +3,7 @@ public import Foundation
 import Schema
 public import SwiftASN1
 public import X509
+internal import Wire
 
 /// The organisations of a channel, each known by its root certificate and its revoked serials
 /// (from its CRL). Decides whether a certificate identifies a member, and says exactly why not.
@@ -112,7 +113,7 @@ public struct Membership: Sendable {
     /// "CN=…, serial …", enough for an operator to find the certificate.
     static func describe(_ certificate: Certificate) -> String {
         let cn = values(of: .RDNAttributeType.commonName, in: certificate.subject).first ?? "\(certificate.subject)"
-        return "'\(cn)' (serial \(certificate.serialNumber.hexString))"
+        return "\(QuotedInput.quote(cn)) (serial \(certificate.serialNumber.hexString))"
     }
 }
 

@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+internal import Wire
 
 extension OrganizationCA {
     /// What to revoke.
@@ -26,6 +27,9 @@ extension OrganizationCA {
                 serials = try store.certificates(of: enrollmentID, in: db).filter { $0.revokedAt == nil }.map(\.serial)
             case .serial(let text):
                 let serial = Self.normalizedSerial(text)
+                guard !serial.isEmpty, serial.count <= 42, Hex.decode(serial.count % 2 == 0 ? serial : "0" + serial) != nil else {
+                    throw CAError.invalidRequest("serial \(QuotedInput.quote(text, limit: 64)) is not a certificate serial (up to 20 bytes in hex)")
+                }
                 guard let row = try Row.fetchOne(db, sql: "SELECT revoked_at FROM certificate WHERE serial = ?", arguments: [serial])
                 else { throw CAError.unknownSerial(text) }
                 guard (row["revoked_at"] as Double?) == nil else { throw CAError.alreadyRevoked(serial: serial) }

@@ -4,6 +4,7 @@ public import Schema
 internal import Synchronization
 internal import X509
 internal import SwiftASN1
+internal import Wire
 
 /// A channel's configuration made ready for validation: its members' CAs as a `Membership`, its
 /// endorsement policies and batch limits, and a cache of certificates already verified against
@@ -112,7 +113,7 @@ public enum ChannelConfigRules {
 
     public static func check(_ config: Medledger_V1_ChannelConfig) throws(ChannelConfigError) {
         guard isValidChannelID(config.channelID) else {
-            throw .invalid("channel_id '\(config.channelID)' must be lowercase letters, digits, '.' or '-', starting with a letter")
+            throw .invalid("channel_id \(QuotedInput.quote(config.channelID)) must be lowercase letters, digits, '.' or '-', starting with a letter")
         }
         guard !config.organizations.isEmpty else { throw .invalid("channel \(config.channelID) has no organisations") }
         var seen: Set<String> = []

@@ -1,4 +1,5 @@
 public import Foundation
+internal import Wire
 
 extension RichQuery {
     /// Parses a Mango query: either `{"selector": {…}}` or a bare selector object.
@@ -31,7 +32,7 @@ extension RichQuery {
                 result.append(try combinator(key, operand, prefix: prefix))
             } else {
                 let path = prefix + key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-                guard !path.contains(where: \.isEmpty) else { throw .invalidQuery("empty path component in field '\(key)'") }
+                guard !path.contains(where: \.isEmpty) else { throw .invalidQuery("empty path component in field \(QuotedInput.quote(key))") }
                 result += try fieldConditions(path: path, operand)
             }
         }
@@ -62,29 +63,29 @@ extension RichQuery {
         let field = path.joined(separator: ".")
         switch operand {
         case .array:
-            throw .invalidQuery("field '\(field)' compares to an array; use $in")
+            throw .invalidQuery("field \(QuotedInput.quote(field)) compares to an array; use $in")
         case .object(let object) where object.keys.contains(where: { $0.hasPrefix("$") }):
             var result: [Condition] = []
             for name in object.keys.sorted() {
                 let argument = object[name]!
                 if let op = Operator(rawValue: name) {
                     guard let value = argument.scalar else {
-                        throw .invalidQuery("\(name) on field '\(field)' needs a string, number, boolean or null")
+                        throw .invalidQuery("\(name) on field \(QuotedInput.quote(field)) needs a string, number, boolean or null")
                     }
                     result.append(.compare(path: path, op: op, value: value))
                 } else if name == "$in" || name == "$nin" {
-                    guard case .array(let items) = argument else { throw .invalidQuery("\(name) on field '\(field)' needs an array") }
+                    guard case .array(let items) = argument else { throw .invalidQuery("\(name) on field \(QuotedInput.quote(field)) needs an array") }
                     var values: [JSONValue] = []
                     for item in items {
-                        guard let value = item.scalar else { throw .invalidQuery("\(name) on field '\(field)' takes scalars only") }
+                        guard let value = item.scalar else { throw .invalidQuery("\(name) on field \(QuotedInput.quote(field)) takes scalars only") }
                         values.append(value)
                     }
                     result.append(.isIn(path: path, values: values, negated: name == "$nin"))
                 } else if name == "$exists" {
-                    guard case .bool(let wanted) = argument else { throw .invalidQuery("$exists on field '\(field)' needs true or false") }
+                    guard case .bool(let wanted) = argument else { throw .invalidQuery("$exists on field \(QuotedInput.quote(field)) needs true or false") }
                     result.append(.exists(path: path, wanted))
                 } else {
-                    throw .invalidQuery("unsupported operator \(name) on field '\(field)'")
+                    throw .invalidQuery("unsupported operator \(name) on field \(QuotedInput.quote(field))")
                 }
             }
             return result

@@ -52,7 +52,7 @@ public struct TransactionValidator: Sendable {
         let txID = proposal.txID
         let time = (proposal.timestamp ?? .init()).date
         guard proposal.channelID == channel.channelID else {
-            return .invalid(txID, .targetChainNotFound, "the transaction targets channel '\(proposal.channelID)', not '\(channel.channelID)'")
+            return .invalid(txID, .targetChainNotFound, "the transaction targets channel \(QuotedInput.quote(proposal.channelID)), not \(QuotedInput.quote(channel.channelID))")
         }
         guard proposal.nonce.count >= TransactionID.minimumNonceLength,
             TransactionID.compute(nonce: proposal.nonce, creator: proposal.creator) == txID
@@ -70,7 +70,7 @@ public struct TransactionValidator: Sendable {
             return .invalid(txID, .badPayload, "the ordered proposal of \(txID) still carries transient data")
         }
         guard knownChaincodes.contains(proposal.chaincodeName) else {
-            return .invalid(txID, .invalidChaincode, "chaincode '\(proposal.chaincodeName)' is not installed on this channel")
+            return .invalid(txID, .invalidChaincode, "chaincode \(QuotedInput.quote(proposal.chaincodeName)) is not installed on this channel")
         }
         let payload: Medledger_V1_ProposalResponsePayload
         do { payload = try Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload) } catch {
@@ -114,7 +114,7 @@ public struct TransactionValidator: Sendable {
         guard policies.isSatisfied(policy, by: signers) else {
             let by = signers.map(\.description).joined(separator: ", ")
             let extra = rejected.isEmpty ? "" : " (\(rejected.joined(separator: "; ")))"
-            return "endorsements by [\(by)] do not satisfy the policy \(policy.summary) of chaincode '\(chaincode)'\(extra)"
+            return "endorsements by [\(by)] do not satisfy the policy \(policy.summary) of chaincode \(QuotedInput.quote(chaincode))\(extra)"
         }
         return nil
     }
@@ -127,14 +127,14 @@ public struct TransactionValidator: Sendable {
             }
             if set.namespace != chaincode {
                 return set.writes.isEmpty
-                    ? (.badRwset, "reads namespace '\(set.namespace)' as chaincode '\(chaincode)'")
-                    : (.illegalWriteset, "chaincode '\(chaincode)' writes namespace '\(set.namespace)'")
+                    ? (.badRwset, "reads namespace \(QuotedInput.quote(set.namespace)) as chaincode \(QuotedInput.quote(chaincode))")
+                    : (.illegalWriteset, "chaincode \(QuotedInput.quote(chaincode)) writes namespace \(QuotedInput.quote(set.namespace))")
             }
             for (position, write) in set.writes.enumerated() {
                 if write.key.isEmpty { return (.badRwset, "a write has an empty key") }
-                if !StateKeyOrder.isNormalized(write.key) { return (.badRwset, "write key '\(write.key)' is not in Unicode NFC") }
+                if !StateKeyOrder.isNormalized(write.key) { return (.badRwset, "write key \(QuotedInput.quote(write.key)) is not in Unicode NFC") }
                 if position > 0, !StateKeyOrder.precedes(set.writes[position - 1].key, write.key) {
-                    return (.badRwset, "writes are not sorted by key without repeats at '\(write.key)'")
+                    return (.badRwset, "writes are not sorted by key without repeats at \(QuotedInput.quote(write.key))")
                 }
             }
         }

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import GRDB
 public import LedgerCore
+internal import Wire
 
 extension LedgerStore {
     /// Creates (once; later calls are no-ops) an index on the JSON field `field` (dotted path) of
@@ -10,7 +11,7 @@ extension LedgerStore {
         let components = field.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let valid = field.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == ".") }
         guard valid, !components.contains(where: \.isEmpty), let expression = RichQuerySQL.indexedExpression(components) else {
-            throw .invalidQuery("cannot index field '\(field)': use letters, digits, '_' and '.' between non-empty names")
+            throw .invalidQuery("cannot index field \(QuotedInput.quote(field)): use letters, digits, '_' and '.' between non-empty names")
         }
         let namespaceBytes = Data(namespace.utf8)
         let name = "state_json_\(field.replacingOccurrences(of: ".", with: "_"))_\(Self.fnv1a(namespaceBytes + [0] + Data(field.utf8)))"

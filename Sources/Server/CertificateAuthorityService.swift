@@ -4,6 +4,7 @@ public import Identity
 public import Schema
 internal import SwiftASN1
 internal import X509
+internal import Wire
 
 /// The `medledger.v1.CertificateAuthority` gRPC service over the CAs of the organisations a node
 /// hosts (usually one). Calls by an identity go to the CA of the caller's organisation; Enroll and
@@ -29,7 +30,7 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
     func authority(_ mspID: String) throws -> OrganizationCA {
         if mspID.isEmpty { return authorities[0] }
         guard let ca = authorities.first(where: { $0.mspID == mspID }) else {
-            throw RPCError(code: .notFound, message: "this node hosts no CA for '\(mspID)' (msp_id); it hosts \(authorities.map(\.mspID))")
+            throw RPCError(code: .notFound, message: "this node hosts no CA for \(QuotedInput.quote(mspID)) (msp_id); it hosts \(authorities.map(\.mspID))")
         }
         return ca
     }

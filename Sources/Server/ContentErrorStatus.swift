@@ -16,8 +16,10 @@ enum ContentErrorStatus {
         }
     }
 
+    /// The status of a content error; an I/O failure stays as it is, for `StatusBoundary` to log
+    /// and to answer without the server paths its description holds.
     static func rpcError(_ error: any Error) -> any Error {
-        guard let error = error as? ContentError else { return error }
+        guard let error = error as? ContentError, code(for: error) != .internalError else { return error }
         return RPCError(code: code(for: error), message: error.description)
     }
 

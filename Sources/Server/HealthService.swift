@@ -1,5 +1,6 @@
 internal import GRPCCore
 internal import Schema
+internal import Wire
 
 /// The standard gRPC health service (`grpc.health.v1.Health`), answering from a `HealthStatusBoard`.
 ///
@@ -17,7 +18,7 @@ struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> Grpc_Health_V1_HealthCheckResponse {
         guard let status = await board.status(of: request.service) else {
-            throw RPCError(code: .notFound, message: "unknown service '\(request.service)'")
+            throw RPCError(code: .notFound, message: "unknown service \(QuotedInput.quote(request.service))")
         }
         return Self.response(status)
     }

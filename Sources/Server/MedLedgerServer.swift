@@ -80,12 +80,13 @@ public final class MedLedgerServer: Service, Sendable {
                     context: sslContext,
                     logger: logger
                 )
+                config.channelDebuggingCallbacks.onAcceptHTTP2Stream = RequestSizeGuard.installer
             }
         )
         self.server = GRPCServer(
             transport: transport,
             services: [HealthService(board: health)] + services.map(\.service),
-            interceptors: interceptors
+            interceptors: [StatusBoundary(logger: logger)] + interceptors
         )
     }
 

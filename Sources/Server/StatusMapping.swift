@@ -1,5 +1,6 @@
 public import GRPCCore
 internal import Chaincode
+internal import ContentStore
 internal import Identity
 internal import LedgerCore
 
@@ -11,7 +12,8 @@ public enum StatusMapping {
         case let error as RPCError:
             return error
         case let error as CAError:
-            return RPCError(code: code(for: error), message: error.description)
+            let code = code(for: error)
+            return RPCError(code: code, message: code == .internalError ? "CA storage failed (see the node's log)" : error.description)
         case let error as MembershipError:
             return RPCError(code: .unauthenticated, message: error.description)
         case let error as SignatureError:
@@ -28,6 +30,14 @@ public enum StatusMapping {
             }
         case let error as ChannelConfigError:
             return RPCError(code: .invalidArgument, message: error.description)
+        case let error as ContentError:
+            let code = ContentErrorStatus.code(for: error)
+            // An I/O failure's description names server paths: it goes to the log, not the client.
+            return RPCError(code: code, message: code == .internalError ? "content storage failed (see the node's log)" : error.description)
+        case is CancellationError:
+            return RPCError(code: .cancelled, message: "the call was cancelled")
+        case let error as ExportRefusal:
+            switch error { case .invalid(let why): return RPCError(code: .invalidArgument, message: why) }
         case let error as LedgerError:
             switch error {
             case .invalidQuery: return RPCError(code: .invalidArgument, message: error.description)

@@ -146,8 +146,17 @@ struct EHRPatientRecordTests {
             #expect(response.status == 400, "\(function) \(json): \(response.status) \(response.message)")
             return response.message
         }
-        #expect(try message("GetPatient", "not json").contains("must be a JSON object"))
-        #expect(try message("GetPatient", "[1]").contains("must be a JSON object"))
+        #expect(try message("GetPatient", "not json").contains("the argument of GetPatient is not valid JSON (invalid JSON at byte 0"))
+        #expect(try message("GetPatient", "[1]").contains("must be a JSON object, not an array"))
+        // A number JSON allows but the field cannot hold names the field, not the document.
+        #expect(try message("GetPatient", #"{"patientID":"p-1","n":{"big":1e400}}"#).contains(#"field "n.big" must be a whole number"#))
+        let period = #"{"patientID":"p-1","scope":"treatment","grantee":{"kind":"organization","mspID":"X"},"purposes":["TREAT"],"categories":[],"periodStart":"#
+        #expect(try message("GrantConsent", period + "1e19}", as: Cast.pat).contains(#"field "periodStart" must be a whole number"#))
+        #expect(try message("GrantConsent", period + "1.5}", as: Cast.pat).contains(#"field "periodStart" must be a whole number"#))
+        // Input is quoted short: a 1 MiB ID does not come back as a 1 MiB message.
+        let huge = String(repeating: "x", count: 1 << 20)
+        let echoed = try message("GetPatient", #"{"patientID":"\#(huge)\u0000"}"#)
+        #expect(echoed.utf8.count < 400 && echoed.contains("(1048577 bytes)"), "\(echoed.prefix(400))")
         #expect(try message("GetPatient", "{}").contains(#"field "patientID" is missing"#))
         #expect(try message("GetPatient", #"{"patientID":7}"#).contains(#"field "patientID" must be a string"#))
         #expect(try message("GetPatient", #"{"patientID":"p-1","extra":1}"#).contains(#"no field "extra""#))

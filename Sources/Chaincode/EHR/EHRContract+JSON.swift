@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import Schema
+internal import Wire
 
 /// A function's single JSON argument. Its `Field` enumerates every key it accepts, so that a
 /// misspelt or unexpected key is refused instead of silently ignored.
@@ -18,12 +19,16 @@ extension EHRContract {
             throw rejected(400, "\(stub.function) takes one argument, a JSON object; got \(arguments.count) arguments")
         }
         let data = Data(arguments[0].utf8)
+        // Every number in an EHR request is an Int64 (times, counts).
+        if let refusal = JSONArgument.refusal(arguments[0], what: "the argument of \(stub.function)", integersOnly: true) {
+            throw rejected(400, refusal)
+        }
         guard case .object(let fields)? = JSONDocument.parse(data) else {
             throw rejected(400, "the argument of \(stub.function) must be a JSON object")
         }
         let known = Set(Request.Field.allCases.map(\.stringValue))
         if let unexpected = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw rejected(400, "\(stub.function) has no field \"\(unexpected)\"; its fields are \(known.sorted().joined(separator: ", "))")
+            throw rejected(400, "\(stub.function) has no field \"\(QuotedInput.bounded(unexpected, limit: 64))\"; its fields are \(known.sorted().joined(separator: ", "))")
         }
         do {
             return try JSONDecoder().decode(Request.self, from: data)
@@ -48,7 +53,7 @@ extension EHRContract {
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty
                 ? "the argument is not valid JSON"
-                : "field \"\(path(context.codingPath))\" has an invalid value (\(context.debugDescription))"
+                : "field \"\(path(context.codingPath))\" has an invalid value (\(QuotedInput.bounded(context.debugDescription, limit: 160)))"
         @unknown default:
             return "\(error)"
         }

@@ -1,21 +1,22 @@
 import Foundation
 import Identity
 import Schema
+internal import Wire
 
 /// Validation of identifiers and digests, and who the caller is in EHR terms.
 extension EHRContract {
     /// A patient ID must look pseudonymous: 1–64 of `A–Z a–z 0–9 - _`.
-    static func validatePatientID(_ value: String, field: String = "patientID") throws {
+    public static func validatePatientID(_ value: String, field: String = "patientID") throws {
         guard (1...64).contains(value.utf8.count), value.utf8.allSatisfy(isIdentifierByte) else {
-            throw rejected(400, "field \"\(field)\" must be 1–64 characters of A–Z, a–z, 0–9, '-' and '_'; got \"\(value)\"")
+            throw rejected(400, "field \"\(field)\" must be 1–64 characters of A–Z, a–z, 0–9, '-' and '_'; got \(QuotedInput.quote(value))")
         }
     }
 
     /// Record, study and consent IDs: 1–128 of `A–Z a–z 0–9 - _ . :`.
-    static func validateIdentifier(_ value: String, field: String) throws {
+    public static func validateIdentifier(_ value: String, field: String) throws {
         let allowed = value.utf8.allSatisfy { isIdentifierByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") }
         guard (1...128).contains(value.utf8.count), allowed else {
-            throw rejected(400, "field \"\(field)\" must be 1–128 characters of A–Z, a–z, 0–9, '-', '_', '.' and ':'; got \"\(value)\"")
+            throw rejected(400, "field \"\(field)\" must be 1–128 characters of A–Z, a–z, 0–9, '-', '_', '.' and ':'; got \(QuotedInput.quote(value))")
         }
     }
 

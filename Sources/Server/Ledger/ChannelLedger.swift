@@ -150,14 +150,14 @@ final class ChannelLedger: Sendable {
             throw .invalidArgument("prepared_transaction must hold an endorser transaction with its proposal")
         }
         guard proposal.channelID == channelID else {
-            throw .invalidArgument("the transaction is for channel '\(proposal.channelID)', not '\(channelID)'")
+            throw .invalidArgument("the transaction is for channel \(QuotedInput.quote(proposal.channelID)), not \(QuotedInput.quote(channelID))")
         }
         guard declaredTxID.isEmpty || declaredTxID == proposal.txID else {
-            throw .invalidArgument("transaction_id '\(declaredTxID)' is not the prepared transaction's tx ID '\(proposal.txID)'")
+            throw .invalidArgument("transaction_id \(QuotedInput.quote(declaredTxID)) is not the prepared transaction's tx ID \(QuotedInput.quote(proposal.txID))")
         }
         let creator: Identity
         do { creator = try context.identity(der: proposal.creator, at: (proposal.timestamp ?? .init()).date) } catch {
-            throw .badSignature("the transaction's creator is not a member of channel '\(channelID)': \(error)")
+            throw .badSignature("the transaction's creator is not a member of channel \(QuotedInput.quote(channelID)): \(error)")
         }
         guard SignatureVerifier.isValid(signature: envelope.signature, payload: envelope.payload, key: creator.publicKey) else {
             throw .badSignature("prepared_transaction.signature does not verify against the certificate of \(creator)")

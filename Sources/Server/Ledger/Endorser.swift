@@ -22,7 +22,7 @@ struct Endorser: Sendable {
             throw .invalidArgument("proposed_transaction.proposal_bytes does not decode as a Proposal: \(error)")
         }
         guard proposal.channelID == channel.channelID else {
-            throw .invalidArgument("the proposal names channel '\(proposal.channelID)' but was sent for '\(channel.channelID)'")
+            throw .invalidArgument("the proposal names channel \(QuotedInput.quote(proposal.channelID)) but was sent for \(QuotedInput.quote(channel.channelID))")
         }
         guard !proposal.chaincodeName.isEmpty, let input = proposal.input, !input.function.isEmpty else {
             throw .invalidArgument("the proposal must name a chaincode and a function (chaincode_name, input.function)")
@@ -31,7 +31,7 @@ struct Endorser: Sendable {
             throw .invalidArgument("proposal.nonce has \(proposal.nonce.count) bytes; at least \(TransactionID.minimumNonceLength) are required")
         }
         guard TransactionID.compute(nonce: proposal.nonce, creator: proposal.creator) == proposal.txID else {
-            throw .invalidArgument("proposal.tx_id '\(proposal.txID)' is not the hex SHA-256 of nonce || creator")
+            throw .invalidArgument("proposal.tx_id \(QuotedInput.quote(proposal.txID)) is not the hex SHA-256 of nonce || creator")
         }
         guard let timestamp = proposal.timestamp else { throw .invalidArgument("proposal.timestamp is missing") }
         guard abs(timestamp.date.timeIntervalSince(now)) <= allowedClockSkew else {
@@ -39,7 +39,7 @@ struct Endorser: Sendable {
         }
         let creator: Identity
         do { creator = try channel.identity(der: proposal.creator, at: timestamp.date) } catch {
-            throw .badSignature("the proposal's creator is not a member of channel '\(channel.channelID)': \(error)")
+            throw .badSignature("the proposal's creator is not a member of channel \(QuotedInput.quote(channel.channelID)): \(error)")
         }
         guard SignatureVerifier.isValid(signature: signed.signature, payload: signed.proposalBytes, key: creator.publicKey) else {
             throw .badSignature("the proposal signature does not verify against the certificate of \(creator)")

@@ -1,4 +1,5 @@
 public import GRPCCore
+internal import Wire
 
 /// Why a Gateway, Deliver or Admin call was refused; each case has one gRPC status.
 public enum GatewayError: Error, Equatable, CustomStringConvertible {
@@ -22,7 +23,7 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notMember(let channel, let msp): "channel '\(channel)' does not exist or \(msp) is not a member of it"
+        case .notMember(let channel, let msp): "channel \(QuotedInput.quote(channel)) does not exist or \(msp) is not a member of it"
         case .invalidArgument(let why): why
         case .badSignature(let why): why
         case .tooLarge(let why): why

@@ -1,4 +1,5 @@
 public import Identity
+internal import Wire
 
 /// A peer identity this node endorses with, and the organisation it belongs to. A node usually
 /// hosts one; the embedded development network hosts one per organisation, so that each
@@ -23,7 +24,7 @@ extension [HostedPeer] {
         if !requested.isEmpty {
             return try requested.map { (mspID: String) throws(GatewayError) -> HostedPeer in
                 guard let peer = first(where: { $0.mspID == mspID }), isMember(mspID) else {
-                    throw .unavailable("this node hosts no peer of '\(mspID)' on this channel (endorsing_organizations)")
+                    throw .unavailable("this node hosts no peer of \(QuotedInput.quote(mspID)) on this channel (endorsing_organizations)")
                 }
                 return peer
             }

@@ -6,6 +6,7 @@ public import LedgerStore
 public import Logging
 public import Schema
 internal import Synchronization
+internal import Wire
 
 /// The ledger side of a node: every channel it has joined, each under `<directory>/<channel>/`,
 /// the contracts it runs, and the peer and orderer identities that sign endorsements and blocks.
@@ -89,7 +90,7 @@ public final class LedgerNode: Sendable {
         }
         let channel: ChannelLedger = try channels.withLock { channels in
             guard channels[config.channelID] == nil else {
-                throw GatewayError.alreadyExists("channel '\(config.channelID)' already exists")
+                throw GatewayError.alreadyExists("channel \(QuotedInput.quote(config.channelID)) already exists")
             }
             let created = try ChannelLedger.create(
                 config: config, directory: directory.appendingPathComponent(config.channelID, isDirectory: true),
@@ -161,7 +162,7 @@ extension LedgerNode {
     /// The number of committed blocks of `channel` (no membership check: for the node's operator).
     public func channelHeight(_ channel: String) throws -> UInt64 {
         guard let ledger = channels.withLock({ $0[channel] }) else {
-            throw GatewayError.notFound("channel '\(channel)' does not exist")
+            throw GatewayError.notFound("channel \(QuotedInput.quote(channel)) does not exist")
         }
         return ledger.board.height
     }

@@ -3,6 +3,7 @@ internal import Crypto
 internal import Foundation
 internal import GRPCCore
 internal import Identity
+internal import Wire
 
 /// The node's custody of record data keys, off chain: each record's key wrapped to the patient
 /// and to the authoring organisation's peer (`WrappedKeyStore`, one file per copy). The ledger
@@ -73,7 +74,7 @@ struct KeyCustody: Sendable {
 
     private func custodian(of mspID: String) throws -> HostedPeer {
         guard let peer = peers.first(where: { $0.mspID == mspID }) else {
-            throw RPCError(code: .notFound, message: "this node is not the key custodian of '\(mspID)'")
+            throw RPCError(code: .notFound, message: "this node is not the key custodian of \(QuotedInput.quote(mspID))")
         }
         return peer
     }

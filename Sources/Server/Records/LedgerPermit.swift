@@ -4,6 +4,7 @@ internal import GRPCCore
 internal import Identity
 internal import LedgerCore
 internal import Schema
+internal import Wire
 
 /// The ledger's word for a key release or an export: the caller's own committed call of an `ehr`
 /// function, VALID, and recent enough that later revocations are not bypassed by replaying it.
@@ -17,23 +18,23 @@ enum LedgerPermit {
         _ txID: String, of function: String, by caller: Identity, on channel: ChannelLedger, now: Date = Date()
     ) throws -> CommittedTransaction {
         guard let committed = try channel.committedTransaction(txID) else {
-            throw RPCError(code: .notFound, message: "transaction '\(txID)' has not committed on channel '\(channel.channelID)'")
+            throw RPCError(code: .notFound, message: "transaction \(QuotedInput.quote(txID)) has not committed on channel \(QuotedInput.quote(channel.channelID))")
         }
         let proposal = committed.proposal
         guard proposal.creator == Data(try caller.certificate.derBytes) else {
-            throw RPCError(code: .permissionDenied, message: "transaction '\(txID)' was submitted by another identity than \(caller)")
+            throw RPCError(code: .permissionDenied, message: "transaction \(QuotedInput.quote(txID)) was submitted by another identity than \(caller)")
         }
         guard proposal.chaincodeName == EHRContract.contractName, proposal.input?.function == function else {
-            throw RPCError(code: .invalidArgument, message: "transaction '\(txID)' is not an \(EHRContract.contractName) \(function) call")
+            throw RPCError(code: .invalidArgument, message: "transaction \(QuotedInput.quote(txID)) is not an \(EHRContract.contractName) \(function) call")
         }
         guard committed.location.code == .valid else {
-            throw RPCError(code: .failedPrecondition, message: "transaction '\(txID)' committed as \(committed.location.code), not VALID")
+            throw RPCError(code: .failedPrecondition, message: "transaction \(QuotedInput.quote(txID)) committed as \(committed.location.code), not VALID")
         }
         let age = now.timeIntervalSince((proposal.timestamp ?? .init()).date)
         guard age <= window else {
             throw RPCError(
                 code: .failedPrecondition,
-                message: "the decision of '\(txID)' is \(Int(age)) s old; call \(function) again (window \(Int(window)) s)")
+                message: "the decision of \(QuotedInput.quote(txID)) is \(Int(age)) s old; call \(function) again (window \(Int(window)) s)")
         }
         return committed
     }
@@ -49,16 +50,18 @@ enum LedgerPermit {
 
     /// The patient as world state holds them now.
     static func currentPatient(_ patientID: String, on channel: ChannelLedger) throws -> Patient {
+        try EHRContract.validatePatientID(patientID, field: "patient_id")
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.patientKey(patientID)) else {
-            throw RPCError(code: .notFound, message: "patient '\(patientID)' is not registered on channel '\(channel.channelID)'")
+            throw RPCError(code: .notFound, message: "patient \(QuotedInput.quote(patientID)) is not registered on channel \(QuotedInput.quote(channel.channelID))")
         }
         return try JSONDecoder().decode(Patient.self, from: value)
     }
 
     /// The record as world state holds it now.
     static func currentRecord(_ recordID: String, on channel: ChannelLedger) throws -> RecordReference {
+        try EHRContract.validateIdentifier(recordID, field: "record_id")
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.recordKey(recordID)) else {
-            throw RPCError(code: .notFound, message: "record '\(recordID)' does not exist on channel '\(channel.channelID)'")
+            throw RPCError(code: .notFound, message: "record \(QuotedInput.quote(recordID)) does not exist on channel \(QuotedInput.quote(channel.channelID))")
         }
         return try JSONDecoder().decode(RecordReference.self, from: value)
     }

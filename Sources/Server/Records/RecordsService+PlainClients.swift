@@ -7,6 +7,7 @@ internal import Identity
 internal import Schema
 internal import SwiftASN1
 internal import X509
+internal import Wire
 
 /// Records for clients that cannot encrypt or decrypt (plain generated clients): the node of the
 /// caller's own organisation does it for them, under the same ledger decisions as `DepositKeys`
@@ -23,7 +24,7 @@ extension RecordsService {
         let channel = try await StatusMapping.mapped { try node.channel(header.channelID, for: caller) }
         let patient = try LedgerPermit.currentPatient(header.patientID, on: channel)
         guard let certificate = Data(base64Encoded: patient.certificate) else {
-            throw RPCError(code: .failedPrecondition, message: "patient '\(patient.patientID)' has no readable certificate on the ledger")
+            throw RPCError(code: .failedPrecondition, message: "patient \(QuotedInput.quote(patient.patientID)) has no readable certificate on the ledger")
         }
         let dataKey = SealedStream.newDataKey()
         var digest: SHA256Digest?
@@ -45,7 +46,7 @@ extension RecordsService {
         }
         let patientKey: P256.KeyAgreement.PublicKey
         do { patientKey = try Certificate(derEncoded: Array(certificate)).keyAgreementKey } catch {
-            throw RPCError(code: .failedPrecondition, message: "the certificate of patient '\(patient.patientID)' cannot be used for key wrapping: \(error)")
+            throw RPCError(code: .failedPrecondition, message: "the certificate of patient \(QuotedInput.quote(patient.patientID)) cannot be used for key wrapping: \(error)")
         }
         let digests = try custody.deposit(
             cid: stored.cid, patientKey: try KeyWrap.wrap(dataKey, to: patientKey, record: stored.cid),
@@ -80,7 +81,7 @@ extension RecordsService {
         }
         let digest = Hex.encode(hasher.finalize())
         guard digest == record.plaintextSHA256 else {
-            throw RPCError(code: .dataLoss, message: "record '\(record.recordID)' does not match the SHA-256 on the ledger")
+            throw RPCError(code: .dataLoss, message: "record \(QuotedInput.quote(record.recordID)) does not match the SHA-256 on the ledger")
         }
     }
 }

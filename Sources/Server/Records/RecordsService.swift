@@ -4,6 +4,7 @@ internal import Foundation
 internal import GRPCCore
 internal import Identity
 internal import Schema
+internal import Wire
 
 /// The `medledger.v1.Records` gRPC service: custody of record data keys (`KeyCustody`), with every
 /// release and every erasure decided by the ledger's `ehr` contract, never by this service.
@@ -62,7 +63,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
         let record = try LedgerPermit.currentRecord(request.recordID, on: channel)
         guard record.erased else {
-            throw RPCError(code: .failedPrecondition, message: "record '\(record.recordID)' is not erased on the ledger; erasure needs RequestErasure and ApproveErasure first")
+            throw RPCError(code: .failedPrecondition, message: "record \(QuotedInput.quote(record.recordID)) is not erased on the ledger; erasure needs RequestErasure and ApproveErasure first")
         }
         let cid = try ContentErrorStatus.map { try CID(record.cid) }
         let (keysDeleted, collected) = try ContentErrorStatus.map {
@@ -87,7 +88,7 @@ extension RecordsService {
         }
         let record = try LedgerPermit.currentRecord(opened.recordID, on: channel)
         guard !record.erased else {
-            throw RPCError(code: .permissionDenied, message: "record '\(record.recordID)' has been erased")
+            throw RPCError(code: .permissionDenied, message: "record \(QuotedInput.quote(record.recordID)) has been erased")
         }
         guard try LedgerPermit.consentStillActive(outcome.decision, patientID: record.patientID, on: channel) else {
             throw RPCError(

@@ -6,6 +6,7 @@ internal import Foundation
 internal import GRPCCore
 internal import Identity
 internal import Schema
+internal import Wire
 
 /// The `medledger.v1.Research` gRPC service: streams a study's records as de-identified FHIR R4
 /// NDJSON. What is exported is decided and audited on the ledger by the researcher's own
@@ -28,7 +29,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         let committed = try LedgerPermit.committedCall(request.transactionID, of: "StudyRecords", by: caller, on: channel)
         let study = try JSONDecoder().decode(StudyExport.self, from: committed.response.payload)
         guard study.studyID == request.studyID else {
-            throw RPCError(code: .invalidArgument, message: "transaction '\(request.transactionID)' is for study '\(study.studyID)', not '\(request.studyID)'")
+            throw RPCError(code: .invalidArgument, message: "transaction \(QuotedInput.quote(request.transactionID)) is for study \(QuotedInput.quote(study.studyID)), not \(QuotedInput.quote(request.studyID))")
         }
         let salt: SymmetricKey
         do { salt = try salts.salt(for: study.studyID) } catch ExportRefusal.invalid(let why) {
@@ -76,7 +77,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         try await ContentErrorStatus.mapAsync { try await content.catSealed(cid, key: key) { plaintext.append($0) } }
         let digest = Hex.encode(SHA256.hash(data: plaintext))
         guard digest == record.plaintextSHA256 else {
-            throw RPCError(code: .dataLoss, message: "record '\(record.recordID)' does not match the SHA-256 on the ledger")
+            throw RPCError(code: .dataLoss, message: "record \(QuotedInput.quote(record.recordID)) does not match the SHA-256 on the ledger")
         }
         return plaintext
     }

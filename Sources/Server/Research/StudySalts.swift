@@ -1,6 +1,7 @@
 internal import Crypto
 internal import Foundation
 internal import Identity
+internal import Wire
 
 /// One secret salt per study, made on the study's first export and kept by the node (mode 0600),
 /// so the study's pseudonyms are stable across exports yet nobody without the salt — not even
@@ -11,7 +12,7 @@ struct StudySalts: Sendable {
     func salt(for studyID: String) throws -> SymmetricKey {
         let allowed = studyID.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
         guard !studyID.isEmpty, allowed, !studyID.hasPrefix(".") else {
-            throw ExportRefusal.invalid("study ID '\(studyID)' must be letters, digits, '-', '_' or '.'")
+            throw ExportRefusal.invalid("study ID \(QuotedInput.quote(studyID)) must be letters, digits, '-', '_' or '.'")
         }
         let path = directory.appendingPathComponent("\(studyID).salt").path
         if let text = try? String(contentsOfFile: path, encoding: .utf8), let saved = Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), saved.count == 32 {
