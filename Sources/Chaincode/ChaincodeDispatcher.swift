@@ -62,7 +62,8 @@ public struct ChaincodeDispatcher: Sendable {
     /// Throws `unknownContract`/`unknownFunction` before running anything, and `stateUnavailable`
     /// if world state could not be read (whatever the contract then did). A contract's own failure
     /// is not thrown: it is the result's response — the status of a `ChaincodeError.rejected` or
-    /// of a returned error response, or 500 naming the function for any other error.
+    /// of a returned error response, 400 for a key, argument or query the stub refused, or 500
+    /// naming the function for any other error.
     public func simulate(proposal: Medledger_V1_Proposal, creator: Identity, state: some StateReader)
         throws(ChaincodeError) -> SimulationResult
     {
@@ -79,6 +80,9 @@ public struct ChaincodeDispatcher: Sendable {
             response = try function(stub)
         } catch ChaincodeError.rejected(let status, let message) {
             response = .failure(status: status >= 400 ? status : 500, message)
+        } catch let error as ChaincodeError where error.isAboutInput {
+            // A key, argument or query the stub refused was made of the caller's input.
+            response = .failure(status: 400, "\(qualifiedName): \(error)")
         } catch {
             response = .failure(status: 500, "\(qualifiedName) failed: \(error)")
         }

@@ -42,6 +42,15 @@ public enum ChaincodeError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// True for the errors a stub raises about what it was given (a key, an argument, a query):
+    /// in a contract those are made of the caller's input.
+    var isAboutInput: Bool {
+        switch self {
+        case .invalidKey, .invalidArgument, .invalidQuery: true
+        default: false
+        }
+    }
+
     /// A key in quotes with U+0000 shown as `\u{0}`, so composite keys stay readable in logs, and
     /// cut to a short prefix, since keys are made of caller input.
     static func quoted(_ key: String) -> String {

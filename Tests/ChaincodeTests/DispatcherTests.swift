@@ -74,13 +74,13 @@ struct DispatcherTests {
         #expect(result.event == nil)
     }
 
-    @Test("A stub error the contract does not catch names the key")
+    @Test("A key the stub refuses and the contract does not catch is a 400 naming the key")
     func stubErrorSurfaces() throws {
         let result = try simulate(["Run": { stub in
             try stub.putState("\u{0}bad", bytes("v"))
             return .success()
         }])
-        #expect(result.response.status == 500)
+        #expect(result.response.status == 400)
         #expect(result.response.message.contains("script.Run"))
         #expect(result.response.message.contains("\\u{0}bad"))
     }

@@ -133,6 +133,12 @@ enum HostileInputCases {
                 $0.channelID = "ehr"; $0.transactionID = txID; $0.proposedTransaction = signed
             }.bytes, .invalidArgument)
         }
+        // A key made of input the stub refuses (not NFC) is the caller's error, not the contract's.
+        let (unnormalized, unnormalizedTx) = try TransactionProposal.make(
+            channel: "ehr", chaincode: "asset", function: "ReadAsset", args: [Data("e\u{301}".utf8)], signer: signer)
+        add(Gateway.Evaluate.descriptor, "an asset ID that is not NFC", Medledger_V1_EvaluateRequest.with {
+            $0.channelID = "ehr"; $0.transactionID = unnormalizedTx; $0.proposedTransaction = unnormalized
+        }.bytes, .invalidArgument)
         for method in [Health.Check.descriptor, CA.GetCAInfo.descriptor, Content.Stat.descriptor, Gateway.CommitStatus.descriptor, Records.GetCustodian.descriptor] {
             add(method, "a string field that is not UTF-8", notUTF8, .invalidArgument)
         }

@@ -21,6 +21,8 @@ struct PythonInteropTests {
                 "--service", "",
                 "--service", MedLedgerServer.healthServiceName,
                 "--service", "no.such.Service",
+                "--long-service", "1048576",
+                "--long-service", "5000000",
             ])
         }
         try #require(output.status == 0, "health_client.py failed\n\(output.summary)")
@@ -35,6 +37,13 @@ struct PythonInteropTests {
         let unknown = check["no.such.Service"]?["error"] as? [String: Any]
         #expect(unknown?["code"] as? String == "NOT_FOUND")
         #expect((unknown?["details"] as? String)?.contains("no.such.Service") == true)
+        // A megabyte of input is quoted short: grpcio reads the status (it refuses trailers over 8 KiB).
+        let long = check["x*1048576"]?["error"] as? [String: Any]
+        #expect(long?["code"] as? String == "NOT_FOUND" && ((long?["details"] as? String)?.utf8.count ?? .max) < 600, "\(long ?? [:])")
+        // A request over 4 MiB gets the server's RESOURCE_EXHAUSTED, not a reset stream (CANCELLED).
+        let oversized = check["x*5000000"]?["error"] as? [String: Any]
+        #expect(oversized?["code"] as? String == "RESOURCE_EXHAUSTED", "\(oversized ?? [:])")
+        #expect((oversized?["details"] as? String)?.contains("4194304") == true, "\(oversized ?? [:])")
         #expect(report["watch_first"] as? String == "SERVING")
         #expect(
             report["list"] as? [String: String] == [

@@ -8,8 +8,10 @@ Generate the stubs from the repository's proto/ first, then run:
     python3 health_client.py --generated GEN --target 127.0.0.1:7051 \\
         --ca medledger-data/tls/ca.pem
 
-Prints one JSON object: the status of each --service (or the gRPC error for it), the first Watch
-message for the server as a whole, and List's answer.
+Prints one JSON object: the status of each --service and --long-service (or the gRPC error for
+it), the first Watch message for the server as a whole, and List's answer. With grpcio's default
+limits, a status whose message is over 8 KiB reaches the caller as a client-side RESOURCE_EXHAUSTED,
+and a request message over 4 MiB as CANCELLED unless the server answers it with a status.
 """
 
 import argparse
@@ -43,6 +45,14 @@ def main():
     parser.add_argument("--target", required=True, help="HOST:PORT of the node")
     parser.add_argument("--ca", required=True, help="PEM file of the CA that issued the server certificate")
     parser.add_argument("--service", action="append", help="service to Check (repeatable; default: \"\")")
+    parser.add_argument(
+        "--long-service",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="also Check a service name of N 'x' characters, reported as check[\"x*N\"] (repeatable)",
+    )
     parser.add_argument("--timeout", type=float, default=5.0, help="deadline of each call, in seconds")
     args = parser.parse_args()
 
@@ -55,12 +65,14 @@ def main():
     result = {"check": {}}
     with grpc.secure_channel(args.target, credentials) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
-        for service in args.service or [""]:
+        named = [(service, service) for service in args.service or [""]]
+        named += [(f"x*{length}", "x" * length) for length in args.long_service]
+        for name, service in named:
             try:
                 response = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=args.timeout)
-                result["check"][service] = {"status": status_name(response.status)}
+                result["check"][name] = {"status": status_name(response.status)}
             except grpc.RpcError as exc:
-                result["check"][service] = {"error": error(exc)}
+                result["check"][name] = {"error": error(exc)}
 
         watch = stub.Watch(health_pb2.HealthCheckRequest(service=""), timeout=args.timeout)
         try:
