@@ -1,16 +1,13 @@
-/// The medication resources' profiles: what of a prescription or a medication statement may
-/// leave. `medicationReference` (a reference to another resource) never leaves; being required,
-/// it is masked.
+/// What of a prescription may leave. `medicationReference` (a reference to another resource)
+/// never leaves; being required, it is masked as `medicationCodeableConcept`.
 enum MedicationProfiles {
     static let concept = ResourceProfiles.concept
     static let concepts = ResourceProfiles.concepts
 
-    static let medication: [String: ElementRule] = ["medicationCodeableConcept": concept, "medicationReference": .one(.withheld)]
-    static let requiredMedication = RequiredElement.choice("medication", maskAs: "medicationCodeableConcept")
-
     static let medicationRequest = Structure(
         name: "MedicationRequest",
-        elements: medication.merging([
+        elements: [
+            "medicationCodeableConcept": concept, "medicationReference": .one(.withheld),
             "status": .one(
                 .code(["active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"])),
             "statusReason": concept,
@@ -23,8 +20,10 @@ enum MedicationProfiles {
             "authoredOn": .one(.year), "reasonCode": concepts, "courseOfTherapyType": concept,
             "dosageInstruction": .many(.structure(Datatypes.dosage)), "dispenseRequest": .one(.structure(dispenseRequest)),
             "substitution": .one(.structure(substitution)),
-        ]) { $1 },
-        required: [.element("status"), .element("intent"), requiredMedication, .element("subject")])
+        ],
+        required: [
+            .element("status"), .element("intent"), .choice("medication", maskAs: "medicationCodeableConcept"), .element("subject"),
+        ])
 
     static let dispenseRequest = Structure(
         name: "MedicationRequest.dispenseRequest",
@@ -45,15 +44,4 @@ enum MedicationProfiles {
         name: "MedicationRequest.substitution",
         elements: ["allowedBoolean": .one(.boolean), "allowedCodeableConcept": concept, "reason": concept],
         required: [.choice("allowed", maskAs: "allowedCodeableConcept")], isBackbone: true)
-
-    static let medicationStatement = Structure(
-        name: "MedicationStatement",
-        elements: medication.merging([
-            "status": .one(
-                .code(["active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"])),
-            "statusReason": concepts, "category": concept, "subject": .one(.patient), "effectiveDateTime": .one(.year),
-            "effectivePeriod": ResourceProfiles.period, "dateAsserted": .one(.year), "reasonCode": concepts,
-            "dosage": .many(.structure(Datatypes.dosage)),
-        ]) { $1 },
-        required: [.element("status"), requiredMedication, .element("subject")])
 }

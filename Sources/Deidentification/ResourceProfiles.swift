@@ -12,7 +12,7 @@ enum ResourceProfiles {
     private static let byType: [String: Structure] = Dictionary(
         uniqueKeysWithValues: [
             observation, diagnosticReport, condition, procedure, immunization, allergyIntolerance, documentReference,
-            patient, MedicationProfiles.medicationRequest, MedicationProfiles.medicationStatement,
+            patient, MedicationProfiles.medicationRequest,
         ].map { ($0.name, $0) })
 
     static let concept = ElementRule.one(.structure(Datatypes.codeableConcept))
