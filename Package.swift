@@ -64,6 +64,11 @@ let package = Package(
             name: "Wire",
             swiftSettings: swiftSettings
         ),
+        // Crash-safe file replacement with an exact mode, for every file a node must not lose.
+        .target(
+            name: "AtomicFiles",
+            swiftSettings: swiftSettings
+        ),
         // Messages and service stubs generated from proto/ at build time.
         .target(
             name: "Schema",
@@ -79,6 +84,7 @@ let package = Package(
         .target(
             name: "ContentStore",
             dependencies: [
+                "AtomicFiles",
                 "Schema",
                 "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -89,6 +95,7 @@ let package = Package(
         .target(
             name: "Identity",
             dependencies: [
+                "AtomicFiles",
                 "Schema",
                 "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -10,14 +10,17 @@ public struct WrappedKeyStore: Sendable {
 
     public init(root: URL) throws(ContentError) {
         self.root = root
-        try DurableFile.createDirectory(root.path)
+        try DurableFile.createDirectory(root.path, mode: 0o700)
+        // A store made before keys were written 0600 keeps its files, but nobody else can reach them.
+        chmod(root.path, 0o700)
     }
 
     public func save(_ wrapped: Data, record: CID, reader: String) throws(ContentError) {
         try Self.validate(reader)
         let directory = root.appendingPathComponent(record.description)
-        try DurableFile.createDirectory(directory.path)
-        try DurableFile.write(wrapped, to: directory.appendingPathComponent("\(reader).hpke").path)
+        try DurableFile.createDirectory(directory.path, mode: 0o700)
+        // Wrapped data keys are key material: readable by the node alone.
+        try DurableFile.write(wrapped, to: directory.appendingPathComponent("\(reader).hpke").path, mode: 0o600)
     }
 
     public func load(record: CID, reader: String) throws(ContentError) -> Data {

@@ -115,6 +115,21 @@ struct EncryptionTests {
         #expect(!store.blocks.has(record.stored.cid))
     }
 
+    /// Wrapped data keys are key material: files 0600 in directories 0700.
+    @Test func wrappedKeysAreReadableByTheNodeAlone() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = directory.url.appendingPathComponent("keys")
+        let keys = try WrappedKeyStore(root: root)
+        let record = CID.of(Data("record".utf8), version: 1, codec: .raw)
+        try keys.save(Data(repeating: 1, count: 90), record: record, reader: "patient")
+        let mode = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+        let recordDirectory = try #require(try FileManager.default.contentsOfDirectory(atPath: root.path).first)
+        let keyDirectory = root.appendingPathComponent(recordDirectory)
+        #expect(try mode(root.path) == 0o700 && mode(keyDirectory.path) == 0o700)
+        #expect(try mode(keyDirectory.appendingPathComponent("patient.hpke").path) == 0o600)
+    }
+
     @Test func shreddersRacingOnOneRecordAllSucceedAndDestroyEveryCopyOnce() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
