@@ -79,12 +79,20 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["MedLedgerCodegenPlugin"]
         ),
+        // Record content's cryptography: the sealed stream (AES-256-GCM segments) and HPKE key
+        // wrapping. The content store, the server and the SDK use it; it knows nothing of them.
+        .target(
+            name: "RecordCrypto",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // IPFS-compatible content-addressed storage: CIDs, UnixFS over dag-pb, block files, pins,
         // CAR v1, and the sealed-stream encryption that keeps plaintext out of the store.
         .target(
             name: "ContentStore",
             dependencies: [
                 "AtomicFiles",
+                "RecordCrypto",
                 "Schema",
                 "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -162,6 +170,7 @@ let package = Package(
                 "ContentStore",
                 "Deidentification",
                 "Identity",
+                "RecordCrypto",
                 "LedgerCore",
                 "LedgerStore",
                 "Schema",
@@ -188,6 +197,7 @@ let package = Package(
                 "Chaincode",
                 "ContentStore",
                 "Identity",
+                "RecordCrypto",
                 "Schema",
                 "Wire",
                 .product(name: "X509", package: "swift-certificates"),
@@ -206,6 +216,7 @@ let package = Package(
                 "LedgerStore",
                 "ContentStore",
                 "Identity",
+                "RecordCrypto",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -220,9 +231,15 @@ let package = Package(
         ),
 
         .testTarget(
+            name: "RecordCryptoTests",
+            dependencies: ["RecordCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ContentStoreTests",
             dependencies: [
                 "ContentStore",
+                "RecordCrypto",
                 "Schema",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -291,6 +308,7 @@ let package = Package(
                 "LedgerStore",
                 "ContentStore",
                 "Identity",
+                "RecordCrypto",
                 "Schema",
                 "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -27,8 +27,6 @@ public enum ContentError: Error, Equatable, Sendable, CustomStringConvertible {
     case hashMismatch(cid: String)
     /// A pin operation on something that is not pinned that way.
     case notPinned(cid: String)
-    /// Sealed data that fails authentication: wrong key, tampering, truncation or reordering.
-    case sealedStreamInvalid(String)
     /// A wrapped key that cannot be opened with the given private key.
     case keyUnwrapFailed(String)
     /// A file-system operation failed.
@@ -49,7 +47,6 @@ public enum ContentError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidCAR(let reason): "invalid CAR: \(reason)"
         case .hashMismatch(let cid): "block data does not hash to its CID \(cid)"
         case .notPinned(let cid): "\(cid) is not pinned"
-        case .sealedStreamInvalid(let reason): "sealed stream rejected: \(reason)"
         case .keyUnwrapFailed(let reason): "cannot unwrap data key: \(reason)"
         case .io(let path, let reason): "\(path): \(reason)"
         }

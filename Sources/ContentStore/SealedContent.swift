@@ -1,5 +1,6 @@
 public import Crypto
 public import Foundation
+public import RecordCrypto
 
 /// The result of sealing and storing a record.
 public struct SealedRecord: Sendable {

@@ -11,7 +11,7 @@ enum ContentErrorStatus {
         case .blockNotFound, .notPinned: .notFound
         case .invalidNode: .failedPrecondition
         case .corruptBlock: .dataLoss
-        case .sealedStreamInvalid, .keyUnwrapFailed: .permissionDenied
+        case .keyUnwrapFailed: .permissionDenied
         case .io: .internalError
         }
     }

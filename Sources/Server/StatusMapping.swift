@@ -3,6 +3,7 @@ internal import Chaincode
 internal import ContentStore
 internal import Identity
 internal import LedgerCore
+internal import RecordCrypto
 
 /// The one place where domain errors become gRPC statuses, with messages that name the identity,
 /// certificate or role at fault.
@@ -34,6 +35,11 @@ public enum StatusMapping {
             let code = ContentErrorStatus.code(for: error)
             // An I/O failure's description names server paths: it goes to the log, not the client.
             return RPCError(code: code, message: code == .internalError ? "content storage failed (see the node's log)" : error.description)
+        case let error as RecordCryptoError:
+            switch error {
+            case .invalidSegmentSize, .rangeOutOfBounds: return RPCError(code: .invalidArgument, message: error.description)
+            case .sealedStreamInvalid, .keyUnwrapFailed: return RPCError(code: .permissionDenied, message: error.description)
+            }
         case is CancellationError:
             return RPCError(code: .cancelled, message: "the call was cancelled")
         case let error as ExportRefusal:

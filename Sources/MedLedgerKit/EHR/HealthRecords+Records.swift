@@ -7,6 +7,7 @@ internal import Identity
 internal import Schema
 internal import SwiftASN1
 internal import X509
+internal import RecordCrypto
 
 /// What a clinician knows of a new record before it is stored.
 public struct RecordDraft: Sendable, Encodable {

@@ -4,6 +4,7 @@ internal import Foundation
 internal import GRPCCore
 internal import Identity
 internal import Wire
+internal import RecordCrypto
 
 /// The node's custody of record data keys, off chain: each record's key wrapped to the patient
 /// and to the authoring organisation's peer (`WrappedKeyStore`, one file per copy). The ledger

@@ -8,6 +8,7 @@ internal import Schema
 internal import SwiftASN1
 internal import X509
 internal import Wire
+internal import RecordCrypto
 
 /// Records for clients that cannot encrypt or decrypt (plain generated clients): the node of the
 /// caller's own organisation does it for them, under the same ledger decisions as `DepositKeys`

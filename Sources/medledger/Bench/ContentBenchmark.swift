@@ -1,6 +1,7 @@
 internal import ContentStore
 internal import Crypto
 internal import Foundation
+internal import RecordCrypto
 
 /// The content-store benchmark, with its peers measured in the same run on the same file:
 /// `sha256sum` and Python's `hashlib.sha256` (this machine's SHA-256 limit) against our

@@ -18,9 +18,9 @@ public struct SealedStream: Sendable {
 
     public let segmentSize: Int
 
-    public init(segmentSize: Int = SealedStream.defaultSegmentSize) throws(ContentError) {
+    public init(segmentSize: Int = SealedStream.defaultSegmentSize) throws(RecordCryptoError) {
         guard segmentSize >= 16 && segmentSize <= 16 << 20 else {
-            throw .invalidOptions("segment size \(segmentSize) outside 16 B … 16 MiB")
+            throw .invalidSegmentSize(segmentSize)
         }
         self.segmentSize = segmentSize
     }
@@ -36,7 +36,7 @@ public struct SealedStream: Sendable {
     }
 
     /// Reads the segment size from a sealed stream's first bytes.
-    public init(header: Data) throws(ContentError) {
+    public init(header: Data) throws(RecordCryptoError) {
         let bytes = Array(header.prefix(Self.headerSize))
         guard bytes.count == Self.headerSize, Array(bytes[0..<4]) == Self.magic, bytes[8] == 0, bytes[9] == 0 else {
             throw .sealedStreamInvalid("not a MedLedger sealed stream (bad header)")
@@ -45,7 +45,7 @@ public struct SealedStream: Sendable {
         try self.init(segmentSize: size)
     }
 
-    static func nonce(index: UInt64, last: Bool) throws(ContentError) -> AES.GCM.Nonce {
+    static func nonce(index: UInt64, last: Bool) throws(RecordCryptoError) -> AES.GCM.Nonce {
         guard index <= UInt64(UInt32.max) else { throw .sealedStreamInvalid("more than 2³² segments") }
         var bytes = [UInt8](repeating: 0, count: 7)
         bytes += withUnsafeBytes(of: UInt32(index).bigEndian, Array.init)
@@ -53,7 +53,7 @@ public struct SealedStream: Sendable {
         return try! AES.GCM.Nonce(data: bytes)
     }
 
-    func sealSegment(_ plaintext: Data, index: UInt64, last: Bool, key: SymmetricKey) throws(ContentError) -> Data {
+    func sealSegment(_ plaintext: Data, index: UInt64, last: Bool, key: SymmetricKey) throws(RecordCryptoError) -> Data {
         let nonce = try Self.nonce(index: index, last: last)
         do {
             let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: header)
@@ -63,7 +63,7 @@ public struct SealedStream: Sendable {
         }
     }
 
-    func openSegment(_ sealed: Data, index: UInt64, last: Bool, key: SymmetricKey) throws(ContentError) -> Data {
+    func openSegment(_ sealed: Data, index: UInt64, last: Bool, key: SymmetricKey) throws(RecordCryptoError) -> Data {
         guard sealed.count >= Self.tagSize else { throw .sealedStreamInvalid("segment \(index) is truncated") }
         do {
             let box = try AES.GCM.SealedBox(
@@ -88,7 +88,7 @@ public struct SealedStream: Sendable {
     }
 
     /// Plaintext size for a sealed stream of `length` bytes; throws if no plaintext seals to it.
-    public func plaintextLength(sealedLength length: UInt64) throws(ContentError) -> UInt64 {
+    public func plaintextLength(sealedLength length: UInt64) throws(RecordCryptoError) -> UInt64 {
         guard length <= UInt64(Int64.max) else { throw .sealedStreamInvalid("stream length \(length) is impossible") }
         let body = Int64(length) - Int64(Self.headerSize)
         let sealedSegment = Int64(segmentSize + Self.tagSize)
@@ -116,7 +116,7 @@ public struct SealingWriter {
 
     /// Seals what `plaintext` completes; the final segment waits for `finish()`, since only then is
     /// it known to be last.
-    public mutating func write(_ plaintext: Data) throws(ContentError) -> Data {
+    public mutating func write(_ plaintext: Data) throws(RecordCryptoError) -> Data {
         hasher.update(data: plaintext)
         pending.append(plaintext)
         var out = takeHeader()
@@ -132,7 +132,7 @@ public struct SealingWriter {
     }
 
     /// Seals the last segment; returns it and the plaintext's SHA-256.
-    public mutating func finish() throws(ContentError) -> (sealed: Data, plaintextSHA256: SHA256Digest) {
+    public mutating func finish() throws(RecordCryptoError) -> (sealed: Data, plaintextSHA256: SHA256Digest) {
         var out = takeHeader()
         out += try format.sealSegment(pending, index: index, last: true, key: key)
         pending = Data()
@@ -182,7 +182,7 @@ public struct SealedStreamReader {
         try await stream(0, UInt64(SealedStream.headerSize)) { header.append($0) }
         let format = try SealedStream(header: header)
         let total = try format.plaintextLength(sealedLength: sealedLength)
-        guard offset <= total else { throw ContentError.rangeOutOfBounds(offset: offset, length: length, size: total) }
+        guard offset <= total else { throw RecordCryptoError.rangeOutOfBounds(offset: offset, length: length, size: total) }
         let end = min(total, offset + min(length ?? total, total))
         let segment = UInt64(format.segmentSize)
         let sealedSegment = segment + UInt64(SealedStream.tagSize)
@@ -214,6 +214,6 @@ public struct SealedStreamReader {
             }
             if consumed != pending.startIndex { pending = Data(pending[consumed...]) }
         }
-        guard index > last else { throw ContentError.sealedStreamInvalid("segment \(index) is truncated") }
+        guard index > last else { throw RecordCryptoError.sealedStreamInvalid("segment \(index) is truncated") }
     }
 }
