@@ -139,10 +139,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The EHR contract's request, response, state and event types: one definition for the
+        // contract, the node and the SDK.
+        .target(
+            name: "EHRModel",
+            swiftSettings: swiftSettings
+        ),
         // Contracts: the protocol, the simulation stub that records read-write sets, dispatch.
         .target(
             name: "Chaincode",
             dependencies: [
+                "EHRModel",
                 "LedgerCore",
                 "Identity",
                 "Schema",
@@ -167,6 +174,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Chaincode",
+                "EHRModel",
                 "ContentStore",
                 "Deidentification",
                 "Identity",
@@ -194,8 +202,8 @@ let package = Package(
         .target(
             name: "MedLedgerKit",
             dependencies: [
-                "Chaincode",
                 "ContentStore",
+                "EHRModel",
                 "Identity",
                 "RecordCrypto",
                 "Schema",
@@ -212,6 +220,7 @@ let package = Package(
                 "Server",
                 "MedLedgerKit",
                 "Chaincode",
+                "EHRModel",
                 "LedgerCore",
                 "LedgerStore",
                 "ContentStore",
@@ -277,7 +286,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChaincodeTests",
-            dependencies: ["Chaincode", "LedgerCore", "Identity", "Schema"],
+            dependencies: ["Chaincode", "EHRModel", "LedgerCore", "Identity", "Schema"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -301,6 +310,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "EHRModel",
                 "Server",
                 "MedLedgerKit",
                 "Chaincode",

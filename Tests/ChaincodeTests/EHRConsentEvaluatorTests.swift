@@ -1,5 +1,6 @@
 import Chaincode
 import Testing
+import EHRModel
 
 /// One row of the evaluator table: a question, the facts, and the expected outcome and rule.
 struct EvaluatorCase: Sendable, CustomTestStringConvertible {

@@ -4,6 +4,7 @@ import Identity
 import LedgerCore
 import Schema
 import Testing
+import EHRModel
 
 @Suite("EHRContract: registering patients, adding and listing records, argument errors")
 struct EHRPatientRecordTests {

@@ -4,6 +4,7 @@ import Identity
 import LedgerCore
 import Schema
 import Testing
+import EHRModel
 
 @Suite("EHRContract: research access and erasure")
 struct EHRResearchErasureTests {

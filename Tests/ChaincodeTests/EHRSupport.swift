@@ -3,6 +3,7 @@ import Foundation
 import Identity
 import LedgerCore
 import Schema
+import EHRModel
 
 /// The EHR cast: real identities from one throwaway CA per organisation, so that a patient and
 /// their hospital's staff share an issuer as they would in a deployment.

@@ -6,6 +6,7 @@ import Identity
 import MedLedgerKit
 import Schema
 import Server
+import EHRModel
 
 /// Values one row leaves for a later one (a consent it granted).
 actor MatrixScratch {

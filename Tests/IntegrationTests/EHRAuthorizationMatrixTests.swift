@@ -11,6 +11,7 @@ import SwiftASN1
 import Testing
 import X509
 internal import RecordCrypto
+import EHRModel
 
 /// What one call came to: a plain success, the ledger's decision of an audited read, or a gRPC
 /// status. `wrong` is a success whose content breaks the row's promise (a leak, a wrong list).

@@ -6,6 +6,7 @@ import MedLedgerKit
 import Schema
 import Server
 import Testing
+import EHRModel
 
 /// FHIR resources with identifiers the research export must strip.
 enum SampleRecords {

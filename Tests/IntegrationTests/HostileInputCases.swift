@@ -3,6 +3,7 @@ import GRPCCore
 import Identity
 import MedLedgerKit
 import Schema
+import EHRModel
 
 /// Every RPC of every service, and hostile requests for each with the status each must get.
 enum HostileInputCases {

@@ -1,5 +1,6 @@
 import Chaincode
 import Foundation
+import EHRModel
 import MedLedgerKit
 import Server
 import Testing

@@ -3,6 +3,7 @@ import Identity
 import MedLedgerKit
 import Server
 import Testing
+import EHRModel
 
 /// Realistic FHIR R4 resources as a hospital system would send them, full of what the research
 /// export must strip: identifiers, names, phone numbers, addresses, practitioners, encounters,

@@ -1,4 +1,5 @@
 import Foundation
+public import EHRModel
 
 /// One access question: may `reader` read `record` of `patient` for `purpose` at `time`?
 public struct AccessQuery: Sendable, Equatable {

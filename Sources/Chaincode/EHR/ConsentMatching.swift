@@ -1,3 +1,4 @@
+public import EHRModel
 /// Step 5 of `ConsentEvaluator`: which consents apply to a query, and what their provisions say.
 enum ConsentMatching {
     /// The decision of the consents that apply to `query`: any deny wins, else the first permit,

@@ -1,28 +1,9 @@
 import Identity
 import Schema
-
-/// What `OpenRecord` returns: the decision, the record only when permitted, and the audit event's ID.
-public struct OpenRecordResult: Codable, Sendable, Equatable {
-    public var decision: Decision
-    public var record: RecordReference?
-    public var auditID: String
-
-    public init(decision: Decision, record: RecordReference?, auditID: String) {
-        self.decision = decision
-        self.record = record
-        self.auditID = auditID
-    }
-}
+public import EHRModel
 
 /// `OpenRecord` (the audited read) and `ListAudit`.
 extension EHRContract {
-    struct OpenRecordRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable { case recordID, purpose, justification }
-        typealias Field = CodingKeys
-        var recordID: String
-        var purpose: Purpose
-        var justification: String?
-    }
 
     /// OpenRecord {recordID, purpose, justification?} → `OpenRecordResult`, status 200 whether
     /// permitted or denied, so that the audit event of a denial commits too. A justified
@@ -89,7 +70,7 @@ extension EHRContract {
             patientID: patient.patientID, patientMSP: patient.mspID, recordID: record.recordID, reader: reader,
             justification: justification, expiresAt: expiresAt
         )
-        try stub.setEvent(name: "BreakGlass", payload: try encode(notice))
+        try stub.setEvent(name: EHREvent.breakGlass.rawValue, payload: try encode(notice))
     }
 
     /// ListAudit {patientID} → `[AuditEvent]`, oldest first (key order, see `writeAudit`), for the

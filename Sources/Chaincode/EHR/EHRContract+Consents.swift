@@ -1,29 +1,10 @@
 import Identity
 import Schema
+public import EHRModel
 
 /// `GrantConsent`, `RevokeConsent` and `ListConsents`.
 extension EHRContract {
-    struct GrantConsentRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case patientID, scope, grantee, purposes, categories, periodStart, periodEnd, provisions
-        }
-        typealias Field = CodingKeys
-        var patientID: String
-        var scope: ConsentScope
-        var grantee: Grantee
-        var purposes: [Purpose]
-        var categories: [String]
-        var periodStart: Int64?
-        var periodEnd: Int64?
-        var provisions: [Provision]?
-    }
 
-    struct RevokeConsentRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable { case patientID, consentID }
-        typealias Field = CodingKeys
-        var patientID: String
-        var consentID: String
-    }
 
     /// GrantConsent {patientID, scope, grantee, purposes, categories, periodStart?, periodEnd?,
     /// provisions?} → `Consent` with ID "c-<txID>"; only the patient may grant.

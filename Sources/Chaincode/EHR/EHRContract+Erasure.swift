@@ -1,19 +1,11 @@
 import Identity
 import Schema
+public import EHRModel
 
 /// `RequestErasure` (by the patient) and `ApproveErasure` (by an admin of the authoring organisation).
 extension EHRContract {
-    struct RecordIDRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable { case recordID }
-        typealias Field = CodingKeys
-        var recordID: String
-    }
 
     /// The payload of the `RecordErased` event: content stores shred the record's keys and blocks.
-    struct ErasureNotice: Encodable {
-        var recordID: String
-        var cid: String
-    }
 
     /// RequestErasure {recordID} → `ErasureRequest`; only the record's patient; 409 if already
     /// requested or erased.
@@ -55,7 +47,7 @@ extension EHRContract {
             rule: "erasure requested by patient \(erasure.patientID) at \(erasure.requestedAt), approved by admin of \(record.authorMSP)"
         )
         try writeAudit(audit, stub)
-        try stub.setEvent(name: "RecordErased", payload: try encode(ErasureNotice(recordID: record.recordID, cid: record.cid)))
+        try stub.setEvent(name: EHREvent.recordErased.rawValue, payload: try encode(ErasureNotice(recordID: record.recordID, cid: record.cid)))
         return try respond(record)
     }
 }

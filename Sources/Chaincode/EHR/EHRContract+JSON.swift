@@ -2,12 +2,7 @@ import Foundation
 import LedgerCore
 import Schema
 internal import Wire
-
-/// A function's single JSON argument. Its `Field` enumerates every key it accepts, so that a
-/// misspelt or unexpected key is refused instead of silently ignored.
-protocol EHRRequest: Decodable {
-    associatedtype Field: CodingKey & CaseIterable
-}
+internal import EHRModel
 
 /// Decoding arguments and stored values, encoding responses: every refusal names the field.
 extension EHRContract {

@@ -3,22 +3,11 @@ import Identity
 import Schema
 import SwiftASN1
 import X509
+public import EHRModel
 
 /// `RegisterPatient` and `GetPatient`.
 extension EHRContract {
-    struct RegisterPatientRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable { case patientID, certificate }
-        typealias Field = CodingKeys
-        var patientID: String
-        /// Base64 DER of the patient's certificate.
-        var certificate: String
-    }
 
-    struct PatientIDRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable { case patientID }
-        typealias Field = CodingKeys
-        var patientID: String
-    }
 
     /// RegisterPatient {patientID, certificate} → `Patient`. A clinician or admin registers a
     /// patient whose certificate (role patient) was issued by the caller's own CA.

@@ -1,23 +1,10 @@
 import Foundation
 import Identity
 import Schema
+public import EHRModel
 
 /// `AddRecord` and `ListRecords`.
 extension EHRContract {
-    struct AddRecordRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case recordID, patientID, cid, plaintextSHA256, resourceType, category, keyDigests, previousRecordID
-        }
-        typealias Field = CodingKeys
-        var recordID: String
-        var patientID: String
-        var cid: String
-        var plaintextSHA256: String
-        var resourceType: String
-        var category: String
-        var keyDigests: [String: String]
-        var previousRecordID: String?
-    }
 
     /// AddRecord {recordID, patientID, cid, plaintextSHA256, resourceType, category, keyDigests,
     /// previousRecordID?} → `RecordReference`. The caller (a clinician) becomes the author; a

@@ -1,69 +1,13 @@
 import Identity
 import Schema
-
-/// What `StudyRecords` returns: per consenting patient, the records the study may use.
-public struct StudyExport: Codable, Sendable, Equatable {
-    /// One patient's records in a study export.
-    public struct PatientRecords: Codable, Sendable, Equatable {
-        public var patientID: String
-        public var records: [RecordReference]
-
-        public init(patientID: String, records: [RecordReference]) {
-            self.patientID = patientID
-            self.records = records
-        }
-    }
-
-    public var studyID: String
-    public var patients: [PatientRecords]
-
-    public init(studyID: String, patients: [PatientRecords]) {
-        self.studyID = studyID
-        self.patients = patients
-    }
-}
+public import EHRModel
 
 /// Research access: `RequestAccess`, `ListAccessRequests`, `RespondToAccessRequest`, `StudyRecords`.
 extension EHRContract {
-    struct RequestAccessRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable {
-            case studyID, purpose, categories, periodStart, periodEnd, description
-        }
-        typealias Field = CodingKeys
-        var studyID: String
-        var purpose: Purpose
-        var categories: [String]
-        var periodStart: Int64?
-        var periodEnd: Int64?
-        var description: String
-    }
 
     /// The argument of a function that needs none: `{}`.
-    struct NoFieldsRequest: EHRRequest {
-        enum Field: CodingKey, CaseIterable {
-            static var allCases: [Field] { [] }
-            var stringValue: String { switch self {} }
-            var intValue: Int? { nil }
-            init?(stringValue: String) { nil }
-            init?(intValue: Int) { nil }
-        }
 
-        init(from decoder: any Decoder) throws {}
-    }
 
-    struct RespondRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable { case studyID, patientID, decision }
-        typealias Field = CodingKeys
-        var studyID: String
-        var patientID: String
-        var decision: AccessDecision
-    }
-
-    struct StudyRequest: EHRRequest {
-        enum CodingKeys: String, CodingKey, CaseIterable { case studyID }
-        typealias Field = CodingKeys
-        var studyID: String
-    }
 
     /// RequestAccess {studyID, purpose, categories, periodStart?, periodEnd?, description} →
     /// `AccessRequest`; researchers only, purpose HRESCH, 409 if the study ID is taken.

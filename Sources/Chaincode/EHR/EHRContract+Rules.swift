@@ -2,6 +2,7 @@ import Foundation
 import Identity
 import Schema
 internal import Wire
+internal import EHRModel
 
 /// Validation of identifiers and digests, and who the caller is in EHR terms.
 extension EHRContract {

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import Schema
+public import EHRModel
 
 /// The health-record contract: patients, record references, consents, audited reads, break-glass,
 /// research access and erasure. Every function takes one JSON object and returns JSON (sorted keys).
@@ -26,7 +27,7 @@ import Schema
 /// submitted, not merely evaluated. Refusals: 400 bad argument, 403 not allowed, 404 missing, 409 exists.
 public struct EHRContract: Contract {
     /// The contract's name, also the namespace of its state.
-    public static let contractName = "ehr"
+    public static let contractName = EHREvent.contractName
     public let name = EHRContract.contractName
     public let indexedFields = ["patientID"]
     /// How long a justified break-glass read lets the clinician read the patient's records again

@@ -1,4 +1,4 @@
-public import Chaincode
+public import EHRModel
 internal import Foundation
 internal import GRPCCore
 internal import Schema

@@ -1,8 +1,9 @@
-public import Chaincode
+public import EHRModel
 internal import Foundation
 
-/// A consent a patient is about to grant (FHIR R4 `Consent` shaped).
-public struct ConsentDraft: Sendable, Encodable {
+/// A consent a patient is about to grant (FHIR R4 `Consent` shaped), with the codes as text the
+/// way a command line or a form gives them; `grantConsent` checks them before anything is sent.
+public struct ConsentDraft: Sendable {
     public var patientID: String
     /// "treatment" or "research".
     public var scope: String
@@ -34,7 +35,14 @@ public struct ConsentDraft: Sendable, Encodable {
 extension HealthRecords {
     /// Grants a consent (only the patient's own identity may).
     public func grantConsent(_ draft: ConsentDraft) async throws -> Consent {
-        try await submit("GrantConsent", draft).response
+        guard let scope = ConsentScope(rawValue: draft.scope) else {
+            throw HealthRecordsError.invalidArgument(
+                "scope '\(draft.scope)' is not one of \(ConsentScope.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let request = GrantConsentRequest(
+            patientID: draft.patientID, scope: scope, grantee: draft.grantee, purposes: try draft.purposes.map(Self.purpose),
+            categories: draft.categories, periodStart: draft.periodStart, periodEnd: draft.periodEnd, provisions: draft.provisions)
+        return try await submit("GrantConsent", request).response
     }
 
     /// Revokes a consent; reads decided from now on no longer see it.
@@ -45,11 +53,11 @@ extension HealthRecords {
 
     /// The patient's consents, active and revoked.
     public func consents(of patientID: String) async throws -> [Consent] {
-        try await evaluate("ListConsents", PatientQuery(patientID: patientID))
+        try await evaluate("ListConsents", PatientIDRequest(patientID: patientID))
     }
 
     /// Who opened the patient's records, when, why, and with what outcome.
     public func auditTrail(of patientID: String) async throws -> [AuditEvent] {
-        try await evaluate("ListAudit", PatientQuery(patientID: patientID))
+        try await evaluate("ListAudit", PatientIDRequest(patientID: patientID))
     }
 }

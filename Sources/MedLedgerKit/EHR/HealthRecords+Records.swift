@@ -1,4 +1,4 @@
-public import Chaincode
+public import EHRModel
 internal import ContentStore
 internal import Crypto
 public import Foundation
@@ -48,12 +48,12 @@ extension HealthRecords {
 
     /// The patient registered as `patientID`.
     public func patient(_ patientID: String) async throws -> Patient {
-        try await evaluate("GetPatient", PatientQuery(patientID: patientID))
+        try await evaluate("GetPatient", PatientIDRequest(patientID: patientID))
     }
 
     /// The records of `patientID` the caller may list.
     public func listRecords(of patientID: String) async throws -> [RecordReference] {
-        try await evaluate("ListRecords", PatientQuery(patientID: patientID))
+        try await evaluate("ListRecords", PatientIDRequest(patientID: patientID))
     }
 
     /// Encrypts `plaintext` with a fresh data key, stores the ciphertext, deposits the key wrapped
@@ -92,7 +92,8 @@ extension HealthRecords {
     /// against the ledger.
     public func openRecord(_ recordID: String, purpose: String, justification: String? = nil) async throws -> OpenedRecord {
         let (result, txID) = try await submit(
-            "OpenRecord", OpenRecordRequest(recordID: recordID, purpose: purpose, justification: justification), as: OpenRecordResult.self)
+            "OpenRecord", OpenRecordRequest(recordID: recordID, purpose: try Self.purpose(purpose), justification: justification),
+            as: OpenRecordResult.self)
         guard result.decision.outcome == .permit, let record = result.record else {
             return OpenedRecord(decision: result.decision, txID: txID, record: nil, plaintext: nil)
         }

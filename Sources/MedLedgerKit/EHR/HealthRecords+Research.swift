@@ -1,4 +1,4 @@
-public import Chaincode
+public import EHRModel
 public import Foundation
 internal import GRPCCore
 internal import Schema
@@ -11,20 +11,22 @@ extension HealthRecords {
     ) async throws -> AccessRequest {
         try await submit(
             "RequestAccess",
-            RequestAccessRequest(studyID: studyID, purpose: "HRESCH", description: description, categories: categories, periodStart: periodStart, periodEnd: periodEnd)
+            RequestAccessRequest(
+                studyID: studyID, purpose: .research, categories: categories, periodStart: periodStart, periodEnd: periodEnd,
+                description: description)
         ).response
     }
 
     /// Every research access request on the channel.
     public func accessRequests() async throws -> [AccessRequest] {
-        try await evaluate("ListAccessRequests", EmptyRequest())
+        try await evaluate("ListAccessRequests", NoFieldsRequest())
     }
 
     /// The patient's answer to a study: "approved" (a research consent) or "declined".
     @discardableResult
     public func respond(toStudy studyID: String, patientID: String, approve: Bool) async throws -> AccessResponse {
         try await submit(
-            "RespondToAccessRequest", RespondToAccessRequest(studyID: studyID, patientID: patientID, decision: approve ? "approved" : "declined")
+            "RespondToAccessRequest", RespondRequest(studyID: studyID, patientID: patientID, decision: approve ? .approved : .declined)
         ).response
     }
 
@@ -32,7 +34,7 @@ extension HealthRecords {
     /// `StudyRecords` (the ledger picks approving patients' records and audits the export), then
     /// streams the records as FHIR R4 NDJSON, de-identified by the node.
     public func exportStudy(_ studyID: String) async throws -> StudyDownload {
-        let (study, txID) = try await submit("StudyRecords", StudyQuery(studyID: studyID), as: StudyExport.self)
+        let (study, txID) = try await submit("StudyRecords", StudyRequest(studyID: studyID), as: StudyExport.self)
         var request = Medledger_V1_ExportRequest()
         request.channelID = ledger.channel
         request.studyID = studyID
@@ -50,7 +52,7 @@ extension HealthRecords {
 
     /// Asks the patient's erasure of a record (the patient).
     public func requestErasure(of recordID: String) async throws {
-        _ = try await submit("RequestErasure", RecordQuery(recordID: recordID), as: AnyJSON.self)
+        _ = try await submit("RequestErasure", RecordIDRequest(recordID: recordID), as: AnyJSON.self)
     }
 
     /// Approves an erasure (an admin of the authoring organisation). Once it commits, the node
@@ -58,7 +60,7 @@ extension HealthRecords {
     /// erasure it sees committed; the `ShredKeys` call here only makes sure before returning).
     @discardableResult
     public func approveErasure(of recordID: String) async throws -> RecordReference {
-        let (erased, _) = try await submit("ApproveErasure", RecordQuery(recordID: recordID), as: RecordReference.self)
+        let (erased, _) = try await submit("ApproveErasure", RecordIDRequest(recordID: recordID), as: RecordReference.self)
         var shred = Medledger_V1_ShredKeysRequest()
         shred.channelID = ledger.channel
         shred.recordID = recordID

@@ -1,3 +1,4 @@
+internal import EHRModel
 internal import Foundation
 public import GRPCCore
 public import Identity
@@ -9,7 +10,7 @@ internal import Schema
 /// and decrypted in one call each. Encryption happens here, on the client: plaintext never leaves.
 public struct HealthRecords<Transport: ClientTransport>: Sendable {
     /// The `ehr` contract's name on the ledger.
-    public static var contract: String { "ehr" }
+    public static var contract: String { EHREvent.contractName }
 
     public let ledger: LedgerGateway<Transport>
     let content: Medledger_V1_Content.Client<Transport>
@@ -53,6 +54,14 @@ public struct HealthRecords<Transport: ClientTransport>: Sendable {
         return String(decoding: try encoder.encode(request), as: UTF8.self)
     }
 
+    /// The purpose of use `code` names ("TREAT", "ETREAT", "HRESCH").
+    static func purpose(_ code: String) throws -> Purpose {
+        guard let purpose = Purpose(rawValue: code) else {
+            throw HealthRecordsError.invalidArgument("purpose '\(code)' is not one of \(Purpose.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return purpose
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, _ payload: Data, function: String) throws -> T {
         do { return try JSONDecoder().decode(type, from: payload) } catch {
             throw HealthRecordsError.unexpectedResponse(function: function, reason: "\(error)")
@@ -70,6 +79,8 @@ public enum HealthRecordsError: Error, CustomStringConvertible {
     case integrityMismatch(recordID: String, expected: String, actual: String)
     /// A certificate or key could not be used for key wrapping.
     case unusableKey(String)
+    /// An argument the contract would refuse, caught before anything is sent.
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -77,7 +88,12 @@ public enum HealthRecordsError: Error, CustomStringConvertible {
         case .unexpectedResponse(let function, let reason): "\(function) returned an unreadable response: \(reason)"
         case .integrityMismatch(let recordID, let expected, let actual):
             "record '\(recordID)' decrypted to SHA-256 \(actual), but the ledger recorded \(expected)"
-        case .unusableKey(let why): why
+        case .unusableKey(let why), .invalidArgument(let why): why
         }
     }
+}
+
+/// A response whose content the caller does not need.
+struct AnyJSON: Decodable {
+    init(from decoder: any Decoder) throws {}
 }

@@ -1,4 +1,5 @@
 internal import Chaincode
+internal import EHRModel
 public import ContentStore
 internal import Foundation
 public import Logging
@@ -45,12 +46,12 @@ public struct ErasureEnforcer: Sendable {
     }
 
     private static func isErasure(_ event: Medledger_V1_ChaincodeEvent) -> Bool {
-        event.chaincodeName == EHRContract.contractName && event.eventName == "RecordErased"
+        event.chaincodeName == EHREvent.contractName && event.eventName == EHREvent.recordErased.rawValue
     }
 
     private func enforce(_ erasures: [Medledger_V1_ChaincodeEvent]) {
         for event in erasures {
-            guard let erased = try? JSONDecoder().decode(ErasedRecord.self, from: event.payload), let cid = try? CID(erased.cid) else {
+            guard let erased = try? JSONDecoder().decode(ErasureNotice.self, from: event.payload), let cid = try? CID(erased.cid) else {
                 logger.error("unreadable RecordErased event", metadata: ["tx": "\(event.txID)"])
                 continue
             }
@@ -68,8 +69,4 @@ public struct ErasureEnforcer: Sendable {
         }
     }
 
-    private struct ErasedRecord: Decodable {
-        var recordID: String
-        var cid: String
-    }
 }

@@ -5,6 +5,7 @@ internal import Identity
 internal import LedgerCore
 internal import Schema
 internal import Wire
+internal import EHRModel
 
 /// The ledger's word for a key release or an export: the caller's own committed call of an `ehr`
 /// function, VALID, and recent enough that later revocations are not bypassed by replaying it.

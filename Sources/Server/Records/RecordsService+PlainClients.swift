@@ -1,4 +1,5 @@
 internal import Chaincode
+internal import EHRModel
 internal import ContentStore
 internal import Crypto
 internal import Foundation

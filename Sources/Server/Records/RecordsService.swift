@@ -5,6 +5,7 @@ internal import GRPCCore
 internal import Identity
 internal import Schema
 internal import Wire
+internal import EHRModel
 
 /// The `medledger.v1.Records` gRPC service: custody of record data keys (`KeyCustody`), with every
 /// release and every erasure decided by the ledger's `ehr` contract, never by this service.

@@ -7,6 +7,7 @@ internal import GRPCCore
 internal import Identity
 internal import Schema
 internal import Wire
+internal import EHRModel
 
 /// The `medledger.v1.Research` gRPC service: streams a study's records as de-identified FHIR R4
 /// NDJSON. What is exported is decided and audited on the ledger by the researcher's own

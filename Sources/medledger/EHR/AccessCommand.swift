@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Chaincode
 internal import Foundation
 internal import MedLedgerKit
+internal import EHRModel
 
 /// `medledger access request|list|approve|decline`: research access requests.
 struct AccessCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Chaincode
 internal import Foundation
 internal import MedLedgerKit
+internal import EHRModel
 
 /// `medledger consent grant|revoke|list` (patients).
 struct ConsentCommand: AsyncParsableCommand {

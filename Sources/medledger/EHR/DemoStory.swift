@@ -5,6 +5,7 @@ internal import GRPCNIOTransportHTTP2
 internal import Identity
 internal import MedLedgerKit
 internal import Server
+internal import EHRModel
 
 /// The story `medledger demo` plays, step by step, each as the identity a real user would be.
 /// Every step checks its outcome; the first surprise stops the story with `DemoFailure`.

@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Chaincode
+internal import EHRModel
 internal import Foundation
 internal import Identity
 internal import MedLedgerKit

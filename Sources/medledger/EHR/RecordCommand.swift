@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Chaincode
 internal import Foundation
 internal import MedLedgerKit
+internal import EHRModel
 
 /// `medledger record add|get|list|history|erase`.
 struct RecordCommand: AsyncParsableCommand {

@@ -91,4 +91,13 @@ public struct BreakGlassNotice: Codable, Sendable, Equatable {
     public var reader: Reader
     public var justification: String
     public var expiresAt: Int64
+
+    public init(patientID: String, patientMSP: String, recordID: String, reader: Reader, justification: String, expiresAt: Int64) {
+        self.patientID = patientID
+        self.patientMSP = patientMSP
+        self.recordID = recordID
+        self.reader = reader
+        self.justification = justification
+        self.expiresAt = expiresAt
+    }
 }
