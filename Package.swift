@@ -99,11 +99,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Certificate authority, membership (MSP) and request signing.
+        // Certificates, membership (MSP) validation, roles, request signing and verifying.
         .target(
             name: "Identity",
             dependencies: [
                 "AtomicFiles",
+                "Schema",
+                "Wire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // An organisation's certificate authority: issuing, the registration store (SQLite), CRL
+        // signing. Apart from Identity, so that clients do not link SQLite.
+        .target(
+            name: "CertificateAuthority",
+            dependencies: [
+                "Identity",
                 "Schema",
                 "Wire",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -173,6 +188,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
+                "CertificateAuthority",
                 "Chaincode",
                 "EHRModel",
                 "ContentStore",
@@ -217,6 +233,7 @@ let package = Package(
         .executableTarget(
             name: "medledger",
             dependencies: [
+                "CertificateAuthority",
                 "Server",
                 "MedLedgerKit",
                 "Chaincode",
@@ -259,6 +276,7 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: [
+                "CertificateAuthority",
                 "Identity",
                 "Schema",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -270,6 +288,7 @@ let package = Package(
         .testTarget(
             name: "LedgerCoreTests",
             dependencies: [
+                "CertificateAuthority",
                 "LedgerCore",
                 "Identity",
                 "Schema",
@@ -286,7 +305,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChaincodeTests",
-            dependencies: ["Chaincode", "EHRModel", "LedgerCore", "Identity", "Schema"],
+            dependencies: ["CertificateAuthority", "Chaincode", "EHRModel", "LedgerCore", "Identity", "Schema"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -310,6 +329,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
+                "CertificateAuthority",
                 "EHRModel",
                 "Server",
                 "MedLedgerKit",

@@ -1,6 +1,7 @@
 public import Foundation
 public import GRPCCore
 public import Identity
+public import CertificateAuthority
 public import Schema
 internal import SwiftASN1
 internal import X509

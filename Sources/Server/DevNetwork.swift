@@ -1,5 +1,6 @@
 public import Foundation
 public import Identity
+public import CertificateAuthority
 public import LedgerStore
 public import Logging
 internal import LedgerCore

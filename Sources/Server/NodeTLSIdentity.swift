@@ -1,6 +1,7 @@
 internal import Crypto
 public import Foundation
 public import Identity
+public import CertificateAuthority
 public import Logging
 internal import SwiftASN1
 public import X509

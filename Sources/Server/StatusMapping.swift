@@ -2,6 +2,7 @@ public import GRPCCore
 internal import Chaincode
 internal import ContentStore
 internal import Identity
+internal import CertificateAuthority
 internal import LedgerCore
 internal import RecordCrypto
 

@@ -2,6 +2,7 @@ internal import ArgumentParser
 internal import Foundation
 internal import GRPCCore
 internal import Identity
+internal import CertificateAuthority
 internal import Schema
 internal import SwiftASN1
 internal import X509

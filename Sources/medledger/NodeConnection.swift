@@ -3,6 +3,7 @@ internal import Foundation
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
 internal import Identity
+internal import CertificateAuthority
 internal import Schema
 
 /// Where a client command connects and as whom: TLS trusting the org root, with the identity's

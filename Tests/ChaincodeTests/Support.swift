@@ -1,6 +1,7 @@
 import Chaincode
 import Foundation
 import Identity
+import CertificateAuthority
 import LedgerCore
 import Schema
 

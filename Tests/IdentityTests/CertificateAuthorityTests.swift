@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Identity
+import CertificateAuthority
 import Schema
 import SwiftASN1
 import Testing

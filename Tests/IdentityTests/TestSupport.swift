@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import CertificateAuthority
 import Testing
 
 /// A fresh directory under the system's temporary directory.

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GRPCCore
 import Identity
+import CertificateAuthority
 import Schema
 import Server
 import SwiftASN1

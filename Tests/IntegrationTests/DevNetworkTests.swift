@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import CertificateAuthority
 import Identity
 import LedgerCore
 import MedLedgerKit

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
+import CertificateAuthority
 import Identity
 import LedgerCore
 import MedLedgerKit

@@ -1,4 +1,5 @@
 import Foundation
+import CertificateAuthority
 import Identity
 import Schema
 import Server

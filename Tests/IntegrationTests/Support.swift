@@ -4,6 +4,7 @@ import GRPCNIOTransportHTTP2
 import Chaincode
 import LedgerStore
 import Identity
+import CertificateAuthority
 import Logging
 import Schema
 import Server

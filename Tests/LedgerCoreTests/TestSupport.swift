@@ -3,6 +3,7 @@ import Foundation
 import LedgerCore
 import Wire
 import Identity
+import CertificateAuthority
 import Schema
 
 /// An in-memory organisation CA.

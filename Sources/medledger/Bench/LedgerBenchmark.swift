@@ -3,6 +3,7 @@ internal import Foundation
 internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
 internal import Identity
+internal import CertificateAuthority
 internal import LedgerCore
 internal import LedgerStore
 internal import Logging

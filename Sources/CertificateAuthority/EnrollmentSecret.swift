@@ -1,3 +1,4 @@
+public import Identity
 internal import Crypto
 internal import _CryptoExtras
 import Foundation

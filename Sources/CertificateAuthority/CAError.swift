@@ -1,3 +1,4 @@
+public import Identity
 internal import Wire
 
 /// Why the certificate authority refused a request. Each case says which identity, certificate or

@@ -1,3 +1,4 @@
+public import Identity
 internal import Crypto
 public import Foundation
 public import Schema
@@ -24,16 +25,5 @@ extension OrganizationCA {
         org.rootCerts = [try Data(authority.rootCertificate.derBytes)]
         org.crls = [Data(try currentCRL(now: now))]
         return org
-    }
-}
-
-extension Certificate {
-    /// The certificate's DER encoding.
-    public var derBytes: [UInt8] {
-        get throws {
-            var serializer = DER.Serializer()
-            try serializer.serialize(self)
-            return serializer.serializedBytes
-        }
     }
 }

@@ -1,3 +1,4 @@
+public import Identity
 public import Foundation
 internal import GRDB
 internal import Wire

@@ -1,3 +1,4 @@
+public import Identity
 public import Crypto
 public import Foundation
 public import Schema
@@ -194,11 +195,4 @@ extension Certificate.SerialNumber {
         return Certificate.SerialNumber(bytes: bytes)
     }
 
-    /// Lowercase hex without leading zeros: the spelling in the schema, the store and the CLI.
-    public var hexString: String {
-        let trimmed = bytes.drop(while: { $0 == 0 })
-        guard !trimmed.isEmpty else { return "0" }
-        let hex = Hex.encode(trimmed)
-        return hex.first == "0" ? String(hex.dropFirst()) : hex
-    }
 }

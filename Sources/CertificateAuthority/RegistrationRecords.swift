@@ -1,3 +1,4 @@
+public import Identity
 public import Foundation
 public import Schema
 

@@ -1,3 +1,4 @@
+public import Identity
 import Crypto
 public import Foundation
 internal import SwiftASN1

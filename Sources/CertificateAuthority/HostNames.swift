@@ -1,3 +1,4 @@
+public import Identity
 import SwiftASN1
 public import X509
 

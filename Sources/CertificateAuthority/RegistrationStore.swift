@@ -1,3 +1,4 @@
+public import Identity
 import Foundation
 internal import GRDB
 import Schema

@@ -1,3 +1,4 @@
+public import Identity
 public import Crypto
 public import Foundation
 internal import GRDB
