@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Identity
 import Testing
@@ -22,5 +23,9 @@ import Testing
         #expect(id.count == 64)
         #expect(id == TransactionID.compute(nonce: nonce, creator: creator))
         #expect(id != TransactionID.compute(nonce: Nonce.make(), creator: creator))
+        // SHA-256 over nonce then creator: swift-crypto's one-shot hash of the concatenation, and
+        // Python hashlib's value for a fixed input (hashlib.sha256(b"\\x01" * 24 + b"certificate")).
+        #expect(id == Hex.encode(SHA256.hash(data: nonce + creator)))
+        #expect(TransactionID.compute(nonce: Data(repeating: 1, count: 24), creator: creator) == "bac113aa5207233c83b85f280a908a12ae817c24e076b174584fde5593a8ebab")
     }
 }
