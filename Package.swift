@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "Chaincode", targets: ["Chaincode"]),
         .library(name: "MedLedgerKit", targets: ["MedLedgerKit"]),
+        .library(name: "MedLedgerTesting", targets: ["MedLedgerTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
@@ -256,14 +257,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Test support as a product: the in-process development network, test identities,
+        // temporary directories, a process runner and a seeded RNG, for MedLedger's own tests
+        // and for anyone testing against MedLedger.
+        .target(
+            name: "MedLedgerTesting",
+            dependencies: [
+                "Identity",
+                "LedgerStore",
+                "MedLedgerKit",
+                "Server",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(
             name: "RecordCryptoTests",
-            dependencies: ["RecordCrypto", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MedLedgerTesting", "RecordCrypto", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ContentStoreTests",
-            dependencies: [
+            dependencies: ["MedLedgerTesting", 
                 "ContentStore",
                 "RecordCrypto",
                 "Schema",
@@ -275,7 +296,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IdentityTests",
-            dependencies: [
+            dependencies: ["MedLedgerTesting", 
                 "CertificateAuthority",
                 "Identity",
                 "Schema",
@@ -287,7 +308,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCoreTests",
-            dependencies: [
+            dependencies: ["MedLedgerTesting", 
                 "CertificateAuthority",
                 "LedgerCore",
                 "Identity",
@@ -300,35 +321,35 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: ["LedgerStore", "LedgerCore", "Schema", "Wire"],
+            dependencies: ["MedLedgerTesting", "LedgerStore", "LedgerCore", "Schema", "Wire"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChaincodeTests",
-            dependencies: ["CertificateAuthority", "Chaincode", "EHRModel", "LedgerCore", "Identity", "Schema"],
+            dependencies: ["MedLedgerTesting", "CertificateAuthority", "Chaincode", "EHRModel", "LedgerCore", "Identity", "Schema"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DeidentificationTests",
-            dependencies: ["Deidentification", "Wire", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MedLedgerTesting", "Deidentification", "Wire", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
+        .testTarget(name: "WireTests", dependencies: ["MedLedgerTesting", "Wire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProtoCompilerTests",
-            dependencies: ["ProtoCompiler"],
+            dependencies: ["MedLedgerTesting", "ProtoCompiler"],
             resources: [.copy("Golden")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SchemaTests",
-            dependencies: ["Schema", "Wire"],
+            dependencies: ["MedLedgerTesting", "Schema", "Wire"],
             exclude: ["Oracles"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: [
+            dependencies: ["MedLedgerTesting", 
                 "CertificateAuthority",
                 "EHRModel",
                 "Server",

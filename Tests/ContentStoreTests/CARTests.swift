@@ -1,5 +1,6 @@
 import ContentStore
 import Foundation
+import MedLedgerTesting
 import Testing
 
 @Suite("CAR v1 export and import")

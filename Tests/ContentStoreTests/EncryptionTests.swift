@@ -1,7 +1,8 @@
 import ContentStore
-import RecordCrypto
 import Crypto
 import Foundation
+import MedLedgerTesting
+import RecordCrypto
 import Testing
 
 @Suite("Sealed records in the store, wrapped keys by CID, crypto-shredding")

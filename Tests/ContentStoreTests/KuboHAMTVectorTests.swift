@@ -1,5 +1,6 @@
 import ContentStore
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// Directories at Kubo's HAMT threshold and one byte over it, with the CIDs Kubo publishes for

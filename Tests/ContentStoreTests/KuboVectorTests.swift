@@ -1,5 +1,6 @@
 import ContentStore
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// CIDs published in Kubo's own tests (test/sharness/t0040-add-and-cat.sh) for known inputs.

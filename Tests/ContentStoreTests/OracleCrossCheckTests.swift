@@ -1,5 +1,6 @@
 import ContentStore
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// Multi-chunk and multi-level files checked against Oracles/unixfs_oracle.py, an independent
@@ -13,9 +14,9 @@ struct OracleCrossCheckTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let file = try directory.write("input", data)
-        let output = try runTool([
+        let output = try runProcessBlocking([
             "python3", oracle, protoDirectory, file.path, String(cidVersion), rawLeaves ? "1" : "0", String(chunk), String(maxLinks),
-        ])
+        ]).requireSuccess()
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

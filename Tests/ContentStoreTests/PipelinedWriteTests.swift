@@ -1,5 +1,6 @@
 import ContentStore
 import Foundation
+import MedLedgerTesting
 import Synchronization
 import Testing
 

@@ -1,5 +1,6 @@
 import ContentStore
 import Foundation
+import MedLedgerTesting
 import Testing
 
 @Suite("Block store, reading, pins and garbage collection")

@@ -9,50 +9,6 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// A fresh directory under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    /// With `inMemory`, under /dev/shm when it is there: thousands of small fixture files then put
-    /// no metadata load on the disk, whose journal other tests' fsyncs wait behind.
-    init(inMemory: Bool = false) throws {
-        let memory = URL(fileURLWithPath: "/dev/shm", isDirectory: true)
-        let base = inMemory && FileManager.default.isWritableFile(atPath: memory.path) ? memory : FileManager.default.temporaryDirectory
-        url = base.appendingPathComponent("medledger-content-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func write(_ name: String, _ data: Data) throws -> URL {
-        let file = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: file)
-        return file
-    }
-}
-
-/// Deterministic pseudo-random bytes (xorshift64*), so that failures reproduce.
-func pseudoRandomBytes(_ count: Int, seed: UInt64) -> Data {
-    var state = (seed &+ 1) &* 0x9E37_79B9_7F4A_7C15 | 1
-    var bytes = [UInt8](repeating: 0, count: count)
-    var index = 0
-    while index < count {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        var word = state &* 2_685_821_657_736_338_717
-        for _ in 0..<8 where index < count {
-            bytes[index] = UInt8(truncatingIfNeeded: word)
-            word >>= 8
-            index += 1
-        }
-    }
-    return Data(bytes)
-}
-
 /// Imports `data` with `options` into `store` (or only hashes it) in uneven pieces.
 func importBytes(_ data: Data, options: ImportOptions, into sink: any BlockSink = DiscardingSink()) throws -> ImportResult {
     var importer = FileImporter(options: options, sink: sink)
@@ -85,28 +41,6 @@ func hex(_ text: String) -> Data {
     return Data(bytes)
 }
 
-/// Runs a command on PATH and returns its standard output; throws with stderr on failure.
-func runTool(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let stdout = output.fileHandleForReading.readDataToEndOfFile()
-    let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ToolFailure(description: "\(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
-    }
-    return String(decoding: stdout, as: UTF8.self)
-}
-
-struct ToolFailure: Error, CustomStringConvertible {
-    var description: String
-}
 
 /// Runs `body` on a thread of its own, at the lowest CPU priority (nice 19), and waits for it
 /// without holding a thread of Swift's cooperative pool (one per core: two here). Long synchronous

@@ -1,7 +1,8 @@
+import CertificateAuthority
 import Crypto
 import Foundation
 import Identity
-import CertificateAuthority
+import MedLedgerTesting
 import Schema
 import SwiftASN1
 import Testing

@@ -1,7 +1,8 @@
+import CertificateAuthority
 import Crypto
 import Foundation
 import Identity
-import CertificateAuthority
+import MedLedgerTesting
 import Schema
 import SwiftASN1
 import Testing
@@ -128,7 +129,8 @@ struct OpenSSLOracleTests {
                 octets = (serial.bit_length() + 8) // 8  # DER INTEGER: a sign bit, then the magnitude
                 print(format(serial, "x"), octets)
             """
-        let python = try runTool(["python3", "-c", script] + paths)
+        let run = try runProcessBlocking(["python3", "-c", script] + paths)
+        let python = (status: run.status, output: run.standardOutput + run.standardError)
         try #require(python.status == 0, "\(python.output)")
         let lines = python.output.split(separator: "\n").map { $0.split(separator: " ") }
         #expect(lines.count == paths.count)

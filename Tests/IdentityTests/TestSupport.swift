@@ -1,22 +1,8 @@
+import CertificateAuthority
 import Foundation
 import Identity
-import CertificateAuthority
+import MedLedgerTesting
 import Testing
-
-/// A fresh directory under the system's temporary directory.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("medledger-identity-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
 
 /// An in-memory organisation CA.
 func makeCA(mspID: String = "HospitalAMSP", policy: OrganizationCA.Policy = OrganizationCA.Policy()) throws -> OrganizationCA {
@@ -29,21 +15,8 @@ func makeCA(mspID: String = "HospitalAMSP", policy: OrganizationCA.Policy = Orga
 
 /// Runs `openssl` with `arguments`; returns its exit status and combined output.
 func openssl(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    try runTool(["openssl"] + arguments)
-}
-
-/// Runs `command` (looked up on PATH); returns its exit status and combined output.
-func runTool(_ command: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let run = try runProcessBlocking(["openssl"] + arguments)
+    return (run.status, run.standardOutput + run.standardError)
 }
 
 /// Writes `text` to `name` in `directory` and returns the path.

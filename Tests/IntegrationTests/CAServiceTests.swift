@@ -1,8 +1,9 @@
+import CertificateAuthority
 import Crypto
 import Foundation
 import GRPCCore
 import Identity
-import CertificateAuthority
+import MedLedgerTesting
 import Schema
 import Server
 import SwiftASN1

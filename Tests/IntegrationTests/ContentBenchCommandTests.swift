@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// `medledger bench content` at a tiny size: the report's shape, and that the CID it measured is

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Identity
+import MedLedgerTesting
 import Schema
 import Server
 import Testing

@@ -1,10 +1,11 @@
 import Foundation
-import Synchronization
 import GRPCCore
 import Identity
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
+import Synchronization
 import Testing
 
 /// The crash test: `medledger serve` runs as a child process under load and is killed
@@ -45,7 +46,7 @@ struct CrashRecoveryTests {
     func acknowledgedTransactionsSurviveKills() async throws {
         let seed = ProcessInfo.processInfo.environment["MEDLEDGER_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
         print("crash test: \(Self.rounds) rounds, seed \(seed) (MEDLEDGER_CRASH_SEED=\(seed) replays it)")
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let data = directory.url.appending(path: "data")
@@ -187,18 +188,6 @@ struct CrashRecoveryTests {
     }
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64), so a printed seed reproduces a run's kill times.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Counts acknowledged transactions across workers and lets the test wait for the first one.
 final class AcknowledgementCounter: Sendable {

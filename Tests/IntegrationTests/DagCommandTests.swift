@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// `medledger dag …` against a local data directory, as a user runs it.

@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import MedLedgerTesting
 import Server
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 @Suite("medledger demo plays the story against a running development network")

@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 @Suite("medledger dev as a newcomer runs it: a process, its printed instructions, a second start")

@@ -1,9 +1,10 @@
+import CertificateAuthority
 import Foundation
 import GRPCCore
-import CertificateAuthority
 import Identity
 import LedgerCore
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
 import SwiftASN1

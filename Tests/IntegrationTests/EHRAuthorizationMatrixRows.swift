@@ -1,12 +1,13 @@
 import Chaincode
 import ContentStore
+import EHRModel
 import Foundation
 import GRPCCore
 import Identity
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
-import EHRModel
 
 /// Values one row leaves for a later one (a consent it granted).
 actor MatrixScratch {

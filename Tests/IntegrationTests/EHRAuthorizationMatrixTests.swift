@@ -5,6 +5,7 @@ import Foundation
 import GRPCCore
 import Identity
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
 import SwiftASN1

@@ -1,12 +1,13 @@
 import Chaincode
+import EHRModel
 import Foundation
 import GRPCCore
 import Identity
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
 import Testing
-import EHRModel
 
 /// FHIR resources with identifiers the research export must strip.
 enum SampleRecords {

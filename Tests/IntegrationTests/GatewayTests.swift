@@ -1,10 +1,11 @@
+import CertificateAuthority
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import CertificateAuthority
 import Identity
 import LedgerCore
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
 import Testing

@@ -1,4 +1,5 @@
 import GRPCCore
+import MedLedgerTesting
 import Schema
 import Server
 import Testing

@@ -1,11 +1,12 @@
 import Foundation
 import GRPCCore
 import Identity
-import X509
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
 import Testing
+import X509
 
 /// Every RPC of every service driven with hostile values — empty, NUL, not UTF-8, a megabyte,
 /// negative, out of range, a message over the 4 MiB limit, bytes that are no protobuf — over

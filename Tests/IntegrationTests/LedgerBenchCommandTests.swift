@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// `medledger bench ledger` at a small size: the load generator CI keeps working. Its figures are

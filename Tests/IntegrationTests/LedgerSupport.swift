@@ -1,28 +1,22 @@
+import CertificateAuthority
 import Crypto
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import Identity
-import CertificateAuthority
 import LedgerCore
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Server
 import SwiftASN1
 import X509
 
-/// An identity a test acts as: its signer and certificate.
-struct TestUser: Sendable {
-    let signer: RequestSigner
-    let certificate: Certificate
-
+extension TestUser {
+    /// A new identity enrolled with `ca`.
     init(_ ca: OrganizationCA, _ name: String, _ role: Medledger_V1_Role) throws {
-        (signer, certificate) = try ca.enrollSigner(enrollmentID: name, role: role)
-    }
-
-    init(folder: IdentityFolder) throws {
-        certificate = try folder.loadCertificate()
-        signer = RequestSigner(key: try folder.loadKey(), certificateDER: Data(try certificate.derBytes))
+        let (signer, certificate) = try ca.enrollSigner(enrollmentID: name, role: role)
+        self.init(signer: signer, certificate: certificate)
     }
 }
 
@@ -31,25 +25,7 @@ func withClient<Result: Sendable>(
     _ running: RunningServer, as user: TestUser,
     _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
 ) async throws -> Result {
-    try await withClient(address: running.address, trusting: running.caCertificatePath, as: user, body)
-}
-
-/// Runs `body` with a client connected over mTLS to `address` as `user`, trusting only `caCertificatePath`.
-func withClient<Result: Sendable>(
-    address: ListeningAddress, trusting caCertificatePath: String, as user: TestUser,
-    _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
-) async throws -> Result {
-    let certificatePEM = try user.certificate.serializeAsPEM().pemString
-    let keyPEM = user.signer.key.pemRepresentation
-    let transport = try HTTP2ClientTransport.Posix(
-        target: .ipv4(address: address.host, port: address.port),
-        transportSecurity: .tls { tls in
-            tls.trustRoots = .certificates([.file(path: caCertificatePath, format: .pem)])
-            tls.certificateChain = [.bytes(Array(certificatePEM.utf8), format: .pem)]
-            tls.privateKey = .bytes(Array(keyPEM.utf8), format: .pem)
-        }
-    )
-    return try await withGRPCClient(transport: transport) { client in try await body(client) }
+    try await MedLedgerTesting.withClient(address: running.address, trusting: running.caCertificatePath, as: user, body)
 }
 
 /// Runs `body` with a gateway for `user` on `channel`.

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerStore
 import MedLedgerKit
+import MedLedgerTesting
 import Schema
 import Testing
 import Wire

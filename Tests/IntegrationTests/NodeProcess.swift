@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import MedLedgerTesting
 import Schema
 import Server
 import Testing
@@ -124,7 +125,8 @@ final class NodeProcess {
         var status: Int32?
         for await code in exited { status = code }
         deadline.cancel()
-        return await deadline.result.isSuccess ? nil : status
+        let killed = (try? await deadline.value) != nil
+        return killed ? nil : status
     }
 }
 

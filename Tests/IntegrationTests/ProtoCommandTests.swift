@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// `medledger proto encode|decode` against protoc's own `--decode`/`--encode` on the same schema.

@@ -1,6 +1,7 @@
-import Foundation
 import CertificateAuthority
+import Foundation
 import Identity
+import MedLedgerTesting
 import Schema
 import Server
 import Testing

@@ -1,7 +1,8 @@
 import Chaincode
-import Foundation
 import EHRModel
+import Foundation
 import MedLedgerKit
+import MedLedgerTesting
 import Server
 import Testing
 

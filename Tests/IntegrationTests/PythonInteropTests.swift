@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Server
 import Testing
 

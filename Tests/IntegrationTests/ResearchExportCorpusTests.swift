@@ -1,10 +1,11 @@
 import Foundation
 import Identity
-import X509
 import MedLedgerKit
+import MedLedgerTesting
 import Server
 import Testing
 import Wire
+import X509
 
 /// The research export judged on data we did not write: synthetic R4 patients from a third-party
 /// generator (clinosim, see Python/make_export_corpus.py) with names, MRNs, SSNs, phone numbers,

@@ -1,9 +1,10 @@
+import EHRModel
 import Foundation
 import Identity
 import MedLedgerKit
+import MedLedgerTesting
 import Server
 import Testing
-import EHRModel
 
 /// Realistic FHIR R4 resources as a hospital system would send them, full of what the research
 /// export must strip: identifiers, names, phone numbers, addresses, practitioners, encounters,

@@ -1,11 +1,12 @@
+import CertificateAuthority
+import Chaincode
 import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
-import Chaincode
-import LedgerStore
 import Identity
-import CertificateAuthority
+import LedgerStore
 import Logging
+import MedLedgerTesting
 import Schema
 import Server
 import Testing
@@ -15,21 +16,6 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // IntegrationTests
     .deletingLastPathComponent()  // Tests
     .deletingLastPathComponent()
-
-/// A fresh directory under the system's temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("medledger-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
-    }
-}
 
 /// A server started in-process on 127.0.0.1 with a port the kernel chose.
 struct RunningServer: Sendable {
@@ -44,15 +30,6 @@ struct RunningServer: Sendable {
     let dataDirectory: URL
     /// The node's ledger, when the server was started with one.
     let ledger: LedgerNode?
-}
-
-/// Deadlines for every call the tests make, so that a broken server fails a test instead of hanging it.
-/// 30 s: on a two-core CI machine running every suite at once (the host itself at half speed on
-/// some days), a first call's TLS handshake has been seen to take over 10 s.
-func callOptions(timeout: Duration = .seconds(30)) -> CallOptions {
-    var options = CallOptions.defaults
-    options.timeout = timeout
-    return options
 }
 
 /// Runs `body` against a fresh server with its own data directory, then shuts the server down
@@ -169,88 +146,6 @@ func healthRequest(_ service: String) -> Grpc_Health_V1_HealthCheckRequest {
     var request = Grpc_Health_V1_HealthCheckRequest()
     request.service = service
     return request
-}
-
-/// What a finished (or stopped) child process left behind.
-struct ProcessOutput: Sendable {
-    var status: Int32
-    var standardOutput: String
-    var standardError: String
-    /// True when the process was still running at the deadline and was terminated.
-    var timedOut: Bool
-
-    var summary: String {
-        "exit \(status)\(timedOut ? " (timed out)" : "")\nstdout:\n\(standardOutput)\nstderr:\n\(standardError)"
-    }
-}
-
-/// Runs `arguments` (looked up on PATH) without blocking a concurrency thread.
-///
-/// Output goes to files rather than pipes so that a chatty child can never block on a full pipe.
-/// With `keepStandardInputOpen` the child's stdin stays open until it exits or the deadline passes;
-/// otherwise it reads end-of-file at once.
-func runProcess(
-    _ arguments: [String],
-    environment: [String: String] = [:],
-    keepStandardInputOpen: Bool = false,
-    timeout: Duration = .seconds(60)
-) async throws -> ProcessOutput {
-    let scratch = try TemporaryDirectory()
-    defer { scratch.remove() }
-    let outURL = scratch.url.appendingPathComponent("stdout")
-    let errURL = scratch.url.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let outHandle = try FileHandle(forWritingTo: outURL)
-    let errHandle = try FileHandle(forWritingTo: errURL)
-    defer {
-        try? outHandle.close()
-        try? errHandle.close()
-    }
-
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    let input = Pipe()
-    process.standardInput = keepStandardInputOpen ? input : FileHandle.nullDevice
-
-    let exited = AsyncStream<Int32>.makeStream()
-    process.terminationHandler = { process in
-        exited.continuation.yield(process.terminationStatus)
-        exited.continuation.finish()
-    }
-    try process.run()
-
-    let pid = process.processIdentifier
-    let deadline = Task {
-        try await Task.sleep(for: timeout)
-        // SIGKILL, because the test runner's children may inherit SIGTERM blocked or ignored.
-        kill(pid, SIGKILL)
-    }
-    var status: Int32 = -1
-    for await code in exited.stream {
-        status = code
-    }
-    deadline.cancel()
-    let timedOut = await deadline.result.isSuccess
-    try? input.fileHandleForWriting.close()
-
-    return ProcessOutput(
-        status: status,
-        standardOutput: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-        standardError: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-        timedOut: timedOut
-    )
-}
-
-extension Result {
-    var isSuccess: Bool {
-        if case .success = self { return true }
-        return false
-    }
 }
 
 /// Fails the current test, naming what to install, unless `command` runs successfully.

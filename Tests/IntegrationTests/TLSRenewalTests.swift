@@ -1,6 +1,7 @@
 import Foundation
 import Identity
 import Logging
+import MedLedgerTesting
 import Server
 import Testing
 

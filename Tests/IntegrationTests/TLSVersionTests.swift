@@ -1,3 +1,4 @@
+import MedLedgerTesting
 import Testing
 
 /// The server speaks TLS 1.3 only: OpenSSL's client, forced to a version, is the independent judge.

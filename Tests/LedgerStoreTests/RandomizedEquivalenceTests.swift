@@ -1,29 +1,18 @@
 import Foundation
 import LedgerCore
+@testable import LedgerStore
+import MedLedgerTesting
 import Schema
 import Testing
-@testable import LedgerStore
 
 /// Random blocks of puts and deletes, applied to both implementations, give identical answers.
 @Suite struct RandomizedEquivalenceTests {
-    /// A small deterministic generator (SplitMix64), so a failure reproduces from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let keys = ["", "a", "a\u{0}", "ab", "b", "é", "Z", "z", "\u{1F600}", "k1", "k10", "k2"]
     static let values = [#"{"n":1}"#, #"{"n":"1"}"#, #"{"n":null}"#, #"{"m":{"n":2}}"#, "[1]", "plain", "", #"{"n":2.5,"s":"é"}"#]
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomUpdatesGiveIdenticalAnswers(seed: UInt64) throws {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let reference = InMemoryState()
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

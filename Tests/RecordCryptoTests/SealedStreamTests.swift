@@ -1,18 +1,8 @@
 import Crypto
 import Foundation
+import MedLedgerTesting
 import RecordCrypto
 import Testing
-
-/// Deterministic bytes for a test: the same `seed` gives the same bytes.
-func patternedBytes(_ count: Int, seed: UInt64) -> Data {
-    var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-    return Data((0..<count).map { _ in
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return UInt8(truncatingIfNeeded: state)
-    })
-}
 
 func hex(_ text: String) -> Data {
     Data(stride(from: 0, to: text.count, by: 2).map { offset in
@@ -48,7 +38,7 @@ struct SealedStreamTests {
     @Test(arguments: [0, 1, 63, 64, 65, 128, 1000])
     func roundTripAndRanges(size: Int) async throws {
         let key = SealedStream.newDataKey()
-        let plaintext = patternedBytes(size, seed: UInt64(size) + 3)
+        let plaintext = pseudoRandomBytes(size, seed: UInt64(size) + 3)
         let (sealed, digest) = try Self.seal(plaintext, key: key, segmentSize: 64)
         #expect(digest == SHA256.hash(data: plaintext))
         #expect(UInt64(sealed.count) == (try SealedStream(segmentSize: 64)).sealedLength(plaintextLength: UInt64(size)))
@@ -61,7 +51,7 @@ struct SealedStreamTests {
 
     @Test func wrongKeyTruncationAndReorderingAreDetected() async throws {
         let key = SealedStream.newDataKey()
-        let (sealed, _) = try Self.seal(patternedBytes(300, seed: 5), key: key, segmentSize: 64)
+        let (sealed, _) = try Self.seal(pseudoRandomBytes(300, seed: 5), key: key, segmentSize: 64)
         await #expect(throws: RecordCryptoError.self) { _ = try await Self.open(sealed, key: SealedStream.newDataKey()) }
         // Truncated at a segment boundary: the new last segment was not sealed as last.
         let segment = 64 + 16
@@ -118,7 +108,7 @@ struct SealingWriterTests {
     @Test func pieceSizesDoNotChangeTheStream() throws {
         let key = SealedStream.newDataKey()
         let format = try SealedStream(segmentSize: 1000)
-        let plaintext = patternedBytes(25_500, seed: 8)
+        let plaintext = pseudoRandomBytes(25_500, seed: 8)
         var whole = SealingWriter(key: key, format: format)
         var wholeBytes = try whole.write(plaintext)
         wholeBytes += try whole.finish().sealed

@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// Runs the reference tools (protoc, Python protobuf, protobuf-c) that the cross-check tests
@@ -17,28 +18,8 @@ enum Oracle {
 
     /// Runs `executable` (searched on PATH) and waits; `input` is written to its stdin.
     static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
-        let writer = Thread {
-            if let input { stdin.fileHandleForWriting.write(input) }
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errorData = LockedData()
-        let errorReader = Thread { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
-        errorReader.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errorData.isSet { usleep(1000) }
-        return Output(status: process.terminationStatus, stdout: output, stderr: String(decoding: errorData.value, as: UTF8.self))
+        let run = try runProcessBlocking([executable] + arguments, input: input)
+        return Output(status: run.status, stdout: run.standardOutputData, stderr: run.standardError)
     }
 
     /// Runs a tool that must succeed; a failure names the command and its stderr.
@@ -66,12 +47,3 @@ struct OracleFailure: Error, CustomStringConvertible {
     var description: String
 }
 
-/// Bytes handed from a reader thread to the test thread.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 import Wire
 
@@ -32,7 +33,7 @@ import Wire
     }
 
     @Test func randomByteStrings() {
-        var random = SplitMix64(state: 0x5EED_0001)
+        var random = SplitMix64(seed: 0x5EED_0001)
         var decodedCount = 0
         for _ in 0..<Self.iterations {
             let length = Int.random(in: 0...64, using: &random)
@@ -46,7 +47,7 @@ import Wire
 
     @Test func mutationsOfAValidEncoding() {
         let valid = Array(MessageCodecTests.sample().serializedData())
-        var random = SplitMix64(state: 0x5EED_0002)
+        var random = SplitMix64(seed: 0x5EED_0002)
         var decodedCount = 0
         for _ in 0..<Self.iterations {
             var bytes = valid
