@@ -60,9 +60,9 @@ extension ChannelLedger {
     func info() throws -> Medledger_V1_ChannelInfo {
         var info = Medledger_V1_ChannelInfo()
         info.channelID = channelID
-        let height = board.height
+        let height = chain.height
         info.height = height
-        if let newest = try store.blocks.block(height - 1)?.header {
+        if let newest = try chain.block(height - 1)?.header {
             info.currentBlockHash = BlockHashing.hash(of: newest)
             info.previousBlockHash = newest.previousHash
         }

@@ -17,13 +17,13 @@ struct DeliverService: Medledger_V1_Deliver.SimpleServiceProtocol {
     ) async throws {
         try await StatusMapping.mapped {
             let channel = try node.channel(request.channelID, for: CallerIdentity.required())
-            let height = channel.board.height
+            let height = channel.chain.height
             let start = try BlockPositions.start(request.start, default: .oldest, height: height)
             let stop = try BlockPositions.stop(request.stop, height: height)
             if let stop, stop < start {
                 throw GatewayError.invalidArgument("stop (block \(stop)) is before start (block \(start))")
             }
-            try await BlockPositions.follow(channel, from: start, through: stop, waitForNew: request.behavior == .blockUntilReady) { block in
+            try await BlockPositions.follow(channel.chain, from: start, through: stop, waitForNew: request.behavior == .blockUntilReady) { block in
                 var message = Medledger_V1_DeliverResponse()
                 if request.filtered {
                     message.filteredBlock = FilteredBlocks.filter(block)

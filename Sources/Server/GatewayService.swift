@@ -36,7 +36,7 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     func evaluate(request: Medledger_V1_EvaluateRequest, context: ServerContext) async throws -> Medledger_V1_EvaluateResponse {
         try await StatusMapping.mapped {
             var response = Medledger_V1_EvaluateResponse()
-            response.result = try channel(request.channelID).evaluate(try signedProposal(request.proposedTransaction), now: Date())
+            response.result = try channel(request.channelID).peer.evaluate(try signedProposal(request.proposedTransaction), now: Date())
             return response
         }
     }
@@ -49,9 +49,9 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
         try await StatusMapping.mapped {
             let channel = try channel(request.channelID)
             guard !request.chaincodeName.isEmpty else { throw GatewayError.invalidArgument("chaincode_name is required") }
-            let start = try BlockPositions.start(request.startPosition, default: .nextCommit, height: channel.board.height)
+            let start = try BlockPositions.start(request.startPosition, default: .nextCommit, height: channel.chain.height)
             var skipping = !request.afterTransactionID.isEmpty
-            try await BlockPositions.follow(channel, from: start, through: nil, waitForNew: true) { block in
+            try await BlockPositions.follow(channel.chain, from: start, through: nil, waitForNew: true) { block in
                 var events = ChaincodeEvents.valid(in: block, chaincode: request.chaincodeName)
                 if skipping, block.header?.number == start {
                     if let index = events.firstIndex(where: { $0.txID == request.afterTransactionID }) {
@@ -160,7 +160,7 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     }
 
     private func endorse(_ request: Medledger_V1_EndorseRequest) throws -> Medledger_V1_EndorseResponse {
-        try channel(request.channelID).endorse(
+        try channel(request.channelID).peer.endorse(
             try signedProposal(request.proposedTransaction), organizations: request.endorsingOrganizations, now: Date())
     }
 
@@ -180,12 +180,12 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     private func submitAndWait(_ request: Medledger_V1_SubmitRequest) async throws -> Medledger_V1_CommitStatusResponse {
         let channel = try channel(request.channelID)
         let ticket = try await channel.submitWatchingCommit(try envelopeBytes(request), declaredTxID: request.transactionID)
-        return try commitStatus(ticket.txID, at: try await channel.board.wait(ticket))
+        return try commitStatus(ticket.txID, at: try await channel.peer.waitForCommit(ticket))
     }
 
     private func commitStatus(channel: ChannelLedger, txID: String) async throws -> Medledger_V1_CommitStatusResponse {
         guard !txID.isEmpty else { throw GatewayError.invalidArgument("transaction_id is required") }
-        return try commitStatus(txID, at: try await channel.commitStatus(txID))
+        return try commitStatus(txID, at: try await channel.peer.commitStatus(txID))
     }
 
     private func commitStatus(_ txID: String, at location: TransactionLocation?) throws -> Medledger_V1_CommitStatusResponse {

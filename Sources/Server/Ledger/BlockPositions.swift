@@ -34,19 +34,19 @@ enum BlockPositions {
     /// not committed yet it waits if `waitForNew`, else throws OUT_OF_RANGE. Ends when the node
     /// shuts down or the caller cancels.
     static func follow(
-        _ channel: ChannelLedger, from start: UInt64, through stop: UInt64?, waitForNew: Bool,
+        _ chain: ChannelChain, from start: UInt64, through stop: UInt64?, waitForNew: Bool,
         _ body: (Medledger_V1_Block) async throws -> Void
     ) async throws {
         var next = start
         while stop.map({ next <= $0 }) ?? true {
-            if next >= channel.board.height {
+            if next >= chain.height {
                 guard waitForNew else {
-                    throw RPCError(code: .outOfRange, message: "block \(next) is not committed yet (height \(channel.board.height))")
+                    throw RPCError(code: .outOfRange, message: "block \(next) is not committed yet (height \(chain.height))")
                 }
-                guard await channel.board.waitForHeight(above: next) else { return }
+                guard await chain.waitForHeight(above: next) else { return }
                 continue
             }
-            guard let block = try channel.store.blocks.block(next) else {
+            guard let block = try chain.block(next) else {
                 throw LedgerError.corrupted(block: next, reason: "missing from the block store")
             }
             try await body(block)

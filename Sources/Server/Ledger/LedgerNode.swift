@@ -100,7 +100,7 @@ public final class LedgerNode: Sendable {
         }
         startedContinuation.yield(channel)
         logger.info("created channel", metadata: ["channel": "\(config.channelID)", "organizations": "\(config.organizations.map(\.mspID))"])
-        return try channel.store.blocks.block(0) ?? .init()
+        return try channel.chain.block(0) ?? .init()
     }
 
     /// The channel `id` if `caller`'s organisation is a member; the same refusal whether the
@@ -132,7 +132,7 @@ public final class LedgerNode: Sendable {
         startedContinuation.finish()
         let all = channels.withLock { Array($0.values) }
         for channel in all {
-            Task { await channel.ordering.finish() }
+            Task { await channel.orderer.finish() }
         }
     }
 }
@@ -151,9 +151,9 @@ extension LedgerNode {
     /// Calls `body` with every block committed so far, channel by channel, oldest first.
     public func forEachCommittedBlock(_ body: (_ channel: String, _ block: Medledger_V1_Block) throws -> Void) throws {
         for channel in channels.withLock({ Array($0.values) }) {
-            let height = channel.board.height
+            let height = channel.chain.height
             for number in 0..<height {
-                guard let block = try channel.store.blocks.block(number) else { continue }
+                guard let block = try channel.chain.block(number) else { continue }
                 try body(channel.channelID, block)
             }
         }
@@ -164,6 +164,6 @@ extension LedgerNode {
         guard let ledger = channels.withLock({ $0[channel] }) else {
             throw GatewayError.notFound("channel \(QuotedInput.quote(channel)) does not exist")
         }
-        return ledger.board.height
+        return ledger.chain.height
     }
 }

@@ -16,7 +16,7 @@ enum LedgerPermit {
     /// The committed transaction `txID` on `channel`, checked to be `caller`'s own VALID call of
     /// `function`, proposed within `window`; otherwise the status that says which check failed.
     static func committedCall(
-        _ txID: String, of function: String, by caller: Identity, on channel: ChannelLedger, now: Date = Date()
+        _ txID: String, of function: String, by caller: Identity, on channel: ChannelPeer, now: Date = Date()
     ) throws -> CommittedTransaction {
         guard let committed = try channel.committedTransaction(txID) else {
             throw RPCError(code: .notFound, message: "transaction \(QuotedInput.quote(txID)) has not committed on channel \(QuotedInput.quote(channel.channelID))")
@@ -42,7 +42,7 @@ enum LedgerPermit {
 
     /// True unless the consent that decided a permit has been revoked since: a revocation is
     /// immediate for every read not yet done, even one whose decision came just before it.
-    static func consentStillActive(_ decision: Decision, patientID: String, on channel: ChannelLedger) throws -> Bool {
+    static func consentStillActive(_ decision: Decision, patientID: String, on channel: ChannelPeer) throws -> Bool {
         guard let consentID = decision.consentID else { return true }
         let key = try EHRContract.consentKey(patientID: patientID, consentID: consentID)
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: key) else { return false }
@@ -50,7 +50,7 @@ enum LedgerPermit {
     }
 
     /// The patient as world state holds them now.
-    static func currentPatient(_ patientID: String, on channel: ChannelLedger) throws -> Patient {
+    static func currentPatient(_ patientID: String, on channel: ChannelPeer) throws -> Patient {
         try EHRContract.validatePatientID(patientID, field: "patient_id")
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.patientKey(patientID)) else {
             throw RPCError(code: .notFound, message: "patient \(QuotedInput.quote(patientID)) is not registered on channel \(QuotedInput.quote(channel.channelID))")
@@ -59,7 +59,7 @@ enum LedgerPermit {
     }
 
     /// The record as world state holds it now.
-    static func currentRecord(_ recordID: String, on channel: ChannelLedger) throws -> RecordReference {
+    static func currentRecord(_ recordID: String, on channel: ChannelPeer) throws -> RecordReference {
         try EHRContract.validateIdentifier(recordID, field: "record_id")
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.recordKey(recordID)) else {
             throw RPCError(code: .notFound, message: "record \(QuotedInput.quote(recordID)) does not exist on channel \(QuotedInput.quote(channel.channelID))")

@@ -23,7 +23,7 @@ extension RecordsService {
         guard case .header(let header)? = try await messages.next()?.part else {
             throw RPCError(code: .invalidArgument, message: "the first SealContent message must be the header (channel_id, patient_id)")
         }
-        let channel = try await StatusMapping.mapped { try node.channel(header.channelID, for: caller) }
+        let channel = try await StatusMapping.mapped { try node.channel(header.channelID, for: caller).peer }
         let patient = try LedgerPermit.currentPatient(header.patientID, on: channel)
         guard let certificate = Data(base64Encoded: patient.certificate) else {
             throw RPCError(code: .failedPrecondition, message: "patient \(QuotedInput.quote(patient.patientID)) has no readable certificate on the ledger")
@@ -69,7 +69,7 @@ extension RecordsService {
         guard node.peers.contains(where: { $0.mspID == caller.mspID }) else {
             throw RPCError(code: .failedPrecondition, message: "this node does not serve \(caller.mspID); ask your own organisation's node to decrypt, or use ReleaseKey")
         }
-        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
         let (record, cid) = try permittedRecord(request.transactionID, for: caller, on: channel)
         let key = try custody.dataKey(cid: cid, authorMSP: record.authorMSP, digest: record.keyDigests["author"] ?? "")
         var hasher = SHA256()

@@ -46,7 +46,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         -> Medledger_V1_ReleaseKeyResponse
     {
         let caller = try CallerIdentity.required()
-        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
         let (record, cid) = try permittedRecord(request.transactionID, for: caller, on: channel)
         var response = Medledger_V1_ReleaseKeyResponse()
         response.recordID = record.recordID
@@ -61,7 +61,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         -> Medledger_V1_ShredKeysResponse
     {
         let caller = try CallerIdentity.required()
-        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
         let record = try LedgerPermit.currentRecord(request.recordID, on: channel)
         guard record.erased else {
             throw RPCError(code: .failedPrecondition, message: "record \(QuotedInput.quote(record.recordID)) is not erased on the ledger; erasure needs RequestErasure and ApproveErasure first")
@@ -81,7 +81,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
 
 extension RecordsService {
     /// The record a committed `OpenRecord` of `caller` permits, if the ledger still does.
-    func permittedRecord(_ txID: String, for caller: Identity, on channel: ChannelLedger) throws -> (RecordReference, CID) {
+    func permittedRecord(_ txID: String, for caller: Identity, on channel: ChannelPeer) throws -> (RecordReference, CID) {
         let committed = try LedgerPermit.committedCall(txID, of: "OpenRecord", by: caller, on: channel)
         let outcome = try JSONDecoder().decode(OpenRecordResult.self, from: committed.response.payload)
         guard outcome.decision.outcome == .permit, let opened = outcome.record else {

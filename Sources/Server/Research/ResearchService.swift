@@ -26,7 +26,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         request: Medledger_V1_ExportRequest, response: RPCWriter<Medledger_V1_ExportResponse>, context: ServerContext
     ) async throws {
         let caller = try CallerIdentity.required()
-        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
         let committed = try LedgerPermit.committedCall(request.transactionID, of: "StudyRecords", by: caller, on: channel)
         let study = try JSONDecoder().decode(StudyExport.self, from: committed.response.payload)
         guard study.studyID == request.studyID else {
@@ -64,7 +64,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
     }
 
     /// False once the patient has declined the study after the decision: withdrawal is immediate.
-    private func stillApproves(_ patientID: String, study: String, on channel: ChannelLedger) throws -> Bool {
+    private func stillApproves(_ patientID: String, study: String, on channel: ChannelPeer) throws -> Bool {
         let key = try EHRContract.accessResponseKey(studyID: study, patientID: patientID)
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: key) else { return false }
         return try JSONDecoder().decode(AccessResponse.self, from: value).decision == .approved

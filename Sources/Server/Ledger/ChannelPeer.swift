@@ -1,0 +1,123 @@
+internal import Chaincode
+internal import Foundation
+internal import Identity
+internal import LedgerCore
+internal import LedgerStore
+internal import Schema
+internal import Wire
+
+/// A committed endorser transaction as the ledger holds it: where it is, how it was judged, the
+/// proposal the client signed and the response the peers endorsed.
+struct CommittedTransaction: Sendable {
+    var location: TransactionLocation
+    var proposal: Medledger_V1_Proposal
+    var response: Medledger_V1_Response
+}
+
+/// The peer's side of one channel: endorses and evaluates proposals by simulating them on
+/// committed state (nothing is written), and answers what has committed — transactions, values,
+/// and commit outcomes as they happen.
+struct ChannelPeer: Sendable {
+    let context: ChannelContext
+    private let store: LedgerStore
+    private let chaincodes: ChaincodeDispatcher
+    private let endorser: Endorser
+    private let peers: [HostedPeer]
+    private let board: CommitBoard
+
+    init(context: ChannelContext, store: LedgerStore, chaincodes: ChaincodeDispatcher, endorser: Endorser, peers: [HostedPeer], board: CommitBoard) {
+        self.context = context
+        self.store = store
+        self.chaincodes = chaincodes
+        self.endorser = endorser
+        self.peers = peers
+        self.board = board
+    }
+
+    var channelID: String { context.channelID }
+
+    /// Verifies the signed proposal, simulates it on current state and signs the result. A
+    /// chaincode error response is refused, not endorsed. Nothing is written. The peers of
+    /// `organizations` endorse (default: the creator's organisation's, see `HostedPeer`).
+    func endorse(_ signed: Medledger_V1_SignedProposal, organizations: [String] = [], now: Date) throws -> Medledger_V1_EndorseResponse {
+        let (proposal, creator) = try endorser.verify(signed, channel: context, now: now)
+        let endorsers = try endorsingPeers(requested: organizations, creator: creator, chaincode: proposal.chaincodeName, now: now)
+        let simulation = try simulate(proposal, creator: creator)
+        return try endorser.endorse(
+            proposal, by: endorsers, results: simulation.readWriteSets, event: simulation.event, response: simulation.response)
+    }
+
+    /// Verifies the signed proposal and runs it as a query; nothing is ordered.
+    func evaluate(_ signed: Medledger_V1_SignedProposal, now: Date) throws -> Medledger_V1_Response {
+        let (proposal, creator) = try endorser.verify(signed, channel: context, now: now)
+        return try simulate(proposal, creator: creator).response
+    }
+
+    /// Registers interest in `txID`'s commit before it is ordered, so that `waitForCommit` needs
+    /// no transaction-index lookup (see `CommitBoard`).
+    func expectCommit(_ txID: String) -> CommitTicket {
+        board.expect(txID)
+    }
+
+    /// Withdraws a ticket whose transaction never reached the orderer.
+    func cancel(_ ticket: CommitTicket) {
+        board.cancel(ticket)
+    }
+
+    /// Where the ticket's transaction committed; nil if the node shut down first.
+    func waitForCommit(_ ticket: CommitTicket) async throws -> TransactionLocation? {
+        try await board.wait(ticket)
+    }
+
+    /// Where `txID` committed, waiting for it if needed; nil if the node shut down first.
+    func commitStatus(_ txID: String) async throws -> TransactionLocation? {
+        try await board.location(of: txID) { try store.transaction(txID) }
+    }
+
+    /// The committed transaction `txID`, read back from its block; nil if it has not committed
+    /// (or is not an endorser transaction).
+    func committedTransaction(_ txID: String) throws -> CommittedTransaction? {
+        guard let location = try store.transaction(txID),
+            let block = try store.blocks.block(location.blockNumber),
+            let data = block.data?.data, location.position < data.count
+        else { return nil }
+        let envelope = try Medledger_V1_Envelope(serializedData: data[Int(location.position)])
+        let transaction = try Medledger_V1_Transaction(serializedData: envelope.payload)
+        guard case .endorserTransaction(let endorsed)? = transaction.body, let proposal = endorsed.proposal else { return nil }
+        let payload = try Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload)
+        return CommittedTransaction(location: location, proposal: proposal, response: payload.response ?? .init())
+    }
+
+    /// The committed value of `key` in `namespace`, if any.
+    func committedValue(namespace: String, key: String) throws -> Data? {
+        try store.get(namespace: namespace, key: key)?.value
+    }
+
+    /// The requested organisations' peers; with none requested, the default peer if it satisfies
+    /// the chaincode's endorsement policy alone, else every hosted peer of a member organisation.
+    private func endorsingPeers(requested: [String], creator: Identity, chaincode: String, now: Date) throws -> [HostedPeer] {
+        let chosen = try peers.endorsers(requested: requested, creatorMSP: creator.mspID, isMember: context.isMember)
+        guard requested.isEmpty else { return chosen }
+        let identities = { (set: [HostedPeer]) in set.compactMap { try? self.context.identity(der: $0.signer.certificateDER, at: now) } }
+        if EndorsementPolicyEvaluator().isSatisfied(context.endorsementPolicy(for: chaincode), by: identities(chosen)) {
+            return chosen
+        }
+        return peers.filter { context.isMember($0.mspID) }
+    }
+
+    private func simulate(_ proposal: Medledger_V1_Proposal, creator: Identity) throws -> SimulationResult {
+        let result: SimulationResult
+        do {
+            // Each read is its own consistent read rather than one snapshot for the whole simulation:
+            // most functions read little or nothing, and validation's MVCC and phantom checks reject
+            // a transaction whose reads came from different commits anyway.
+            result = try chaincodes.simulate(proposal: proposal, creator: creator, state: store)
+        } catch {
+            throw StatusMapping.rpcError(for: error)
+        }
+        guard result.response.status < 400 else {
+            throw GatewayError.chaincodeRefused(status: result.response.status, message: result.response.message)
+        }
+        return result
+    }
+}
