@@ -51,7 +51,7 @@ public struct GCResult: Hashable, Sendable {
 /// lock that registers leases, so a block is either leased before collection looks or written
 /// again after it.
 public final class ContentStore: Sendable {
-    public let blocks: any BlockStore
+    public let blocks: any ContentBlockStore
     private let pinsPath: String?
     private let state: Mutex<State>
 
@@ -68,7 +68,7 @@ public final class ContentStore: Sendable {
     }
 
     /// A store over any block store; pins persist only when `pinsPath` is given.
-    public init(blocks: any BlockStore, pinsPath: String? = nil) throws(ContentError) {
+    public init(blocks: any ContentBlockStore, pinsPath: String? = nil) throws(ContentError) {
         self.blocks = blocks
         self.pinsPath = pinsPath
         self.state = Mutex(State(pins: try pinsPath.map { (path) throws(ContentError) in try PinSet.load(from: path) } ?? PinSet()))

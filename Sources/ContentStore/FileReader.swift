@@ -3,9 +3,9 @@ public import Foundation
 /// Reads a file's bytes out of a DAG, or any byte range of them, visiting only the blocks that
 /// overlap the range (child sizes come from `blocksizes`), one block in memory at a time.
 public struct FileReader: Sendable {
-    let store: any BlockStore
+    let store: any ContentBlockStore
 
-    public init(store: any BlockStore) {
+    public init(store: any ContentBlockStore) {
         self.store = store
     }
 

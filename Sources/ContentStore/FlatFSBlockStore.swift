@@ -5,7 +5,7 @@ public import Foundation
 /// `<root>/<two characters before the key's last>/<key>.data`.
 ///
 /// Writes are temp file → fsync → rename, so a crash leaves either the whole block or none.
-public final class FlatFSBlockStore: BlockStore {
+public final class FlatFSBlockStore: ContentBlockStore {
     public let root: URL
 
     public init(root: URL) throws(ContentError) {

@@ -1,8 +1,8 @@
 public import Foundation
 internal import Synchronization
 
-/// An in-memory `BlockStore` for tests and `--only-hash`-like uses.
-public final class MemoryBlockStore: BlockStore {
+/// An in-memory `ContentBlockStore` for tests and `--only-hash`-like uses.
+public final class MemoryBlockStore: ContentBlockStore {
     private let blocks = Mutex<[Multihash: Data]>([:])
 
     public init() {}

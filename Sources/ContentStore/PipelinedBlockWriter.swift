@@ -10,7 +10,7 @@ internal import Foundation
 final class PipelinedBlockWriter: @unchecked Sendable {
     static let defaultWidth = 8
 
-    private let store: any BlockStore
+    private let store: any ContentBlockStore
     private let width: Int
     // Everything below is guarded by `condition`.
     private let condition = NSCondition()
@@ -20,7 +20,7 @@ final class PipelinedBlockWriter: @unchecked Sendable {
     private var finished = false
     private var failure: ContentError?
 
-    init(store: any BlockStore, width: Int = PipelinedBlockWriter.defaultWidth) {
+    init(store: any ContentBlockStore, width: Int = PipelinedBlockWriter.defaultWidth) {
         self.store = store
         self.width = width
     }

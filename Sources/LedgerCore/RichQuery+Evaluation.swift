@@ -14,13 +14,13 @@ extension RichQuery.Condition {
     func holds(in object: [String: JSONDocument]) -> Bool {
         switch self {
         case .compare(let path, let op, let expected):
-            guard let found = JSONValue.lookup(path, in: object) else { return false }
+            guard let found = SelectorValue.lookup(path, in: object) else { return false }
             return op.holds(found, expected)
         case .isIn(let path, let values, let negated):
-            guard let found = JSONValue.lookup(path, in: object) else { return false }
+            guard let found = SelectorValue.lookup(path, in: object) else { return false }
             return values.contains { found.isIdentical(to: $0) } != negated
         case .exists(let path, let wanted):
-            return (JSONValue.lookupAny(path, in: object) != nil) == wanted
+            return (SelectorValue.lookupAny(path, in: object) != nil) == wanted
         case .and(let all):
             return all.allSatisfy { $0.holds(in: object) }
         case .or(let any):
@@ -35,7 +35,7 @@ extension RichQuery.Operator {
     /// Mango semantics: a missing field (or an object/array at the path) satisfies no comparison,
     /// not even `$ne`/`$nin`; numbers order with numbers, strings with strings (by UTF-8 bytes);
     /// booleans and null compare only for (in)equality; values of different types are never ordered.
-    func holds(_ found: JSONValue, _ expected: JSONValue) -> Bool {
+    func holds(_ found: SelectorValue, _ expected: SelectorValue) -> Bool {
         switch self {
         case .eq: return found.isIdentical(to: expected)
         case .ne: return !found.isIdentical(to: expected)
@@ -57,9 +57,9 @@ extension RichQuery.Operator {
     }
 }
 
-extension JSONValue {
+extension SelectorValue {
     /// The scalar at `path`, or nil if the path is missing or names an object or array.
-    static func lookup(_ path: [String], in object: [String: JSONDocument]) -> JSONValue? {
+    static func lookup(_ path: [String], in object: [String: JSONDocument]) -> SelectorValue? {
         lookupAny(path, in: object)?.scalar
     }
 
@@ -75,7 +75,7 @@ extension JSONValue {
 
 extension JSONDocument {
     /// The document as a selector operand, if it is a scalar.
-    var scalar: JSONValue? {
+    var scalar: SelectorValue? {
         switch self {
         case .null: .null
         case .bool(let value): .bool(value)
@@ -87,10 +87,10 @@ extension JSONDocument {
     }
 }
 
-extension JSONValue {
+extension SelectorValue {
     /// Equality as SQLite sees it: strings by their UTF-8 bytes, not by Unicode canonical
     /// equivalence (Swift's `==` would call "K" and the Kelvin sign equal).
-    func isIdentical(to other: JSONValue) -> Bool {
+    func isIdentical(to other: SelectorValue) -> Bool {
         switch (self, other) {
         case (.string(let a), .string(let b)): a.utf8.elementsEqual(b.utf8)
         default: self == other

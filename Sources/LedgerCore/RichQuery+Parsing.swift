@@ -75,7 +75,7 @@ extension RichQuery {
                     result.append(.compare(path: path, op: op, value: value))
                 } else if name == "$in" || name == "$nin" {
                     guard case .array(let items) = argument else { throw .invalidQuery("\(name) on field \(QuotedInput.quote(field)) needs an array") }
-                    var values: [JSONValue] = []
+                    var values: [SelectorValue] = []
                     for item in items {
                         guard let value = item.scalar else { throw .invalidQuery("\(name) on field \(QuotedInput.quote(field)) takes scalars only") }
                         values.append(value)

@@ -8,8 +8,8 @@ public struct RichQuery: Sendable, Equatable {
 
     /// One condition of a selector.
     public indirect enum Condition: Sendable, Equatable {
-        case compare(path: [String], op: Operator, value: JSONValue)
-        case isIn(path: [String], values: [JSONValue], negated: Bool)
+        case compare(path: [String], op: Operator, value: SelectorValue)
+        case isIn(path: [String], values: [SelectorValue], negated: Bool)
         case exists(path: [String], Bool)
         case and([Condition])
         case or([Condition])
@@ -27,7 +27,7 @@ public struct RichQuery: Sendable, Equatable {
 }
 
 /// A JSON scalar a selector compares against.
-public enum JSONValue: Sendable, Equatable {
+public enum SelectorValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)

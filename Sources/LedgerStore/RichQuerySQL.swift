@@ -123,7 +123,7 @@ struct RichQuerySQL {
     }
 
     /// Exact equality with a scalar: same JSON type, same value (numbers numerically).
-    private mutating func equal(_ found: String, _ type: String, _ value: JSONValue) -> String {
+    private mutating func equal(_ found: String, _ type: String, _ value: SelectorValue) -> String {
         switch value {
         case .null: return "(\(type) = 'null')"
         case .bool(let flag): return "(\(type) = '\(flag ? "true" : "false")')"

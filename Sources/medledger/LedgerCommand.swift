@@ -22,7 +22,7 @@ struct LedgerCommand: ParsableCommand {
                 validates every transaction again (signatures, endorsement policy, MVCC) and compares the \
                 recorded validation codes and commit hash; then compares the stored world state with the \
                 state recomputed from the blocks. Names the first bad block and exits 1 if anything differs. \
-                Run it on a stopped node, or accept that blocks committed while it runs are not covered.
+                It takes the data directory's lock, so it is refused while a node runs on it: stop the node first.
                 """
         )
 
@@ -33,7 +33,13 @@ struct LedgerCommand: ParsableCommand {
         var channel: String?
 
         func run() throws {
-            let ledger = ServerConfiguration(dataDirectory: URL(fileURLWithPath: dataDirectory)).ledgerDirectory
+            let data = URL(fileURLWithPath: dataDirectory)
+            guard FileManager.default.fileExists(atPath: data.path) else { throw ValidationError("no data directory at \(data.path)") }
+            // A node must not commit while its chain is read and compared with its state: verify
+            // takes the directory's lock as the node does, and is refused while one runs.
+            let lock = try DataDirectoryLock(directory: data)
+            defer { withExtendedLifetime(lock) {} }
+            let ledger = ServerConfiguration(dataDirectory: data).ledgerDirectory
             let found = ((try? FileManager.default.contentsOfDirectory(atPath: ledger.path)) ?? [])
                 .filter(ChannelConfigRules.isValidChannelID).sorted()
             let channels = channel.map { [$0] } ?? found

@@ -10,7 +10,7 @@ import Testing
 struct PipelinedWriteTests {
     /// A memory store whose puts take a little while (as an fsync does), that counts how many run
     /// at once and can be told to fail one.
-    final class SlowStore: BlockStore {
+    final class SlowStore: ContentBlockStore {
         let inner = MemoryBlockStore()
         let failingPut: Int?
         private let counters = Mutex((running: 0, mostAtOnce: 0, puts: 0))

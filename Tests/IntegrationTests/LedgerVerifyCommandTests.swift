@@ -130,6 +130,9 @@ struct LedgerVerifyCommandTests {
                 try #require(committed.status.blockNumber == UInt64(index))
             }
         }
+        // Not while the node runs: it holds the data directory's lock.
+        let whileRunning = try await verifyLedger(data)
+        #expect(whileRunning.status != 0 && whileRunning.standardError.contains("in use by another MedLedger node"), "\(whileRunning.summary)")
         try #require(await node.stop(SIGTERM) == 0, "serve exits 0 on SIGTERM\n\(node.log)")
         try await body(data)
     }

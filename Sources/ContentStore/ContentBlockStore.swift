@@ -4,7 +4,7 @@ public import Foundation
 /// dag-pb CID with the same hash share one block.
 ///
 /// `get` always re-hashes: a block whose bytes no longer match its CID is never returned.
-public protocol BlockStore: BlockSink {
+public protocol ContentBlockStore: BlockSink {
     func get(_ cid: CID) throws(ContentError) -> Data
     func has(_ cid: CID) -> Bool
     /// Size in bytes of a stored block, without reading it.
