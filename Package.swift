@@ -280,6 +280,22 @@ let package = Package(
         ),
 
         .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "MedLedgerTesting", "Server", "LedgerCore", "Schema", "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MedLedgerKitTests",
+            dependencies: [
+                "MedLedgerTesting", "MedLedgerKit", "EHRModel",
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RecordCryptoTests",
             dependencies: ["MedLedgerTesting", "RecordCrypto", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings

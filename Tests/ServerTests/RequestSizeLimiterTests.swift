@@ -2,6 +2,7 @@ import NIOCore
 import Schema
 @testable import Server
 import Testing
+import Wire
 
 /// The request size guard's framing alone: messages cut across DATA frames anywhere, several in
 /// one frame, an oversized one between normal ones.
@@ -40,7 +41,9 @@ struct RequestSizeLimiterTests {
 
     @Test func noProtobufMessageIsTakenForTheMarker() {
         // A real message never starts with a zero byte (field number 0 does not exist).
-        let message = Medledger_V1_StatRequest.with { $0.cid = "\u{0}medledger:oversized:" }.bytes
+        var request = Medledger_V1_StatRequest()
+        request.cid = "\u{0}medledger:oversized:"
+        let message = Array(request.serializedData())
         #expect(message.withUnsafeBytes { OversizedRequest.declaredLength(inMarker: $0) } == nil)
     }
 }
