@@ -62,11 +62,14 @@ public struct DevNetwork: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    public var identitiesDirectory: URL { dataDirectory.appendingPathComponent("identities", isDirectory: true) }
+    /// Where the demo identities are (`DIR/identities/`).
+    public var identities: IdentityDirectory { .developmentNetwork(dataDirectory: dataDirectory) }
+
+    public var identitiesDirectory: URL { identities.url }
 
     /// The identity folder of the demo identity `name`.
     public func identity(_ name: String) -> IdentityFolder {
-        IdentityFolder(directory: identitiesDirectory.appendingPathComponent(name, isDirectory: true))
+        identities.identity(name)
     }
 
     /// Opens the network's node, creating the organisations, identities and channels that do

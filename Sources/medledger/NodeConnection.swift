@@ -9,8 +9,11 @@ internal import Schema
 /// Where a client command connects and as whom: TLS trusting the org root, with the identity's
 /// certificate as mTLS client certificate when one is given.
 struct NodeConnectionOptions: ParsableArguments {
+    /// Where `medledger dev` and `serve` listen unless told otherwise.
+    static let defaultAddress = "127.0.0.1:7051"
+
     @Option(help: "The node's address, HOST:PORT.")
-    var address = "127.0.0.1:7051"
+    var address = NodeConnectionOptions.defaultAddress
 
     @Option(name: .customLong("identity"), help: ArgumentHelp("The caller's identity folder.", valueName: "DIR"))
     var identityDirectory: String?

@@ -3,7 +3,6 @@ internal import Foundation
 internal import GRPCNIOTransportHTTP2
 internal import Identity
 internal import MedLedgerKit
-internal import Server
 
 /// `medledger demo`: plays the whole health-record story against a running `medledger dev`
 /// network through the public API, as the demo identities, printing what happens at each step.
@@ -22,14 +21,14 @@ struct DemoCommand: AsyncParsableCommand {
     var dataDirectory = "./medledger-data"
 
     @Option(help: "The network's address, HOST:PORT.")
-    var address = "127.0.0.1:\(ServerConfiguration.defaultPort)"
+    var address = NodeConnectionOptions.defaultAddress
 
     func run() async throws {
-        let network = DevNetwork(dataDirectory: URL(fileURLWithPath: dataDirectory))
-        guard FileManager.default.fileExists(atPath: network.identity("dr-alice").certificatePath) else {
-            throw ValidationError("\(network.identitiesDirectory.path) holds no demo identities; start `medledger dev --data \(dataDirectory)` first")
+        let identities = IdentityDirectory.developmentNetwork(dataDirectory: URL(fileURLWithPath: dataDirectory))
+        guard FileManager.default.fileExists(atPath: identities.identity("dr-alice").certificatePath) else {
+            throw ValidationError("\(identities.url.path) holds no demo identities; start `medledger dev --data \(dataDirectory)` first")
         }
-        let story = DemoStory(network: network, address: address, run: DemoStory.runTag())
+        let story = DemoStory(identities: identities, address: address, run: DemoStory.runTag())
         do {
             try await story.play()
         } catch let failure as DemoFailure {

@@ -4,13 +4,12 @@ internal import GRPCCore
 internal import GRPCNIOTransportHTTP2
 internal import Identity
 internal import MedLedgerKit
-internal import Server
 internal import EHRModel
 
 /// The story `medledger demo` plays, step by step, each as the identity a real user would be.
 /// Every step checks its outcome; the first surprise stops the story with `DemoFailure`.
 struct DemoStory {
-    let network: DevNetwork
+    let identities: IdentityDirectory
     let address: String
     /// Makes record, study and patient IDs unique to this run, so the story can be replayed.
     let run: String
@@ -161,7 +160,7 @@ struct DemoStory {
     private func acting<Result: Sendable>(
         _ name: String, _ body: (HealthRecords<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        let folder = network.identity(name)
+        let folder = identities.identity(name)
         let signer = try folder.loadSigner()
         return try await client(as: name) { client in
             do {
@@ -177,12 +176,12 @@ struct DemoStory {
     private func client<Result: Sendable>(
         as name: String, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
-        let folder = network.identity(name)
+        let folder = identities.identity(name)
         return try await NodeConnectionOptions.withNodeClient(address: address, trusting: folder.tlsTrustPath, identity: folder, body)
     }
 
     private func certificate(_ name: String) throws -> Data {
-        Data(try network.identity(name).loadCertificate().derBytes)
+        Data(try identities.identity(name).loadCertificate().derBytes)
     }
 
     private func step(_ text: String) { print("\n▶ \(text)") }
