@@ -33,6 +33,10 @@ struct ElementCleaner {
             case .dropped: break
             }
         }
+        if structure.isObservation, Self.isAgeObservation(kept) {
+            // LOINC's age codes: a bare number over 89 is an age over 89.
+            kept.members.removeAll { $0.name.hasPrefix("value") && QuantityCleaner.isAgeOverEightyNine($0.value) && $0.value != QuantityCleaner.ninetyOrOlder }
+        }
         for requirement in structure.required {
             let isPresent = { (members: [(name: String, value: JSONValue)]) in
                 members.contains { requirement.isSatisfied(byMember: $0.name.hasPrefix("_") ? String($0.name.dropFirst()) : $0.name) }
@@ -69,7 +73,7 @@ struct ElementCleaner {
         case (.integer(let minimum), .number(let literal)):
             guard let integer = Int32(literal), integer >= minimum else { return .dropped }
             return .kept(value)
-        case (.decimal, .number): return .kept(value)
+        case (.decimal, .number(let literal)): return Double(literal)?.isFinite == true ? .kept(value) : .dropped
         case (.code(let valueSet), .string(let code)): return valueSet.contains(code) ? .kept(value) : .dropped
         case (.year, .string(let text)): return FHIRDate.yearOfDateTime(text).map { .kept(.string($0)) } ?? .dropped
         case (.instantYear, .string(let text)): return FHIRDate.yearOfInstant(text).map { .kept(.string($0)) } ?? .dropped
@@ -93,6 +97,21 @@ struct ElementCleaner {
             let cleaned = clean(object, as: structure)
             return cleaned.members.isEmpty ? .dropped : .kept(.object(cleaned))
         default: return .dropped
+        }
+    }
+
+    /// LOINC codes whose observation value is the patient's age: age, age reported, age
+    /// calculated, current age or age at death.
+    static let loincAgeCodes: Set<String> = ["30525-0", "21612-7", "29553-5", "63900-5"]
+
+    /// True if the (cleaned) observation or component's code is one of LOINC's age codes.
+    static func isAgeObservation(_ cleaned: JSONObject) -> Bool {
+        guard case .object(let code)? = cleaned["code"], case .array(let codings)? = code["coding"] else { return false }
+        return codings.contains { coding in
+            guard case .object(let coding) = coding, case .string("http://loinc.org")? = coding["system"],
+                case .string(let value)? = coding["code"]
+            else { return false }
+            return loincAgeCodes.contains(value)
         }
     }
 

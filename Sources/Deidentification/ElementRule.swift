@@ -64,6 +64,9 @@ struct Structure: Sendable {
     /// A backbone element's mask is its required children masked; a datatype's is an empty
     /// element with the data-absent-reason extension.
     var isBackbone = false
+
+    /// An Observation or one of its components: where a value can be the patient's age.
+    var isObservation: Bool { name == "Observation" || name == "Observation.component" }
 }
 
 /// A required element, or a required choice (`occurrence[x]`) and the variant its mask takes.

@@ -139,6 +139,29 @@ struct SafeHarborTests {
         #expect(Self.same(condition["abatementAge"], ["value": 45.5, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"]))
     }
 
+    @Test func agesOverEightyNineLeaveNoNumberWhateverTheUnit() throws {
+        // A spelling of years without UCUM is still years.
+        let (_, spelled) = try Self.export(
+            #"{"resourceType":"Condition","subject":{"reference":"Patient/P-9"},"onsetAge":{"value":94,"unit":"years"}}"#)
+        #expect(Self.same(spelled["onsetAge"], ["value": 90, "comparator": ">=", "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"]))
+        // An Age whose unit says nothing of time does not leave above 89.
+        let (_, unknown) = try Self.export(
+            #"{"resourceType":"Condition","subject":{"reference":"Patient/P-9"},"onsetAge":{"value":94,"unit":"Jane's"}}"#)
+        #expect(unknown["onsetAge"] == nil)
+        // LOINC age observations: a bare number over 89 does not leave; one under 90 does.
+        let age = #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"30525-0"}]},"#
+        let (_, integer) = try Self.export(age + #""valueInteger":96}"#)
+        #expect(integer["valueInteger"] == nil)
+        let (_, bare) = try Self.export(age + #""valueQuantity":{"value":91}}"#)
+        #expect(bare["valueQuantity"] == nil)
+        let (_, young) = try Self.export(age + #""valueInteger":41}"#)
+        #expect(young["valueInteger"] as? Int == 41)
+        // A decimal JSON allows but no double holds does not leave.
+        let (_, huge) = try Self.export(
+            #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2339-0"}]},"valueQuantity":{"value":1e400,"system":"http://unitsofmeasure.org","code":"mg"}}"#)
+        #expect(Self.same(huge["valueQuantity"], ["unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"]))
+    }
+
     @Test func numbersAndCodesLeaveExactly() throws {
         let (text, observation) = try Self.export(
             #"{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"15074-8"}]},"valueQuantity":{"value":6.30,"unit":"mmol/l of Jane","system":"http://unitsofmeasure.org","code":"mmol/L"},"interpretation":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"H"}]}]}"#
