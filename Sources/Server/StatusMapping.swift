@@ -43,6 +43,8 @@ public enum StatusMapping {
             }
         case is CancellationError:
             return RPCError(code: .cancelled, message: "the call was cancelled")
+        case let error as RecordAccessError:
+            return RPCError(code: error.code, message: error.description)
         case let error as ExportRefusal:
             switch error { case .invalid(let why): return RPCError(code: .invalidArgument, message: why) }
         case let error as LedgerError:

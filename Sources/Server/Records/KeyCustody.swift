@@ -27,7 +27,7 @@ struct KeyCustody: Sendable {
     /// opens with the custodian key of `depositor`'s organisation. A record's keys are written once.
     func deposit(cid: CID, patientKey: Data, organizationKey: Data, depositor: Identity) throws -> (patient: String, organization: String) {
         let custodian = try self.custodian(of: depositor.mspID)
-        guard !patientKey.isEmpty else { throw RPCError(code: .invalidArgument, message: "patient_key is empty") }
+        guard !patientKey.isEmpty else { throw RecordAccessError.emptyPatientKey }
         do {
             _ = try KeyWrap.unwrap(organizationKey, with: try Self.agreementKey(custodian), record: cid)
         } catch {
@@ -39,7 +39,7 @@ struct KeyCustody: Sendable {
         // Any copy already there means the record's keys were deposited (perhaps by another
         // organisation): never replace them.
         if keys.hasAnyCopy(of: cid) {
-            throw RPCError(code: .alreadyExists, message: "keys of \(cid) were already deposited; a record's keys are written once")
+            throw RecordAccessError.keysAlreadyDeposited(cid: cid)
         }
         try keys.save(patientKey, record: cid, reader: Self.patientCopy)
         try keys.save(organizationKey, record: cid, reader: copy)
@@ -60,10 +60,10 @@ struct KeyCustody: Sendable {
         let custodian = try self.custodian(of: authorMSP)
         let wrapped: Data
         do { wrapped = try keys.load(record: cid, reader: Self.organizationCopy(authorMSP)) } catch {
-            throw RPCError(code: .notFound, message: "this node holds no key of \(cid) (erased, or deposited elsewhere)")
+            throw RecordAccessError.noKeyHeld(cid: cid)
         }
         guard Self.digest(wrapped) == digest else {
-            throw RPCError(code: .dataLoss, message: "the stored key of \(cid) does not match the digest on the ledger")
+            throw RecordAccessError.keyDigestMismatch(cid: cid)
         }
         return try KeyWrap.unwrap(wrapped, with: try Self.agreementKey(custodian), record: cid)
     }
@@ -75,7 +75,7 @@ struct KeyCustody: Sendable {
 
     private func custodian(of mspID: String) throws -> HostedPeer {
         guard let peer = peers.first(where: { $0.mspID == mspID }) else {
-            throw RPCError(code: .notFound, message: "this node is not the key custodian of \(QuotedInput.quote(mspID))")
+            throw RecordAccessError.notCustodian(mspID: mspID)
         }
         return peer
     }

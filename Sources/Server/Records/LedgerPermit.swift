@@ -19,23 +19,21 @@ enum LedgerPermit {
         _ txID: String, of function: String, by caller: Identity, on channel: ChannelPeer, now: Date = Date()
     ) throws -> CommittedTransaction {
         guard let committed = try channel.committedTransaction(txID) else {
-            throw RPCError(code: .notFound, message: "transaction \(QuotedInput.quote(txID)) has not committed on channel \(QuotedInput.quote(channel.channelID))")
+            throw RecordAccessError.notCommitted(txID: txID, channel: channel.channelID)
         }
         let proposal = committed.proposal
         guard proposal.creator == Data(try caller.certificate.derBytes) else {
-            throw RPCError(code: .permissionDenied, message: "transaction \(QuotedInput.quote(txID)) was submitted by another identity than \(caller)")
+            throw RecordAccessError.submittedByAnother(txID: txID, caller: "\(caller)")
         }
         guard proposal.chaincodeName == EHRContract.contractName, proposal.input?.function == function else {
-            throw RPCError(code: .invalidArgument, message: "transaction \(QuotedInput.quote(txID)) is not an \(EHRContract.contractName) \(function) call")
+            throw RecordAccessError.notTheCall(txID: txID, contract: EHRContract.contractName, function: function)
         }
         guard committed.location.code == .valid else {
-            throw RPCError(code: .failedPrecondition, message: "transaction \(QuotedInput.quote(txID)) committed as \(committed.location.code), not VALID")
+            throw RecordAccessError.notValid(txID: txID, code: committed.location.code)
         }
         let age = now.timeIntervalSince((proposal.timestamp ?? .init()).date)
         guard age <= window else {
-            throw RPCError(
-                code: .failedPrecondition,
-                message: "the decision of \(QuotedInput.quote(txID)) is \(Int(age)) s old; call \(function) again (window \(Int(window)) s)")
+            throw RecordAccessError.decisionTooOld(txID: txID, ageSeconds: Int(age), function: function, windowSeconds: Int(window))
         }
         return committed
     }
@@ -53,7 +51,7 @@ enum LedgerPermit {
     static func currentPatient(_ patientID: String, on channel: ChannelPeer) throws -> Patient {
         try EHRContract.validatePatientID(patientID, field: "patient_id")
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.patientKey(patientID)) else {
-            throw RPCError(code: .notFound, message: "patient \(QuotedInput.quote(patientID)) is not registered on channel \(QuotedInput.quote(channel.channelID))")
+            throw RecordAccessError.patientNotRegistered(patientID: patientID, channel: channel.channelID)
         }
         return try JSONDecoder().decode(Patient.self, from: value)
     }
@@ -62,7 +60,7 @@ enum LedgerPermit {
     static func currentRecord(_ recordID: String, on channel: ChannelPeer) throws -> RecordReference {
         try EHRContract.validateIdentifier(recordID, field: "record_id")
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: try EHRContract.recordKey(recordID)) else {
-            throw RPCError(code: .notFound, message: "record \(QuotedInput.quote(recordID)) does not exist on channel \(QuotedInput.quote(channel.channelID))")
+            throw RecordAccessError.recordNotFound(recordID: recordID, channel: channel.channelID)
         }
         return try JSONDecoder().decode(RecordReference.self, from: value)
     }

@@ -21,12 +21,12 @@ extension RecordsService {
         let caller = try CallerIdentity.required()
         var messages = request.makeAsyncIterator()
         guard case .header(let header)? = try await messages.next()?.part else {
-            throw RPCError(code: .invalidArgument, message: "the first SealContent message must be the header (channel_id, patient_id)")
+            throw RecordAccessError.headerMissing
         }
         let channel = try await StatusMapping.mapped { try node.channel(header.channelID, for: caller).peer }
         let patient = try LedgerPermit.currentPatient(header.patientID, on: channel)
         guard let certificate = Data(base64Encoded: patient.certificate) else {
-            throw RPCError(code: .failedPrecondition, message: "patient \(QuotedInput.quote(patient.patientID)) has no readable certificate on the ledger")
+            throw RecordAccessError.patientCertificateUnreadable(patientID: patient.patientID)
         }
         let dataKey = SealedStream.newDataKey()
         var digest: SHA256Digest?
@@ -36,7 +36,7 @@ extension RecordsService {
                 var importer = FileImporter(options: try ImportOptions(cidVersion: 1), sink: sink)
                 while let message = try await messages.next() {
                     guard case .chunk(let plaintext)? = message.part else {
-                        throw RPCError(code: .invalidArgument, message: "only the first SealContent message may be a header")
+                        throw RecordAccessError.secondHeader
                     }
                     try importer.write(try sealer.write(plaintext))
                 }
@@ -48,7 +48,7 @@ extension RecordsService {
         }
         let patientKey: P256.KeyAgreement.PublicKey
         do { patientKey = try Certificate(derEncoded: Array(certificate)).keyAgreementKey } catch {
-            throw RPCError(code: .failedPrecondition, message: "the certificate of patient \(QuotedInput.quote(patient.patientID)) cannot be used for key wrapping: \(error)")
+            throw RecordAccessError.patientKeyUnusable(patientID: patient.patientID, reason: "\(error)")
         }
         let digests = try custody.deposit(
             cid: stored.cid, patientKey: try KeyWrap.wrap(dataKey, to: patientKey, record: stored.cid),
@@ -67,7 +67,7 @@ extension RecordsService {
     ) async throws {
         let caller = try CallerIdentity.required()
         guard node.peers.contains(where: { $0.mspID == caller.mspID }) else {
-            throw RPCError(code: .failedPrecondition, message: "this node does not serve \(caller.mspID); ask your own organisation's node to decrypt, or use ReleaseKey")
+            throw RecordAccessError.notServingOrganization(mspID: caller.mspID)
         }
         let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
         let (record, cid) = try permittedRecord(request.transactionID, for: caller, on: channel)
@@ -83,7 +83,7 @@ extension RecordsService {
         }
         let digest = Hex.encode(hasher.finalize())
         guard digest == record.plaintextSHA256 else {
-            throw RPCError(code: .dataLoss, message: "record \(QuotedInput.quote(record.recordID)) does not match the SHA-256 on the ledger")
+            throw RecordAccessError.contentMismatch(recordID: record.recordID)
         }
     }
 }

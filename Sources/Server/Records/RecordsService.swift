@@ -64,7 +64,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
         let record = try LedgerPermit.currentRecord(request.recordID, on: channel)
         guard record.erased else {
-            throw RPCError(code: .failedPrecondition, message: "record \(QuotedInput.quote(record.recordID)) is not erased on the ledger; erasure needs RequestErasure and ApproveErasure first")
+            throw RecordAccessError.recordNotErased(recordID: record.recordID)
         }
         let cid = try ContentErrorStatus.map { try CID(record.cid) }
         let (keysDeleted, collected) = try ContentErrorStatus.map {
@@ -85,16 +85,14 @@ extension RecordsService {
         let committed = try LedgerPermit.committedCall(txID, of: "OpenRecord", by: caller, on: channel)
         let outcome = try JSONDecoder().decode(OpenRecordResult.self, from: committed.response.payload)
         guard outcome.decision.outcome == .permit, let opened = outcome.record else {
-            throw RPCError(code: .permissionDenied, message: "the ledger denied this read: \(outcome.decision.rule)")
+            throw RecordAccessError.readDenied(rule: outcome.decision.rule)
         }
         let record = try LedgerPermit.currentRecord(opened.recordID, on: channel)
         guard !record.erased else {
-            throw RPCError(code: .permissionDenied, message: "record \(QuotedInput.quote(record.recordID)) has been erased")
+            throw RecordAccessError.recordErased(recordID: record.recordID)
         }
         guard try LedgerPermit.consentStillActive(outcome.decision, patientID: record.patientID, on: channel) else {
-            throw RPCError(
-                code: .permissionDenied,
-                message: "consent \(outcome.decision.consentID ?? "") was revoked after this decision; open the record again")
+            throw RecordAccessError.consentRevoked(consentID: outcome.decision.consentID ?? "")
         }
         return (record, try ContentErrorStatus.map { try CID(record.cid) })
     }

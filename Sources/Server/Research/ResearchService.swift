@@ -30,13 +30,9 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         let committed = try LedgerPermit.committedCall(request.transactionID, of: "StudyRecords", by: caller, on: channel)
         let study = try JSONDecoder().decode(StudyExport.self, from: committed.response.payload)
         guard study.studyID == request.studyID else {
-            throw RPCError(code: .invalidArgument, message: "transaction \(QuotedInput.quote(request.transactionID)) is for study \(QuotedInput.quote(study.studyID)), not \(QuotedInput.quote(request.studyID))")
+            throw RecordAccessError.wrongStudy(txID: request.transactionID, decided: study.studyID, asked: request.studyID)
         }
-        let salt: SymmetricKey
-        do { salt = try salts.salt(for: study.studyID) } catch ExportRefusal.invalid(let why) {
-            throw RPCError(code: .invalidArgument, message: why)
-        }
-        let deidentifier = SafeHarbor(studySalt: salt, exportedAt: Date())
+        let deidentifier = SafeHarbor(studySalt: try salts.salt(for: study.studyID), exportedAt: Date())
         var withheld: UInt32 = 0
         for patient in study.patients where try stillApproves(patient.patientID, study: study.studyID, on: channel) {
             for listed in patient.records {
@@ -78,7 +74,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         try await ContentErrorStatus.mapAsync { try await content.catSealed(cid, key: key) { plaintext.append($0) } }
         let digest = Hex.encode(SHA256.hash(data: plaintext))
         guard digest == record.plaintextSHA256 else {
-            throw RPCError(code: .dataLoss, message: "record \(QuotedInput.quote(record.recordID)) does not match the SHA-256 on the ledger")
+            throw RecordAccessError.contentMismatch(recordID: record.recordID)
         }
         return plaintext
     }
