@@ -115,3 +115,11 @@ private struct ChildProcess {
             standardError: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "", timedOut: timedOut)
     }
 }
+
+/// The executables `swift build --build-tests` put beside the test bundle.
+public enum BuiltProduct {
+    /// The path of the built executable `name` (e.g. "medledger").
+    public static func path(_ name: String) -> String {
+        Bundle.main.bundleURL.appending(path: name).path
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 /// `medledger dag …` against a local data directory, as a user runs it.
 @Suite("medledger dag", .timeLimit(.minutes(2)))
 struct DagCommandTests {
-    static let medledger = Bundle.main.bundleURL.appending(path: "medledger").path
+    static let medledger = BuiltProduct.path("medledger")
 
     func dag(_ arguments: [String], data: URL) async throws -> ProcessOutput {
         try await runProcess([Self.medledger, "dag"] + arguments + ["--data", data.path])

@@ -6,7 +6,7 @@ import Testing
 /// reported by a release run (see the issue note), never asserted as timings here.
 @Suite("medledger bench ledger", .timeLimit(.minutes(3)))
 struct LedgerBenchCommandTests {
-    static let medledger = Bundle.main.bundleURL.appending(path: "medledger").path
+    static let medledger = BuiltProduct.path("medledger")
 
     func bench(_ arguments: [String]) async throws -> [String: Any] {
         try #require(FileManager.default.isExecutableFile(atPath: Self.medledger), "build first: swift build --build-tests")

@@ -10,7 +10,7 @@ import Testing
 /// so a failing test never leaves a node behind.
 final class NodeProcess {
     /// The `medledger` binary `swift build --build-tests` put beside the test bundle.
-    static let medledger = Bundle.main.bundleURL.appending(path: "medledger").path
+    static let medledger = BuiltProduct.path("medledger")
 
     let dataDirectory: URL
     let mspID: String

@@ -5,26 +5,11 @@ import Testing
 /// `medledger proto encode|decode` against protoc's own `--decode`/`--encode` on the same schema.
 @Suite struct ProtoCommandTests {
     /// The `medledger` binary `swift build --build-tests` put beside the test bundle.
-    static let medledger = Bundle.main.bundleURL.appending(path: "medledger").path
+    static let medledger = BuiltProduct.path("medledger")
 
     static func run(_ executable: String, _ arguments: [String], input: Data) throws -> (status: Int32, stdout: Data, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let files = try TemporaryDirectory()
-        defer { files.remove() }
-        let inputURL = files.url.appending(path: "in")
-        let outputURL = files.url.appending(path: "out")
-        let errorURL = files.url.appending(path: "err")
-        try input.write(to: inputURL)
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        process.standardInput = try FileHandle(forReadingFrom: inputURL)
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try Data(contentsOf: outputURL), try String(contentsOf: errorURL, encoding: .utf8))
+        let run = try runProcessBlocking([executable] + arguments, input: input)
+        return (run.status, run.standardOutputData, run.standardError)
     }
 
     let blockJSON = #"{"header":{"number":"7","previousHash":"AAEC","dataHash":"/w=="},"metadata":{"validationCodes":["TX_VALIDATION_CODE_VALID","TX_VALIDATION_CODE_MVCC_READ_CONFLICT"]}}"#

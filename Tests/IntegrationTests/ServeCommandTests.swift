@@ -8,7 +8,7 @@ import Testing
 @Suite("medledger serve", .timeLimit(.minutes(1)))
 struct ServeCommandTests {
     /// The `medledger` binary `swift build --build-tests` put beside the test bundle.
-    static let medledger = Bundle.main.bundleURL.appending(path: "medledger").path
+    static let medledger = BuiltProduct.path("medledger")
 
     @Test("serve prints its address and CA, answers Check over TLS, and exits 0 on SIGTERM")
     func serveUntilSIGTERM() async throws {

@@ -1,22 +1,16 @@
 import Foundation
+import MedLedgerTesting
 import Testing
 
 /// The `medledger-codegen` executable the build plugin runs: files in, Swift out, and a
 /// `file:line:column` error with a non-zero exit for a bad schema.
 @Suite struct CodegenCommandTests {
     /// The executable `swift build --build-tests` put beside the test bundle.
-    static let codegen = Bundle.main.bundleURL.appending(path: "medledger-codegen").path
+    static let codegen = BuiltProduct.path("medledger-codegen")
 
     static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: codegen)
-        process.arguments = arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        try process.run()
-        let message = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: message, as: UTF8.self))
+        let run = try runProcessBlocking([codegen] + arguments)
+        return (run.status, run.standardError)
     }
 
     static func withSchema(_ source: String, _ body: (URL) throws -> Void) throws {
