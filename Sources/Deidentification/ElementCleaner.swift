@@ -35,7 +35,10 @@ struct ElementCleaner {
         }
         if structure.isObservation, Self.isAgeObservation(kept) {
             // LOINC's age codes: a bare number over 89 is an age over 89.
-            kept.members.removeAll { $0.name.hasPrefix("value") && QuantityCleaner.isAgeOverEightyNine($0.value) && $0.value != QuantityCleaner.ninetyOrOlder }
+            kept.members.removeAll { member in
+                member.name.hasPrefix("value") && QuantityCleaner.isAgeOverEightyNine(member.value)
+                    && member.value != QuantityCleaner.ninetyOrOlder
+            }
         }
         for requirement in structure.required {
             let isPresent = { (members: [(name: String, value: JSONValue)]) in
