@@ -16,11 +16,9 @@ enum ContentErrorStatus {
         }
     }
 
-    /// The status of a content error; an I/O failure stays as it is, for `StatusBoundary` to log
-    /// and to answer without the server paths its description holds.
+    /// The status of a content error, as `StatusMapping` gives it; other errors pass unchanged.
     static func rpcError(_ error: any Error) -> any Error {
-        guard let error = error as? ContentError, code(for: error) != .internalError else { return error }
-        return RPCError(code: code(for: error), message: error.description)
+        error is ContentError ? StatusMapping.rpcError(for: error) : error
     }
 
     static func map<T>(_ body: () throws -> T) throws -> T {

@@ -42,7 +42,7 @@ struct StatusBoundary: ServerInterceptor {
         }
         var status = StatusMapping.rpcError(for: underlying)
         if status.code == .internalError || status.code == .unknown {
-            logger.error("\(method) failed", metadata: ["error": "\(String(reflecting: underlying))"])
+            logger.error("\(method) failed", metadata: ["error": "\(String(reflecting: status.cause ?? underlying))"])
         }
         status.message = QuotedInput.bounded(status.message, limit: Self.messageLimit)
         return status

@@ -15,7 +15,7 @@ public enum StatusMapping {
             return error
         case let error as CAError:
             let code = code(for: error)
-            return RPCError(code: code, message: code == .internalError ? "CA storage failed (see the node's log)" : error.description)
+            return code == .internalError ? logged(error, "CA storage failed") : RPCError(code: code, message: error.description)
         case let error as MembershipError:
             return RPCError(code: .unauthenticated, message: error.description)
         case let error as SignatureError:
@@ -35,7 +35,7 @@ public enum StatusMapping {
         case let error as ContentError:
             let code = ContentErrorStatus.code(for: error)
             // An I/O failure's description names server paths: it goes to the log, not the client.
-            return RPCError(code: code, message: code == .internalError ? "content storage failed (see the node's log)" : error.description)
+            return code == .internalError ? logged(error, "content storage failed") : RPCError(code: code, message: error.description)
         case let error as RecordCryptoError:
             switch error {
             case .invalidSegmentSize, .rangeOutOfBounds: return RPCError(code: .invalidArgument, message: error.description)
@@ -50,11 +50,17 @@ public enum StatusMapping {
         case let error as LedgerError:
             switch error {
             case .invalidQuery: return RPCError(code: .invalidArgument, message: error.description)
-            default: return RPCError(code: .internalError, message: "ledger storage failed (see the node's log)")
+            default: return logged(error, "ledger storage failed")
             }
         default:
-            return RPCError(code: .internalError, message: "internal error (\(type(of: error)))")
+            return logged(error, "internal error (\(type(of: error)))")
         }
+    }
+
+    /// INTERNAL with `summary` for the client and the error itself as the cause, which
+    /// `StatusBoundary` logs: what the client is not told, the operator is.
+    private static func logged(_ error: any Error, _ summary: String) -> RPCError {
+        RPCError(code: .internalError, message: "\(summary) (see the node's log)", cause: error)
     }
 
     static func code(for error: CAError) -> RPCError.Code {
