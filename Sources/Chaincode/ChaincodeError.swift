@@ -33,7 +33,7 @@ public enum ChaincodeError: Error, Equatable, CustomStringConvertible {
             "contract name \(QuotedInput.quote(name)) is invalid: use letters and digits, separated by single '-' or '_'"
         case .unknownContract(let name): "no contract named \(QuotedInput.quote(name))"
         case .unknownFunction(let contract, let function): "contract \(QuotedInput.quote(contract)) has no function \(QuotedInput.quote(function))"
-        case .invalidKey(let key, let reason): "invalid state key \(Self.quoted(key)): \(reason)"
+        case .invalidKey(let key, let reason): "invalid state key \(QuotedInput.quote(key)): \(reason)"
         case .invalidArgument(let why): "invalid argument: \(why)"
         case .invalidQuery(let why): "invalid rich query: \(why)"
         case .stateUnavailable(let contract, let function, let reason):
@@ -49,11 +49,5 @@ public enum ChaincodeError: Error, Equatable, CustomStringConvertible {
         case .invalidKey, .invalidArgument, .invalidQuery: true
         default: false
         }
-    }
-
-    /// A key in quotes with U+0000 shown as `\u{0}`, so composite keys stay readable in logs, and
-    /// cut to a short prefix, since keys are made of caller input.
-    static func quoted(_ key: String) -> String {
-        QuotedInput.quote(key)
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import Identity
 public import LedgerCore
 public import Schema
+internal import Wire
 
 /// One page of a range scan or rich query.
 public struct StatePage: Sendable, Equatable {
@@ -149,7 +150,7 @@ public final class ChaincodeStub {
         var from = start
         if !bookmark.isEmpty {
             guard StateKeyOrder.contains(bookmark, start: start, end: end) else {
-                throw .invalidArgument("bookmark \(ChaincodeError.quoted(bookmark)) lies outside the range being scanned")
+                throw .invalidArgument("bookmark \(QuotedInput.quote(bookmark)) lies outside the range being scanned")
             }
             from = bookmark
         }

@@ -14,12 +14,13 @@ extension EHRContract {
             throw rejected(400, "\(stub.function) takes one argument, a JSON object; got \(arguments.count) arguments")
         }
         let data = Data(arguments[0].utf8)
-        // Every number in an EHR request is an Int64 (times, counts).
-        if let refusal = JSONArgument.refusal(arguments[0], what: "the argument of \(stub.function)", integersOnly: true) {
-            throw rejected(400, refusal)
-        }
+        let argument = "the argument of \(stub.function)"
+        // Foundation says only "not valid JSON" for what it cannot take; on that (rare) path the
+        // argument is parsed again to say what is wrong, and where. Every number in an EHR
+        // request is an Int64 (times, counts).
+        let refusal = { JSONArgument.refusal(arguments[0], what: argument, integersOnly: true) }
         guard case .object(let fields)? = JSONDocument.parse(data) else {
-            throw rejected(400, "the argument of \(stub.function) must be a JSON object")
+            throw rejected(400, refusal() ?? "\(argument) must be a JSON object")
         }
         let known = Set(Request.Field.allCases.map(\.stringValue))
         if let unexpected = fields.keys.sorted().first(where: { !known.contains($0) }) {
@@ -28,6 +29,9 @@ extension EHRContract {
         do {
             return try JSONDecoder().decode(Request.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let refusal = refusal() {
+                throw rejected(400, refusal)
+            }
             throw rejected(400, "\(stub.function): \(describe(error))")
         }
     }
@@ -94,7 +98,7 @@ extension EHRContract {
 
     private static func decodeStored<Value: Decodable>(_ type: Value.Type, _ data: Data, key: String) throws -> Value {
         do { return try JSONDecoder().decode(type, from: data) } catch {
-            throw rejected(500, "the value stored at \(ChaincodeError.quoted(key)) is not a \(type): \(error)")
+            throw rejected(500, "the value stored at \(QuotedInput.quote(key)) is not a \(type): \(error)")
         }
     }
 
