@@ -19,6 +19,34 @@ struct RequestSizeLimiter {
 
     /// What of `input`, the next bytes of the stream, goes on to the deframer.
     mutating func filter(_ input: ByteBuffer) -> ByteBuffer {
+        passedUnchanged(input) ?? rewritten(input)
+    }
+
+    /// `input` itself, the state advanced past it, if it holds no oversized message and ends
+    /// neither inside a prefix nor inside a message being dropped: every frame of a well-behaved
+    /// client, which then costs no copy.
+    private mutating func passedUnchanged(_ input: ByteBuffer) -> ByteBuffer? {
+        guard prefix.isEmpty, discarding == 0 else { return nil }
+        var position = input.readerIndex
+        var payload = forwarding
+        while true {
+            let available = input.writerIndex - position
+            if payload >= available {
+                forwarding = payload - available
+                return input
+            }
+            position += payload
+            guard input.writerIndex - position >= 5, let length = input.getInteger(at: position + 1, as: UInt32.self),
+                Int(length) <= limit
+            else { return nil }
+            position += 5
+            payload = Int(length)
+        }
+    }
+
+    /// `input` copied message by message: an oversized one replaced by the marker, a prefix cut
+    /// short held back until its frame completes it.
+    private mutating func rewritten(_ input: ByteBuffer) -> ByteBuffer {
         var input = input
         var output = ByteBuffer()
         output.reserveCapacity(input.readableBytes)
