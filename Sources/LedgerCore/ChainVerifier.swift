@@ -1,7 +1,5 @@
 public import Foundation
 internal import Identity
-internal import SwiftASN1
-internal import X509
 internal import Schema
 internal import Wire
 
@@ -40,21 +38,13 @@ public struct ChainVerifier {
             throw fail("the stored bytes are not the block's canonical encoding (altered or unknown fields)")
         }
         guard let header = block.header, let metadata = block.metadata else { throw fail("the header or metadata is missing") }
-        let data = block.data ?? .init()
-        guard header.number == number else { throw fail("the header says block \(header.number)") }
-        let expectedPrevious = previous.map(BlockHashing.hash(of:)) ?? Data()
-        guard header.previousHash == expectedPrevious else { throw fail("previous_hash does not match the hash of block \(Int(number) - 1)") }
-        guard header.dataHash == BlockHashing.dataHash(of: data) else { throw fail("data_hash does not match the block's transactions") }
-
         if number == 0 {
             guard let config = BlockAssembly.genesisConfig(in: block) else { throw fail("the genesis block holds no channel configuration") }
             do { context = try ChannelContext(config: config, configBlockNumber: 0) } catch { throw fail("\(error)") }
         }
         guard let context else { throw fail("no channel configuration precedes this block") }
-        try checkOrdererSignature(metadata, header: header, context: context, fail: fail)
-        guard metadata.lastConfigBlockNumber == context.configBlockNumber else {
-            throw fail("last_config_block_number is \(metadata.lastConfigBlockNumber), expected \(context.configBlockNumber)")
-        }
+        try OrderedBlockCheck.check(block, follows: previous, context: context)
+        let data = block.data ?? .init()
 
         let validator = TransactionValidator(channel: context, knownChaincodes: knownChaincodes)
         let checked = data.data.map { validator.check($0, blockNumber: number) }
@@ -77,32 +67,6 @@ public struct ChainVerifier {
         previousCommitHash = commitHash
         transactionCount += codes.count
         validCount += codes.filter { $0 == .valid }.count
-    }
-
-    /// The orderer's certificate must come from a member CA with the orderer role, and sign the
-    /// header hash. It is judged at its own issue time: a block stays valid after its orderer's
-    /// certificate expires.
-    private func checkOrdererSignature(
-        _ metadata: Medledger_V1_BlockMetadata, header: Medledger_V1_BlockHeader, context: ChannelContext,
-        fail: (String) -> ChainVerificationFailure
-    ) throws(ChainVerificationFailure) {
-        let orderer: Identity
-        do {
-            let certificate = try Certificate(derEncoded: Array(metadata.signer))
-            // The signer certificate is outside the header hash: only its canonical encoding counts
-            // (BER leniency, e.g. non-zero unused bits in the signature BIT STRING, would let
-            // altered bytes still verify).
-            guard Membership.hasOctetAlignedSignature(Array(metadata.signer)) else {
-                throw fail("the block signer certificate's signature BIT STRING declares unused bits")
-            }
-            orderer = try context.membership.validate(certificate, at: certificate.notValidBefore)
-        } catch {
-            throw fail("the block signer is not a member certificate: \(error)")
-        }
-        guard orderer.role == .orderer else { throw fail("the block was signed by \(orderer), who is not an orderer") }
-        guard SignatureVerifier.isValid(signature: metadata.signature, payload: BlockHashing.hash(of: header), key: orderer.publicKey) else {
-            throw fail("the orderer signature of \(orderer) does not verify over the header hash")
-        }
     }
 }
 

@@ -62,22 +62,48 @@ final class ChannelCommitter: Sendable {
 
     /// Validation and the block's fsync block their thread for milliseconds; they run on a thread
     /// of their own so the cooperative pool keeps serving endorsements and submissions meanwhile.
-    private func onCommitThread(_ work: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+    private func onCommitThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             commitQueue.async {
                 continuation.resume(with: Result { try work() })
             }
         }
     }
 
+    /// Commits a block an orderer delivered, after checking that it is the next block of this
+    /// channel and signed by a member orderer (`OrderedBlockCheck`). Every transaction is validated
+    /// here, whatever another node recorded for it. A block this node already holds is skipped
+    /// (false): delivery may repeat the tip after a reconnection.
+    func commitDelivered(_ block: Medledger_V1_Block) async throws -> Bool {
+        try await onCommitThread {
+            let previous = self.tip.withLock { $0 }
+            let number = block.header?.number ?? 0
+            if number <= previous.header.number { return false }
+            try OrderedBlockCheck.check(block, follows: previous.header, context: self.context)
+            let ordered = BlockAssembly.ordered(block)
+            try self.commit(ordered, after: previous, signatureVerified: [Bool](repeating: false, count: ordered.data?.data.count ?? 0))
+            return true
+        }
+    }
+
+    /// The number of the newest committed block.
+    var tipNumber: UInt64 { tip.withLock { $0.header.number } }
+
     private func commit(_ batch: [OrderedTransaction]) throws {
         let previous = tip.withLock { $0 }
+        let ordered = try BlockAssembly.order(
+            after: previous.header, envelopes: batch.map(\.envelope), lastConfigBlock: context.configBlockNumber, orderer: orderer)
+        try commit(ordered, after: previous, signatureVerified: batch.map(\.signatureVerified))
+    }
+
+    /// Validates `ordered` (stateless checks in parallel, then MVCC in order), completes it with the
+    /// validation codes and commit hash, stores it and only then publishes it.
+    private func commit(_ ordered: Medledger_V1_Block, after previous: Tip, signatureVerified: [Bool]) throws {
         let number = previous.header.number + 1
-        let checked = checkInParallel(batch, blockNumber: number)
+        let envelopes = ordered.data?.data ?? []
+        let checked = checkInParallel(envelopes, signatureVerified: signatureVerified, blockNumber: number)
         let codes = try store.withSnapshot { state in try BlockValidator().finish(checked, state: state) }
-        let (block, update) = try BlockAssembly.assemble(
-            after: previous.header, previousCommitHash: previous.commitHash, envelopes: batch.map(\.envelope),
-            codes: codes, lastConfigBlock: context.configBlockNumber, orderer: orderer)
+        let (block, update) = try BlockAssembly.complete(ordered, codes: codes, previousCommitHash: previous.commitHash)
         let header = block.header ?? .init()
         let commitHash = block.metadata?.commitHash ?? Data()
 
@@ -91,15 +117,14 @@ final class ChannelCommitter: Sendable {
     }
 
     /// The stateless checks of a batch, split across the machine's cores.
-    private func checkInParallel(_ batch: [OrderedTransaction], blockNumber: UInt64) -> [CheckedTransaction] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count / 8))
-        let results = Mutex([CheckedTransaction?](repeating: nil, count: batch.count))
+    private func checkInParallel(_ envelopes: [Data], signatureVerified: [Bool], blockNumber: UInt64) -> [CheckedTransaction] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, envelopes.count / 8))
+        let results = Mutex([CheckedTransaction?](repeating: nil, count: envelopes.count))
         let validator = validator
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var local: [(Int, CheckedTransaction)] = []
-            for index in stride(from: worker, to: batch.count, by: workers) {
-                let transaction = batch[index]
-                local.append((index, validator.check(transaction.envelope, blockNumber: blockNumber, creatorSignatureVerified: transaction.signatureVerified)))
+            for index in stride(from: worker, to: envelopes.count, by: workers) {
+                local.append((index, validator.check(envelopes[index], blockNumber: blockNumber, creatorSignatureVerified: signatureVerified[index])))
             }
             results.withLock { results in
                 for (index, checked) in local { results[index] = checked }
