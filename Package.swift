@@ -186,6 +186,36 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The orderer of the multi-node network: block cutting and finality through an etcd
+        // cluster (one leader per channel elected with a lease, fenced appends), its own block
+        // store, and the verified chain it serves to Deliver.
+        .target(
+            name: "Ordering",
+            dependencies: [
+                "Identity",
+                "LedgerCore",
+                "LedgerStore",
+                "Schema",
+                "Wire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The network on one machine: the etcd cluster and the nodes as child processes on
+        // loopback, with the ordering CA's TLS files (`medledger network`, the network tests).
+        .target(
+            name: "LocalNetwork",
+            dependencies: [
+                "AtomicFiles",
+                "CertificateAuthority",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Server",
             dependencies: [
@@ -198,6 +228,7 @@ let package = Package(
                 "RecordCrypto",
                 "LedgerCore",
                 "LedgerStore",
+                "Ordering",
                 "Schema",
                 "Wire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
@@ -387,6 +418,18 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Python"],
+            swiftSettings: swiftSettings
+        ),
+        // The multi-node network over real processes: an etcd cluster, orderers and peers.
+        .testTarget(
+            name: "NetworkTests",
+            dependencies: [
+                "MedLedgerTesting", "LocalNetwork", "Ordering", "LedgerCore", "LedgerStore", "Identity", "Schema", "Wire",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Python"],
             swiftSettings: swiftSettings

@@ -3,7 +3,6 @@ internal import Identity
 internal import LedgerCore
 internal import Schema
 internal import Synchronization
-internal import Wire
 
 /// A transaction the orderer admitted: checked, not yet queued.
 struct AdmittedTransaction: Sendable {
@@ -31,36 +30,13 @@ final class ChannelOrderer: Sendable {
     /// Checks `envelopeBytes` as the orderer does; its tx ID must be `declaredTxID` when one is
     /// declared.
     func admit(_ envelopeBytes: Data, declaredTxID: String = "") throws(GatewayError) -> AdmittedTransaction {
-        let channelID = context.channelID
-        if let failed = halt.reason { throw .unavailable("channel \(channelID) stopped committing: \(failed)") }
-        guard envelopeBytes.count <= context.limits.absoluteMaxBytes else {
-            throw .tooLarge("the transaction has \(envelopeBytes.count) bytes; channel \(channelID) accepts at most \(context.limits.absoluteMaxBytes)")
-        }
-        let envelope: Medledger_V1_Envelope
-        let transaction: Medledger_V1_Transaction
+        if let failed = halt.reason { throw .unavailable("channel \(context.channelID) stopped committing: \(failed)") }
         do {
-            envelope = try Medledger_V1_Envelope(serializedData: envelopeBytes)
-            transaction = try Medledger_V1_Transaction(serializedData: envelope.payload)
+            let txID = try EnvelopeAdmission.check(envelopeBytes, context: context, declaredTxID: declaredTxID)
+            return AdmittedTransaction(txID: txID, envelope: envelopeBytes)
         } catch {
-            throw .invalidArgument("prepared_transaction does not decode as an Envelope holding a Transaction: \(error)")
+            throw GatewayError(error)
         }
-        guard case .endorserTransaction(let endorsed)? = transaction.body, let proposal = endorsed.proposal else {
-            throw .invalidArgument("prepared_transaction must hold an endorser transaction with its proposal")
-        }
-        guard proposal.channelID == channelID else {
-            throw .invalidArgument("the transaction is for channel \(QuotedInput.quote(proposal.channelID)), not \(QuotedInput.quote(channelID))")
-        }
-        guard declaredTxID.isEmpty || declaredTxID == proposal.txID else {
-            throw .invalidArgument("transaction_id \(QuotedInput.quote(declaredTxID)) is not the prepared transaction's tx ID \(QuotedInput.quote(proposal.txID))")
-        }
-        let creator: Identity
-        do { creator = try context.identity(der: proposal.creator, at: (proposal.timestamp ?? .init()).date) } catch {
-            throw .badSignature("the transaction's creator is not a member of channel \(QuotedInput.quote(channelID)): \(error)")
-        }
-        guard SignatureVerifier.isValid(signature: envelope.signature, payload: envelope.payload, key: creator.publicKey) else {
-            throw .badSignature("prepared_transaction.signature does not verify against the certificate of \(creator)")
-        }
-        return AdmittedTransaction(txID: proposal.txID, envelope: envelopeBytes)
     }
 
     /// Queues an admitted transaction for the block cutter.
@@ -83,5 +59,16 @@ final class CommitHalt: Sendable {
 
     func stop(because reason: String) {
         failure.withLock { $0 = reason }
+    }
+}
+
+extension GatewayError {
+    /// The gateway status of an orderer's refusal.
+    init(_ refusal: EnvelopeAdmission.Refusal) {
+        switch refusal {
+        case .tooLarge(let reason): self = .tooLarge(reason)
+        case .invalid(let reason): self = .invalidArgument(reason)
+        case .badSignature(let reason): self = .badSignature(reason)
+        }
     }
 }

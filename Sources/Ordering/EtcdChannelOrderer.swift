@@ -1,0 +1,237 @@
+public import Foundation
+public import Identity
+public import LedgerCore
+public import Logging
+public import Schema
+internal import Synchronization
+internal import Wire
+
+/// One channel's orderer in the multi-node network. Every orderer of the channel follows the
+/// chain in etcd (verifying each block and appending it to its own `OrdererChain`); one at a
+/// time leads, elected through etcd with a lease. The leader cuts blocks from submissions, signs
+/// them, and appends block N with one etcd transaction that succeeds only while its election key
+/// is still the one it was elected with and block N does not exist yet — so no failure, pause or
+/// partition can make two orderers write two different block N.
+public final class EtcdChannelOrderer: Sendable {
+    /// Where a channel's blocks and election live in etcd.
+    public struct Keys: Sendable {
+        public let channelID: String
+        public var root: String { "/medledger/channels/\(channelID)/" }
+        public var blocks: String { root + "blocks/" }
+        public var election: String { root + "leader" }
+        public func block(_ number: UInt64) -> String {
+            let digits = String(number)
+            return blocks + String(repeating: "0", count: max(0, 20 - digits.count)) + digits
+        }
+        public func number(ofKey key: Data) -> UInt64? {
+            let text = String(decoding: key, as: UTF8.self)
+            guard text.hasPrefix(blocks) else { return nil }
+            return UInt64(text.dropFirst(blocks.count))
+        }
+    }
+
+    /// How the leader behaves: lease time to live, and how many recent blocks etcd keeps.
+    public struct Settings: Sendable {
+        /// The election lease's time to live: a leader that stops refreshing it is replaced after this.
+        public var leaseTTL: Int64 = 2
+        /// Blocks kept in etcd behind the newest; older ones are deleted (orderer block stores keep them).
+        public var window: UInt64 = 1_000
+        /// Compact etcd's history every this many blocks.
+        public var compactEvery: UInt64 = 500
+        public init() {}
+    }
+
+    public let chain: OrdererChain
+    public let keys: Keys
+    private let etcd: EtcdConnection
+    private let signer: RequestSigner
+    private let address: String
+    private let settings: Settings
+    private let logger: Logger
+    private let leading = Mutex<SubmissionQueue?>(nil)
+
+    /// An orderer of `chain`'s channel signing with `signer` (an orderer identity of a member
+    /// organisation), reachable by peers at `address`.
+    public init(chain: OrdererChain, etcd: EtcdConnection, signer: RequestSigner, address: String, settings: Settings = Settings(), logger: Logger) {
+        self.chain = chain
+        self.keys = Keys(channelID: chain.channelID)
+        self.etcd = etcd
+        self.signer = signer
+        self.address = address
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// True while this orderer leads the channel.
+    public var isLeader: Bool { leading.withLock { $0 != nil } }
+
+    /// Follows the chain and campaigns for leadership until cancelled.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.follow() }
+            group.addTask { await self.campaignForever() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Orders `envelopeBytes` (after the orderer's admission checks); returns the number of the
+    /// block that holds it once that block is final in etcd. A follower refuses with `notLeader`
+    /// naming the leader's address.
+    public func submit(_ envelopeBytes: Data) async throws(OrderingError) -> UInt64 {
+        do {
+            _ = try EnvelopeAdmission.check(envelopeBytes, context: chain.context)
+        } catch {
+            switch error {
+            case .tooLarge(let reason): throw .tooLarge(reason)
+            case .invalid(let reason): throw .invalidArgument(reason)
+            case .badSignature(let reason): throw .badSignature(reason)
+            }
+        }
+        guard let queue = leading.withLock({ $0 }) else {
+            let leader = try? await etcd.leader(of: keys.election).map { String(decoding: $0, as: UTF8.self) }
+            throw .notLeader(channel: chain.channelID, leader: leader ?? nil)
+        }
+        do {
+            return try await queue.submit(envelopeBytes)
+        } catch let error as OrderingError {
+            throw error
+        } catch {
+            throw .unavailable("ordering failed: \(error)")
+        }
+    }
+
+    // MARK: - Following
+
+    /// Appends every block etcd holds beyond this orderer's height, then every block written
+    /// later, as the watch reports it. Restarts from a range read when etcd compacted the watch's
+    /// revisions away.
+    private func follow() async throws {
+        while !Task.isCancelled {
+            do {
+                let (values, revision) = try await etcd.range(from: keys.block(chain.height), to: etcdPrefixEnd(keys.blocks))
+                for value in values { try accept(value) }
+                try await etcd.watch(prefix: keys.blocks, from: revision + 1) { event in
+                    guard event.type == .put, let value = event.kv else { return }
+                    try self.accept(value)
+                }
+            } catch is EtcdWatchCompacted {
+                continue
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("cannot follow the chain in etcd; retrying", metadata: ["channel": "\(keys.channelID)", "error": "\(error)"])
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    private func accept(_ value: Mvccpb_KeyValue) throws {
+        guard let number = keys.number(ofKey: value.key) else { return }
+        if number + settings.window < chain.height { return }
+        do {
+            if try chain.accept(number: number, bytes: value.value) {
+                logger.debug("appended block from etcd", metadata: ["channel": "\(keys.channelID)", "block": "\(number)"])
+            }
+        } catch OrderingError.gap(let reason) {
+            // Blocks deleted from etcd's window before this orderer saw them: it needs another
+            // orderer's Deliver to catch up (not yet implemented); say so loudly.
+            logger.error("orderer is behind etcd's block window", metadata: ["channel": "\(keys.channelID)", "reason": "\(reason)"])
+            throw OrderingError.gap(reason)
+        }
+    }
+
+    // MARK: - Leading
+
+    private func campaignForever() async {
+        while !Task.isCancelled {
+            do {
+                try await leadOnce()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("leadership ended", metadata: ["channel": "\(keys.channelID)", "error": "\(error)"])
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// One term: a lease, a campaign, then ordering until the lease or a fenced write fails.
+    private func leadOnce() async throws {
+        let lease = try await etcd.grantLease(ttl: settings.leaseTTL)
+        defer { Task { [etcd] in await etcd.revokeLease(lease) } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.etcd.keepAlive(lease: lease, ttl: .seconds(self.settings.leaseTTL)) }
+            group.addTask {
+                let leader = try await self.etcd.campaign(self.keys.election, lease: lease, value: Data(self.address.utf8))
+                try await self.order(as: leader)
+            }
+            // Whichever ends first (a lost lease, a refused write) ends the term.
+            do {
+                try await group.next()
+            } catch {
+                group.cancelAll()
+                self.stepDown(.unavailable("the leader of channel \(self.keys.channelID) lost its lease; submit again"))
+                throw error
+            }
+            group.cancelAll()
+            self.stepDown(.unavailable("the leader of channel \(self.keys.channelID) stepped down; submit again"))
+        }
+    }
+
+    private func stepDown(_ reason: OrderingError) {
+        if let queue = leading.withLock({ queue in defer { queue = nil }; return queue }) {
+            Task { await queue.close(reason) }
+        }
+    }
+
+    /// Catches up with etcd, publishes the genesis block if no leader has, then orders batches.
+    private func order(as leader: V3electionpb_LeaderKey) async throws {
+        let (newest, _) = try await etcd.range(from: keys.blocks, to: etcdPrefixEnd(keys.blocks), limit: 1, newestFirst: true)
+        if let last = newest.first, let number = keys.number(ofKey: last.key) {
+            await chain.waitForHeight(above: number)
+        } else if let genesis = try chain.blockBytes(0) {
+            guard try await etcd.createIfLeader(keys.block(0), value: genesis, leader: leader) else {
+                throw OrderingError.unavailable("could not publish the genesis block: leadership lost")
+            }
+        }
+        logger.notice("leading channel", metadata: ["channel": "\(keys.channelID)", "height": "\(chain.height)", "orderer": "\(address)"])
+        let queue = SubmissionQueue(limits: chain.context.limits)
+        leading.withLock { $0 = queue }
+        for await batch in queue.batches {
+            try await write(batch, as: leader)
+        }
+    }
+
+    /// Writes one batch as the next block; every submitter in it learns the outcome.
+    private func write(_ batch: [SubmissionQueue.Submission], as leader: V3electionpb_LeaderKey) async throws {
+        let tip = chain.tip
+        let number = tip.number + 1
+        do {
+            let block = try BlockAssembly.order(
+                after: tip, envelopes: batch.map(\.envelope), lastConfigBlock: chain.context.configBlockNumber, orderer: signer)
+            let bytes = block.serializedData()
+            guard try await etcd.createIfLeader(keys.block(number), value: bytes, leader: leader) else {
+                throw OrderingError.unavailable("block \(number) of channel \(keys.channelID) was not written: this orderer no longer leads")
+            }
+            try chain.accept(number: number, bytes: bytes)
+            for submission in batch { submission.continuation.resume(returning: number) }
+        } catch {
+            let reason = (error as? OrderingError) ?? .unavailable("block \(number) of channel \(keys.channelID) was not written: \(error)")
+            for submission in batch { submission.continuation.resume(throwing: reason) }
+            throw reason
+        }
+        try await trimWindow(after: number)
+    }
+
+    /// Keeps etcd to a window of recent blocks: deletes the block that fell out of it and compacts
+    /// the history now and then.
+    private func trimWindow(after number: UInt64) async throws {
+        guard number >= settings.window else { return }
+        let old = number - settings.window
+        try await etcd.delete(from: keys.block(old), to: keys.block(old + 1))
+        if number % settings.compactEvery == 0, let revision = try await etcd.get(keys.block(number))?.modRevision {
+            try await etcd.compact(revision: revision)
+        }
+    }
+}

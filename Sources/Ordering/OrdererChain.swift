@@ -1,0 +1,100 @@
+public import Foundation
+public import LedgerCore
+public import LedgerStore
+public import Schema
+internal import Synchronization
+internal import Wire
+
+/// An orderer's own copy of a channel's chain: ordered blocks (no peer metadata) in a block store,
+/// each checked before it is appended (`OrderedBlockCheck`: next number, hash chain, orderer
+/// signature), and a wait for the chain to grow, for Deliver. Appends are serialised; a block
+/// this store already holds is accepted only if it is byte-identical — any other is a fork, which
+/// is refused loudly.
+public final class OrdererChain: Sendable {
+    public let context: ChannelContext
+    let store: BlockStore
+    private struct State {
+        var tip: Medledger_V1_BlockHeader
+        var height: UInt64
+        var waiters: [(above: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+    private let state: Mutex<State>
+
+    /// Opens the chain in `directory`, creating it from `genesis` if it is empty.
+    public init(directory: URL, genesis: Medledger_V1_Block, durability: Durability = .full) throws {
+        guard let config = BlockAssembly.genesisConfig(in: genesis) else {
+            throw OrderingError.invalidBlock("the genesis block holds no channel configuration")
+        }
+        context = try ChannelContext(config: config, configBlockNumber: 0)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        store = try BlockStore(directory: directory, durability: durability)
+        if try store.height() == 0 {
+            try OrderedBlockCheck.check(genesis, follows: nil, context: context)
+            try store.append(BlockAssembly.ordered(genesis))
+        }
+        let height = try store.height()
+        guard let last = try store.block(height - 1)?.header else {
+            throw OrderingError.invalidBlock("block \(height - 1) of \(directory.path) is unreadable")
+        }
+        state = Mutex(State(tip: last, height: height))
+    }
+
+    public var channelID: String { context.channelID }
+    /// The number of blocks held.
+    public var height: UInt64 { state.withLock { $0.height } }
+    /// The header of the newest block held.
+    public var tip: Medledger_V1_BlockHeader { state.withLock { $0.tip } }
+
+    /// The exact bytes of block `number`, or nil if not held.
+    public func blockBytes(_ number: UInt64) throws -> Data? { try store.blockBytes(number) }
+
+    /// Accepts block `number` from the ordering service. Returns false if it was already held
+    /// (identical); throws if it does not verify, if it forks from the held block of that number,
+    /// or if blocks before it are missing.
+    @discardableResult
+    public func accept(number: UInt64, bytes: Data) throws -> Bool {
+        let appended = try state.withLock { state -> Bool in
+            if number < state.height {
+                guard try store.blockBytes(number) == bytes else {
+                    throw OrderingError.fork("block \(number) from etcd differs from the block \(number) this orderer holds")
+                }
+                return false
+            }
+            guard number == state.height else {
+                throw OrderingError.gap("block \(number) arrived but this orderer holds only blocks 0..<\(state.height)")
+            }
+            let block: Medledger_V1_Block
+            do { block = try Medledger_V1_Block(serializedData: bytes) } catch {
+                throw OrderingError.invalidBlock("block \(number) does not decode: \(error)")
+            }
+            try OrderedBlockCheck.check(block, follows: state.tip, context: context)
+            try store.append(number: number, bytes: bytes)
+            state.tip = block.header ?? .init()
+            state.height = number + 1
+            return true
+        }
+        if appended { wakeWaiters() }
+        return appended
+    }
+
+    /// Waits until the chain holds more than `height` blocks.
+    public func waitForHeight(above height: UInt64) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.height > height { return true }
+                state.waiters.append((height, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    private func wakeWaiters() {
+        let ready = state.withLock { state in
+            let ready = state.waiters.filter { $0.above < state.height }
+            state.waiters.removeAll { $0.above < state.height }
+            return ready
+        }
+        for waiter in ready { waiter.continuation.resume() }
+    }
+}

@@ -1,0 +1,30 @@
+/// Why the ordering service refused or failed a submission or a block; the server maps each case
+/// to a gRPC status.
+public enum OrderingError: Error, CustomStringConvertible, Equatable {
+    /// This orderer does not lead the channel; `leader` is the address of the one that does, if known.
+    case notLeader(channel: String, leader: String?)
+    /// The ordering service cannot order now (no etcd quorum, leadership lost mid-write).
+    case unavailable(String)
+    /// The envelope is larger than the channel or etcd accepts.
+    case tooLarge(String)
+    /// The envelope fails the orderer's checks.
+    case invalidArgument(String)
+    /// The creator is not a member or the signature does not verify.
+    case badSignature(String)
+    /// A block failed verification.
+    case invalidBlock(String)
+    /// A block number arrived before the blocks preceding it.
+    case gap(String)
+    /// Two different blocks claim the same number: never accepted.
+    case fork(String)
+
+    public var description: String {
+        switch self {
+        case .notLeader(let channel, let leader):
+            "this orderer does not lead channel \(channel); " + (leader.map { "the leader is the orderer at \($0)" } ?? "no orderer leads it now")
+        case .unavailable(let reason), .tooLarge(let reason), .invalidArgument(let reason), .badSignature(let reason),
+            .invalidBlock(let reason), .gap(let reason), .fork(let reason):
+            reason
+        }
+    }
+}
