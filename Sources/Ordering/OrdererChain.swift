@@ -16,7 +16,8 @@ public final class OrdererChain: Sendable {
     private struct State {
         var tip: Medledger_V1_BlockHeader
         var height: UInt64
-        var waiters: [(above: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [(id: UInt64, above: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var nextWaiter: UInt64 = 0
     }
     private let state: Mutex<State>
 
@@ -37,6 +38,15 @@ public final class OrdererChain: Sendable {
             throw OrderingError.invalidBlock("block \(height - 1) of \(directory.path) is unreadable")
         }
         state = Mutex(State(tip: last, height: height))
+    }
+
+    /// Opens a chain this orderer already holds (its block 0 carries the configuration).
+    public convenience init(directory: URL, durability: Durability = .full) throws {
+        let store = try BlockStore(directory: directory, durability: durability)
+        guard let genesis = try store.block(0) else {
+            throw OrderingError.invalidBlock("\(directory.path) holds no genesis block")
+        }
+        try self.init(directory: directory, genesis: genesis, durability: durability)
     }
 
     public var channelID: String { context.channelID }
@@ -77,15 +87,34 @@ public final class OrdererChain: Sendable {
         return appended
     }
 
-    /// Waits until the chain holds more than `height` blocks.
-    public func waitForHeight(above height: UInt64) async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Bool in
-                if state.height > height { return true }
-                state.waiters.append((height, continuation))
-                return false
+    /// Block `number` decoded, or nil if not held.
+    public func block(_ number: UInt64) throws -> Medledger_V1_Block? { try store.block(number) }
+
+    /// Waits until the chain holds more than `height` blocks: true then, false if the waiting task
+    /// was cancelled first.
+    @discardableResult
+    public func waitForHeight(above height: UInt64) async -> Bool {
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let outcome = state.withLock { state -> Bool? in
+                    if state.height > height { return true }
+                    // Cancelled before registering: the cancellation handler found nothing to resume.
+                    if Task.isCancelled { return false }
+                    state.waiters.append((id, height, continuation))
+                    return nil
+                }
+                if let outcome { continuation.resume(returning: outcome) }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index).continuation
+            }
+            waiter?.resume(returning: false)
         }
     }
 
@@ -95,6 +124,6 @@ public final class OrdererChain: Sendable {
             state.waiters.removeAll { $0.above < state.height }
             return ready
         }
-        for waiter in ready { waiter.continuation.resume() }
+        for waiter in ready { waiter.continuation.resume(returning: true) }
     }
 }

@@ -2,6 +2,7 @@ internal import GRPCCore
 internal import Identity
 internal import LedgerCore
 internal import LedgerStore
+internal import Ordering
 internal import Schema
 
 /// The `medledger.v1.Admin` service: channel lifecycle. Only administrators reach it (see
@@ -58,15 +59,27 @@ struct AdminService: Medledger_V1_Admin.SimpleServiceProtocol {
 extension ChannelLedger {
     /// Height and the newest hashes, for ListChannels.
     func info() throws -> Medledger_V1_ChannelInfo {
+        try ChannelInfoFactory.info(of: chain, channelID: channelID)
+    }
+}
+
+/// A channel's height and newest hashes, as ListChannels reports them, for a peer's or an
+/// orderer's chain.
+enum ChannelInfoFactory {
+    static func info(of chain: some DeliverableChain, channelID: String) throws -> Medledger_V1_ChannelInfo {
         var info = Medledger_V1_ChannelInfo()
         info.channelID = channelID
         let height = chain.height
         info.height = height
-        if let newest = try chain.block(height - 1)?.header {
+        if height > 0, let newest = try chain.block(height - 1)?.header {
             info.currentBlockHash = BlockHashing.hash(of: newest)
             info.previousBlockHash = newest.previousHash
         }
         return info
+    }
+
+    static func info(of chain: OrdererChain) throws -> Medledger_V1_ChannelInfo {
+        try info(of: chain, channelID: chain.channelID)
     }
 }
 

@@ -72,6 +72,19 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Admin.Method.JoinChannel.descriptor): .roles([.admin]),
     ])
 
+    /// The rules of an orderer node: peers of member organisations broadcast and pull blocks; any
+    /// member may follow the ordered chain; its organisation's admins join it to channels.
+    public static let orderer = AuthorizationTable(rules: [
+        "grpc.health.v1.Health/Check": .publicAccess,
+        "grpc.health.v1.Health/Watch": .publicAccess,
+        "grpc.health.v1.Health/List": .publicAccess,
+        method(Medledger_V1_Orderer.Method.Broadcast.descriptor): .roles([.peer]),
+        method(Medledger_V1_Deliver.Method.Blocks.descriptor): .anyMember,
+        method(Medledger_V1_Admin.Method.ListChannels.descriptor): .roles([.admin]),
+        method(Medledger_V1_Admin.Method.GetChannelConfig.descriptor): .roles([.admin]),
+        method(Medledger_V1_Admin.Method.JoinChannel.descriptor): .roles([.admin]),
+    ])
+
     static let contentWriters: Set<Medledger_V1_Role> = [.admin, .clinician, .peer]
 
     static func method(_ descriptor: MethodDescriptor) -> String {

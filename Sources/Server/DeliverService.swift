@@ -3,12 +3,13 @@ internal import LedgerCore
 internal import Identity
 internal import Schema
 
-/// The `medledger.v1.Deliver` service: a channel's committed blocks, with validation codes, to
-/// members of the channel.
+/// The `medledger.v1.Deliver` service: a channel's blocks to members of the channel — a peer's
+/// committed blocks with its validation codes, or an orderer's ordered blocks.
 struct DeliverService: Medledger_V1_Deliver.SimpleServiceProtocol {
     static let serviceName = "medledger.v1.Deliver"
 
-    let node: LedgerNode
+    /// The chain of a channel, if the caller's organisation is a member (else throws).
+    let chain: @Sendable (_ channelID: String, _ caller: Identity) throws -> any DeliverableChain
 
     func blocks(
         request: Medledger_V1_DeliverRequest,
@@ -16,14 +17,14 @@ struct DeliverService: Medledger_V1_Deliver.SimpleServiceProtocol {
         context: ServerContext
     ) async throws {
         try await StatusMapping.mapped {
-            let channel = try node.channel(request.channelID, for: CallerIdentity.required())
-            let height = channel.chain.height
+            let chain = try self.chain(request.channelID, CallerIdentity.required())
+            let height = chain.height
             let start = try BlockPositions.start(request.start, default: .oldest, height: height)
             let stop = try BlockPositions.stop(request.stop, height: height)
             if let stop, stop < start {
                 throw GatewayError.invalidArgument("stop (block \(stop)) is before start (block \(start))")
             }
-            try await BlockPositions.follow(channel.chain, from: start, through: stop, waitForNew: request.behavior == .blockUntilReady) { block in
+            try await BlockPositions.follow(chain, from: start, through: stop, waitForNew: request.behavior == .blockUntilReady) { block in
                 var message = Medledger_V1_DeliverResponse()
                 if request.filtered {
                     message.filteredBlock = FilteredBlocks.filter(block)
@@ -39,7 +40,7 @@ struct DeliverService: Medledger_V1_Deliver.SimpleServiceProtocol {
 extension HostedService {
     /// The Deliver service over `node`.
     public static func deliver(node: LedgerNode) -> HostedService {
-        HostedService(name: DeliverService.serviceName, service: DeliverService(node: node))
+        HostedService(name: DeliverService.serviceName, service: DeliverService { id, caller in try node.channel(id, for: caller).chain })
     }
 }
 

@@ -4,6 +4,18 @@ internal import LedgerStore
 internal import Schema
 internal import Wire
 
+/// A chain Deliver can stream: a peer's committed chain or an orderer's ordered chain.
+protocol DeliverableChain: Sendable {
+    /// How many blocks the chain holds.
+    var height: UInt64 { get }
+    /// Block `number`, nil if not held.
+    func block(_ number: UInt64) throws -> Medledger_V1_Block?
+    /// Waits until the chain is higher than `height`; false if the node shut down first.
+    func waitForHeight(above height: UInt64) async -> Bool
+}
+
+extension ChannelChain: DeliverableChain {}
+
 /// Seek positions turned into block numbers, and the loop that sends a channel's blocks in order,
 /// waiting for new ones when asked to.
 enum BlockPositions {
@@ -34,7 +46,7 @@ enum BlockPositions {
     /// not committed yet it waits if `waitForNew`, else throws OUT_OF_RANGE. Ends when the node
     /// shuts down or the caller cancels.
     static func follow(
-        _ chain: ChannelChain, from start: UInt64, through stop: UInt64?, waitForNew: Bool,
+        _ chain: some DeliverableChain, from start: UInt64, through stop: UInt64?, waitForNew: Bool,
         _ body: (Medledger_V1_Block) async throws -> Void
     ) async throws {
         var next = start
