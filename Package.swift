@@ -268,6 +268,8 @@ let package = Package(
             name: "medledger",
             dependencies: [
                 "CertificateAuthority",
+                "LocalNetwork",
+                "Ordering",
                 "Server",
                 "MedLedgerKit",
                 "Chaincode",

@@ -49,10 +49,16 @@ struct AdminService: Medledger_V1_Admin.SimpleServiceProtocol {
     }
 
     func joinChannel(request: Medledger_V1_JoinChannelRequest, context: ServerContext) async throws -> Medledger_V1_JoinChannelResponse {
-        throw RPCError(
-            code: .unimplemented,
-            message: "joining a channel created on another node needs multi-node ordering, which this node does not run yet"
-        )
+        try await StatusMapping.mapped {
+            let caller = try CallerIdentity.required()
+            guard caller.mspID == node.mspID else {
+                throw RPCError(code: .permissionDenied, message: "only an administrator of \(node.mspID) may join this node to channels; \(caller) is not")
+            }
+            guard let genesis = request.genesisBlock else { throw GatewayError.invalidArgument("genesis_block is required") }
+            var response = Medledger_V1_JoinChannelResponse()
+            response.channel = try node.joinChannel(genesis)
+            return response
+        }
     }
 }
 

@@ -43,9 +43,11 @@ public struct MedLedgerNode: Sendable {
     /// The root clients trust for this node's TLS certificate.
     public let caCertificatePath: String
 
-    /// A node of one organisation, `mspID`, created under the data directory on first start.
+    /// A node of one organisation, `mspID`, created under the data directory on first start. As a
+    /// peer of a multi-node network (`peerOfNetwork`) it joins channels and leaves ordering to the
+    /// network's orderers; otherwise it orders its own channels.
     public init(
-        configuration: ServerConfiguration, mspID: String, durability: Durability = .full,
+        configuration: ServerConfiguration, mspID: String, durability: Durability = .full, peerOfNetwork: Bool = false,
         logger: Logger = Logger(label: "medledger")
     ) throws {
         let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
@@ -57,7 +59,11 @@ public struct MedLedgerNode: Sendable {
                 HostedOrganization(ca: ca, peer: try bootstrap.nodeSigner(ca: ca, folder: "peer", enrollmentID: "peer0", role: .peer))
             ],
             orderer: try bootstrap.nodeSigner(ca: ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer),
-            adminDirectory: bootstrap.adminDirectory, createdAdmin: createdAdmin != nil, lock: lock, durability: durability, logger: logger)
+            adminDirectory: bootstrap.adminDirectory, createdAdmin: createdAdmin != nil, lock: lock, durability: durability,
+            network: peerOfNetwork
+                ? PeerNetworking(identity: NodeClientIdentity(tlsDirectory: configuration.tlsDirectory), ownRoots: [ca.authority.rootCertificate])
+                : nil,
+            logger: logger)
     }
 
     /// A node hosting the CAs and peers of `organizations` (its own first, whose CA issues the TLS
@@ -66,7 +72,7 @@ public struct MedLedgerNode: Sendable {
     public init(
         configuration: ServerConfiguration, organizations: [HostedOrganization], orderer: RequestSigner,
         adminDirectory: URL, createdAdmin: Bool, lock: DataDirectoryLock, durability: Durability = .full,
-        logger: Logger = Logger(label: "medledger")
+        network: PeerNetworking? = nil, logger: Logger = Logger(label: "medledger")
     ) throws {
         guard let own = organizations.first else { throw GatewayError.invalidArgument("a node hosts at least one organisation") }
         self.lock = lock
@@ -81,6 +87,7 @@ public struct MedLedgerNode: Sendable {
             contracts: BuiltInContracts.all,
             orderer: orderer,
             durability: durability,
+            network: network,
             logger: logger
         )
         self.server = try MedLedgerServer(

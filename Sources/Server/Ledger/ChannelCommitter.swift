@@ -86,6 +86,11 @@ final class ChannelCommitter: Sendable {
         }
     }
 
+    /// Tells waiters no more blocks will commit (a peer stopped pulling).
+    func close() {
+        board.close()
+    }
+
     /// The number of the newest committed block.
     var tipNumber: UInt64 { tip.withLock { $0.header.number } }
 

@@ -5,6 +5,7 @@ internal import LedgerCore
 internal import LedgerStore
 internal import Logging
 internal import Schema
+internal import Synchronization
 
 /// One channel on this node, in its three roles: the orderer that admits and queues
 /// transactions (`orderer`), the committer that turns each cut batch into a signed, validated,
@@ -14,17 +15,25 @@ internal import Schema
 final class ChannelLedger: Sendable {
     let context: ChannelContext
     let peer: ChannelPeer
+    /// The admission checks of an orderer, and the embedded orderer's queue.
     let orderer: ChannelOrderer
     let committer: ChannelCommitter
     let chain: ChannelChain
+    /// The network's ordering service, when this node is a peer of a multi-node network; nil
+    /// when the node orders its channels itself.
+    let remote: RemoteOrdering?
+    private let halt: CommitHalt
+    private let pulling = Mutex<Task<Void, Never>?>(nil)
 
     private init(
         context: ChannelContext, store: LedgerStore, tip: ChannelCommitter.Tip, chaincodes: ChaincodeDispatcher,
-        peers: [HostedPeer], orderer: RequestSigner, observers: CommitObservers, logger: Logger
+        peers: [HostedPeer], orderer: RequestSigner, observers: CommitObservers, network: PeerNetworking?, logger: Logger
     ) throws {
         self.context = context
         let board = CommitBoard(height: tip.header.number + 1)
         let halt = CommitHalt()
+        self.halt = halt
+        self.remote = network.map { RemoteOrdering(context: context, connections: $0.connections, logger: logger) }
         // The validator trusts the endorsements this node's own peers signed without verifying
         // them again; every other signature is verified.
         let issued = IssuedSignatures()
@@ -49,7 +58,7 @@ final class ChannelLedger: Sendable {
     /// replays every stored block that state does not include yet.
     static func open(
         directory: URL, chaincodes: ChaincodeDispatcher, peers: [HostedPeer], orderer: RequestSigner,
-        observers: CommitObservers, durability: Durability, logger: Logger
+        observers: CommitObservers, durability: Durability, network: PeerNetworking?, logger: Logger
     ) throws -> ChannelLedger {
         let store = try LedgerStore(directory: directory, durability: durability)
         guard let genesis = try store.blocks.block(0), let config = BlockAssembly.genesisConfig(in: genesis) else {
@@ -70,7 +79,8 @@ final class ChannelLedger: Sendable {
         }
         let tip = ChannelCommitter.Tip(header: header, commitHash: last.metadata?.commitHash ?? Data())
         return try ChannelLedger(
-            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers, logger: logger)
+            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers,
+            network: network, logger: logger)
     }
 
     /// Creates the channel in `directory` with its genesis block, signed by `orderer`.
@@ -78,8 +88,31 @@ final class ChannelLedger: Sendable {
         config: Medledger_V1_ChannelConfig, directory: URL, chaincodes: ChaincodeDispatcher, peers: [HostedPeer],
         orderer: RequestSigner, observers: CommitObservers, durability: Durability, logger: Logger
     ) throws -> ChannelLedger {
-        let context = try ChannelContext(config: config, configBlockNumber: 0)
         let genesis = try BlockAssembly.genesis(config: config, orderer: orderer, now: Date())
+        return try start(
+            genesis: genesis, config: config, directory: directory, chaincodes: chaincodes, peers: peers, orderer: orderer,
+            observers: observers, durability: durability, network: nil, logger: logger)
+    }
+
+    /// Joins the channel of `genesis` (checked by `GenesisAdmission`) in `directory`, as a peer of
+    /// the network whose orderers the configuration names.
+    static func join(
+        genesis: Medledger_V1_Block, config: Medledger_V1_ChannelConfig, directory: URL, chaincodes: ChaincodeDispatcher,
+        peers: [HostedPeer], orderer: RequestSigner, observers: CommitObservers, durability: Durability, network: PeerNetworking,
+        logger: Logger
+    ) throws -> ChannelLedger {
+        try start(
+            genesis: BlockAssembly.ordered(genesis), config: config, directory: directory, chaincodes: chaincodes, peers: peers,
+            orderer: orderer, observers: observers, durability: durability, network: network, logger: logger)
+    }
+
+    private static func start(
+        genesis ordered: Medledger_V1_Block, config: Medledger_V1_ChannelConfig, directory: URL, chaincodes: ChaincodeDispatcher,
+        peers: [HostedPeer], orderer: RequestSigner, observers: CommitObservers, durability: Durability, network: PeerNetworking?,
+        logger: Logger
+    ) throws -> ChannelLedger {
+        let context = try ChannelContext(config: config, configBlockNumber: 0)
+        let (genesis, _) = try BlockAssembly.complete(ordered, codes: [.valid], previousCommitHash: Data())
         let checked = TransactionValidator(channel: context, knownChaincodes: []).check(genesis.data?.data.first ?? Data(), blockNumber: 0)
         guard checked.code == .valid else {
             throw GatewayError.invalidArgument("the genesis configuration is refused: \(checked.reason ?? "\(checked.code)")")
@@ -88,12 +121,22 @@ final class ChannelLedger: Sendable {
         try store.commit(genesis, update: StateUpdate.derive(from: genesis))
         let tip = ChannelCommitter.Tip(header: genesis.header ?? .init(), commitHash: genesis.metadata?.commitHash ?? Data())
         return try ChannelLedger(
-            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers, logger: logger)
+            context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers,
+            network: network, logger: logger)
     }
 
     /// Admits an envelope (the orderer's checks; nothing is queued if one fails) and queues it.
     func submit(_ envelopeBytes: Data, declaredTxID: String = "") async throws(GatewayError) {
-        try await orderer.enqueue(try orderer.admit(envelopeBytes, declaredTxID: declaredTxID))
+        try await order(try orderer.admit(envelopeBytes, declaredTxID: declaredTxID))
+    }
+
+    /// Queues the transaction with the embedded orderer, or forwards it to the network's.
+    private func order(_ admitted: AdmittedTransaction) async throws(GatewayError) {
+        if let remote {
+            _ = try await remote.broadcast(admitted.envelope)
+        } else {
+            try await orderer.enqueue(admitted)
+        }
     }
 
     /// `submit`, with the peer watching for the transaction's commit from before the orderer has
@@ -102,7 +145,7 @@ final class ChannelLedger: Sendable {
         let admitted = try orderer.admit(envelopeBytes, declaredTxID: declaredTxID)
         let ticket = peer.expectCommit(admitted.txID)
         do {
-            try await orderer.enqueue(admitted)
+            try await order(admitted)
         } catch {
             peer.cancel(ticket)
             throw error
@@ -110,8 +153,23 @@ final class ChannelLedger: Sendable {
         return ticket
     }
 
-    /// Commits the orderer's batches until it finishes.
+    /// Commits the orderer's batches until it finishes, or (in a network) the blocks pulled from
+    /// the network's orderers until `stopOrdering()`.
     func runCommitter() async {
-        await committer.run(orderer.batches)
+        guard let remote else {
+            await committer.run(orderer.batches)
+            return
+        }
+        let task = Task { [committer, halt] in await remote.pull(into: committer, halt: halt) }
+        pulling.withLock { $0 = task }
+        await task.value
+        committer.close()
+    }
+
+    /// Stops taking transactions: the embedded orderer's queued batches still commit; a peer stops
+    /// pulling blocks.
+    func stopOrdering() async {
+        await orderer.finish()
+        pulling.withLock { $0 }?.cancel()
     }
 }

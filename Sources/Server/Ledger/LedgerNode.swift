@@ -23,6 +23,9 @@ public final class LedgerNode: Sendable {
     public let peers: [HostedPeer]
     let orderer: RequestSigner
     let durability: Durability
+    /// Set when the node is a peer of a multi-node network (it joins channels and forwards
+    /// transactions to the network's orderers); nil when it orders its channels itself.
+    let network: PeerNetworking?
     let logger: Logger
     fileprivate let channels: Mutex<[String: ChannelLedger]>
     let observers = CommitObservers()
@@ -43,7 +46,7 @@ public final class LedgerNode: Sendable {
     /// which runs the orderer.
     public init(
         directory: URL, peers: [HostedPeer], contracts: [any Contract], orderer: RequestSigner,
-        durability: Durability = .full, logger: Logger = Logger(label: "medledger.ledger")
+        durability: Durability = .full, network: PeerNetworking? = nil, logger: Logger = Logger(label: "medledger.ledger")
     ) throws {
         guard let own = peers.first else { throw GatewayError.invalidArgument("a ledger node needs at least one peer identity") }
         self.directory = directory
@@ -52,6 +55,7 @@ public final class LedgerNode: Sendable {
         self.peers = peers
         self.orderer = orderer
         self.durability = durability
+        self.network = network
         self.logger = logger
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var opened: [String: ChannelLedger] = [:]
@@ -59,7 +63,7 @@ public final class LedgerNode: Sendable {
         for name in names.sorted() {
             opened[name] = try ChannelLedger.open(
                 directory: directory.appendingPathComponent(name, isDirectory: true), chaincodes: chaincodes,
-                peers: peers, orderer: orderer, observers: observers, durability: durability, logger: logger)
+                peers: peers, orderer: orderer, observers: observers, durability: durability, network: network, logger: logger)
         }
         self.channels = Mutex(opened)
         (started, startedContinuation) = AsyncStream.makeStream()
@@ -83,6 +87,10 @@ public final class LedgerNode: Sendable {
     /// Creates a channel from its genesis configuration. The node's own organisation must be a
     /// member, since its orderer signs the genesis block.
     public func createChannel(_ config: Medledger_V1_ChannelConfig) throws -> Medledger_V1_Block {
+        guard network == nil else {
+            throw GatewayError.invalidArgument(
+                "this node is a peer of a multi-node network: its channels come from a genesis block (Admin.JoinChannel), not CreateChannel")
+        }
         try ChannelConfigRules.check(config)
         guard config.sequence == 0 else { throw GatewayError.invalidArgument("config.sequence must be 0 for a new channel") }
         guard config.organizations.contains(where: { $0.mspID == mspID }) else {
@@ -101,6 +109,29 @@ public final class LedgerNode: Sendable {
         startedContinuation.yield(channel)
         logger.info("created channel", metadata: ["channel": "\(config.channelID)", "organizations": "\(config.organizations.map(\.mspID))"])
         return try channel.chain.block(0) ?? .init()
+    }
+
+    /// Joins the channel of `genesis` as a peer of the network (see `GenesisAdmission`); it then
+    /// pulls the chain from the network's orderers.
+    public func joinChannel(_ genesis: Medledger_V1_Block) throws -> Medledger_V1_ChannelInfo {
+        guard let network else {
+            throw GatewayError.invalidArgument("this node orders its own channels (serve --role both): it creates channels rather than joining them")
+        }
+        let config = try GenesisAdmission.check(genesis, mspID: mspID, ownRoots: network.ownRoots)
+        let channel: ChannelLedger = try channels.withLock { channels in
+            guard channels[config.channelID] == nil else {
+                throw GatewayError.alreadyExists("this node already joined channel \(QuotedInput.quote(config.channelID))")
+            }
+            let joined = try ChannelLedger.join(
+                genesis: genesis, config: config, directory: directory.appendingPathComponent(config.channelID, isDirectory: true),
+                chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers, durability: durability, network: network,
+                logger: logger)
+            channels[config.channelID] = joined
+            return joined
+        }
+        startedContinuation.yield(channel)
+        logger.info("joined channel", metadata: ["channel": "\(config.channelID)", "orderers": "\(channel.remote?.endpoints ?? [])"])
+        return try channel.info()
     }
 
     /// The channel `id` if `caller`'s organisation is a member; the same refusal whether the
@@ -132,8 +163,9 @@ public final class LedgerNode: Sendable {
         startedContinuation.finish()
         let all = channels.withLock { Array($0.values) }
         for channel in all {
-            Task { await channel.orderer.finish() }
+            Task { await channel.stopOrdering() }
         }
+        network?.close()
     }
 }
 

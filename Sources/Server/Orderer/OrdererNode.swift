@@ -86,19 +86,30 @@ public final class OrdererNode: Sendable {
 
     /// Connects to etcd and serves until `server.beginGracefulShutdown()` or cancellation.
     public func run() async throws {
+        try await run { try await self.server.run() }
+    }
+
+    /// Like `run()`, but until SIGTERM or SIGINT.
+    public func runUntilTerminated() async throws {
+        try await run { try await self.server.runUntilTerminated() }
+    }
+
+    private func run(serving serve: @escaping @Sendable () async throws -> Void) async throws {
         try await EtcdConnection.with(etcd) { connection in
             try await withThrowingDiscardingTaskGroup { tasks in
                 tasks.addTask {
-                    try await self.server.run()
+                    try await serve()
                     self.channels.finish()
                 }
                 for await chain in channels.joined {
                     let orderer = EtcdChannelOrderer(chain: chain, etcd: connection, signer: signer, address: advertisedAddress, logger: logger)
                     channels.started(orderer)
-                    tasks.addTask { try await orderer.run() }
+                    tasks.addTask {
+                        do { try await orderer.run() } catch is CancellationError {}
+                    }
                 }
                 // The server stopped: stop ordering too.
-                throw CancellationError()
+                tasks.cancelAll()
             }
         }
     }
