@@ -28,6 +28,10 @@ public struct ChainVerifier {
     /// The number of blocks verified so far.
     public var height: UInt64 { previous.map { $0.number + 1 } ?? 0 }
 
+    /// The hash of the newest verified block's header (empty before the first block): equal on
+    /// every node that holds the same chain.
+    public var tipHash: Data { previous.map(BlockHashing.hash(of:)) ?? Data() }
+
     /// Verifies the next block, given as the exact bytes the block store holds.
     public mutating func verify(_ bytes: Data) throws(ChainVerificationFailure) {
         let number = height

@@ -34,6 +34,22 @@ enum FreePorts {
     }
 }
 
+extension FreePorts {
+    /// True if a TCP connection to 127.0.0.1:`port` succeeds.
+    static func connects(port: Int) throws -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw LocalNetworkError.ports("socket() failed: errno \(errno)") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
 /// Why the local network could not be set up.
 public enum LocalNetworkError: Error, CustomStringConvertible {
     case ports(String)

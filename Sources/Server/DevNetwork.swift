@@ -93,7 +93,7 @@ public struct DevNetwork: Sendable {
         }
         for demo in Self.demoIdentities where demo.role != .admin {
             guard let ca = hosted.first(where: { $0.ca.mspID == Self.mspID(of: demo.organization) })?.ca else { continue }
-            try enrollIfMissing(demo, ca: ca)
+            try Self.enrollIfMissing(demo, folder: identity(demo.name), ca: ca)
         }
         let orderer = try bootstraps[0].nodeSigner(ca: hosted[0].ca, folder: "orderer", enrollmentID: "orderer0", role: .orderer)
         let node = try MedLedgerNode(
@@ -107,12 +107,12 @@ public struct DevNetwork: Sendable {
         return (node, created)
     }
 
-    static func mspID(of organization: String) -> String {
+    public static func mspID(of organization: String) -> String {
         organizations.first { $0.name == organization }?.mspID ?? organization
     }
 
-    private func enrollIfMissing(_ demo: DemoIdentity, ca: OrganizationCA) throws {
-        let folder = identity(demo.name)
+    /// Registers and enrolls `demo` with `ca` into `folder`, unless the folder holds a certificate.
+    public static func enrollIfMissing(_ demo: DemoIdentity, folder: IdentityFolder, ca: OrganizationCA) throws {
         guard !FileManager.default.fileExists(atPath: folder.certificatePath) else { return }
         let secret = try ca.register(enrollmentID: demo.name, role: demo.role)
         let (key, csr) = try IdentityFolder.makeCSR(commonName: demo.name)

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Chaincode
 internal import Foundation
+internal import Identity
 internal import LedgerCore
 internal import LedgerStore
 internal import Server
@@ -39,6 +40,13 @@ struct LedgerCommand: ParsableCommand {
             // takes the directory's lock as the node does, and is refused while one runs.
             let lock = try DataDirectoryLock(directory: data)
             defer { withExtendedLifetime(lock) {} }
+            let orderer = data.appendingPathComponent("channels", isDirectory: true)
+            if !FileManager.default.fileExists(atPath: ServerConfiguration(dataDirectory: data).ledgerDirectory.path),
+                FileManager.default.fileExists(atPath: orderer.path)
+            {
+                try verifyOrderer(channels: orderer)
+                return
+            }
             let ledger = ServerConfiguration(dataDirectory: data).ledgerDirectory
             let found = ((try? FileManager.default.contentsOfDirectory(atPath: ledger.path)) ?? [])
                 .filter(ChannelConfigRules.isValidChannelID).sorted()
@@ -83,7 +91,38 @@ struct LedgerCommand: ParsableCommand {
                     reason: "the stored world state differs from the replay of the blocks (namespace '\(differing)')")
             }
             let keys = stored.values.reduce(0) { $0 + $1.count }
-            return "channel \(channel): \(verifier.height) blocks, \(verifier.transactionCount) transactions (\(verifier.validCount) valid), \(keys) keys; chain and state verified"
+            return "channel \(channel): \(verifier.height) blocks, \(verifier.transactionCount) transactions (\(verifier.validCount) valid), \(keys) keys; chain and state verified; tip \(Hex.encode(verifier.tipHash))"
+        }
+
+        /// An orderer's data directory: each channel's ordered chain (no state to compare).
+        private func verifyOrderer(channels directory: URL) throws {
+            let found = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(ChannelConfigRules.isValidChannelID).sorted()
+            let names = channel.map { [$0] } ?? found
+            guard !names.isEmpty else { throw ValidationError("no channels under \(directory.path)") }
+            var failed = false
+            for name in names {
+                guard found.contains(name) else { throw ValidationError("no channel '\(name)' under \(directory.path)") }
+                do {
+                    let blocks = try BlockStore(directory: directory.appendingPathComponent(name, isDirectory: true), durability: .normal)
+                    var verifier = OrderedChainVerifier()
+                    var failure: ChainVerificationFailure?
+                    do {
+                        try blocks.forEachBlock(from: 0) { _, bytes in
+                            do throws(ChainVerificationFailure) { try verifier.verify(bytes) } catch {
+                                failure = error
+                                throw error
+                            }
+                        }
+                    } catch {
+                        throw failure ?? error
+                    }
+                    print("channel \(name): \(verifier.height) ordered blocks; chain verified; tip \(Hex.encode(verifier.tipHash))")
+                } catch {
+                    print("channel \(name): FAILED: \(error)")
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode(1) }
         }
     }
 }
