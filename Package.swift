@@ -428,7 +428,8 @@ let package = Package(
         .testTarget(
             name: "NetworkTests",
             dependencies: [
-                "MedLedgerTesting", "LocalNetwork", "Ordering", "LedgerCore", "LedgerStore", "Identity", "Schema", "Wire",
+                "MedLedgerTesting", "MedLedgerKit", "Server", "CertificateAuthority", "LocalNetwork", "Ordering", "LedgerCore",
+                "LedgerStore", "Identity", "Schema", "Wire",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),

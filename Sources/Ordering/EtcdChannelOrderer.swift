@@ -16,6 +16,11 @@ public final class EtcdChannelOrderer: Sendable {
     /// Where a channel's blocks and election live in etcd.
     public struct Keys: Sendable {
         public let channelID: String
+
+        public init(channelID: String) {
+            self.channelID = channelID
+        }
+
         public var root: String { "/medledger/channels/\(channelID)/" }
         public var blocks: String { root + "blocks/" }
         public var election: String { root + "leader" }

@@ -117,7 +117,7 @@ struct LocalNetworkProcesses {
         lines.append("Identities are in \(directory.path)/identities/; each calls its own organisation's peer, e.g.")
         if let first = plan.organizations.first {
             lines.append(
-                "  medledger chaincode invoke --address \(first.peer.address) --identity \(directory.path)/identities/dr-alice --channel ehr --contract asset Create k1 v1")
+                "  medledger chaincode invoke --address \(first.peer.address) --identity \(directory.path)/identities/dr-alice --channel ehr --contract asset Put k1 v1")
         }
         lines.append("Logs: \(directory.path)/logs/. Stop with: medledger network down --data \(directory.path)")
         return lines.joined(separator: "\n")
