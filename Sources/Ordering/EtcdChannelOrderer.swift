@@ -94,8 +94,12 @@ public final class EtcdChannelOrderer: Sendable {
             }
         }
         guard let queue = leading.withLock({ $0 }) else {
-            let leader = try? await etcd.leader(of: keys.election).map { String(decoding: $0, as: UTF8.self) }
-            throw .notLeader(channel: chain.channelID, leader: leader ?? nil)
+            let leader: Data?
+            do { leader = try await etcd.leader(of: keys.election) } catch {
+                throw .noConsensus(
+                    "the etcd cluster does not answer (has it lost its quorum?), so no orderer can order channel \(chain.channelID) now: \(error)")
+            }
+            throw .notLeader(channel: chain.channelID, leader: leader.map { String(decoding: $0, as: UTF8.self) })
         }
         do {
             return try await queue.submit(envelopeBytes)

@@ -14,7 +14,7 @@ public struct EtcdConfiguration: Sendable {
     /// How long one call may take before it is abandoned and the next member tried.
     public var callTimeout: Duration
 
-    public init(endpoints: [String], trustRootPath: String, certificatePath: String, keyPath: String, callTimeout: Duration = .seconds(5)) {
+    public init(endpoints: [String], trustRootPath: String, certificatePath: String, keyPath: String, callTimeout: Duration = .seconds(2)) {
         self.endpoints = endpoints
         self.trustRootPath = trustRootPath
         self.certificatePath = certificatePath
@@ -55,7 +55,11 @@ public final class EtcdConnection: Sendable {
                     tls.certificateChain = [.file(path: configuration.certificatePath, format: .pem)]
                     tls.privateKey = .file(path: configuration.keyPath, format: .pem)
                 },
-                config: .defaults { $0.backoff = .init(initial: .milliseconds(100), max: .seconds(1), multiplier: 1.6, jitter: 0.2) }
+                config: .defaults { config in
+                    config.backoff = .init(initial: .milliseconds(100), max: .seconds(1), multiplier: 1.6, jitter: 0.2)
+                    // A stopped (not dead) member keeps its TCP connection open: pings find it out.
+                    config.connection.keepalive = .init(time: .seconds(10), timeout: .seconds(3), allowWithoutCalls: true)
+                }
             )
             clients.append(GRPCClient(transport: transport))
         }

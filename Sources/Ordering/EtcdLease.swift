@@ -37,18 +37,30 @@ extension EtcdConnection {
     }
 
     /// Refreshes `lease` every third of its `ttl` until cancelled; throws `EtcdLeaseLost` as soon as
-    /// etcd reports the lease gone or a whole `ttl` passes without a refresh (reconnecting to
-    /// other members meanwhile).
+    /// etcd reports the lease gone or a whole `ttl` passes without a refresh — whether the stream
+    /// broke (then other members are tried meanwhile) or hangs on a member without a quorum.
     public func keepAlive(lease: Int64, ttl: Duration) async throws {
-        let renewed = Mutex(ContinuousClock.now)
+        let renewed = LastRenewal()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.refresh(lease: lease, ttl: ttl, renewed: renewed) }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: ttl / 4)
+                    let since = renewed.elapsed
+                    if since > ttl { throw EtcdLeaseLost(lease: lease, reason: "not refreshed for \(since)") }
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    private func refresh(lease: Int64, ttl: Duration, renewed: LastRenewal) async throws {
         var request = Etcdserverpb_LeaseKeepAliveRequest()
         request.id = lease
         while !Task.isCancelled {
-            let since = ContinuousClock.now - renewed.withLock { $0 }
-            if since > ttl { throw EtcdLeaseLost(lease: lease, reason: "not refreshed for \(since)") }
             var options = CallOptions.defaults
             options.waitForReady = false
-            options.timeout = ttl
             let request = request
             do {
                 try await Etcdserverpb_Lease.Client(wrapping: preferredClient.client).leaseKeepAlive(
@@ -62,7 +74,7 @@ extension EtcdConnection {
                     onResponse: { response in
                         for try await answer in response.messages {
                             guard answer.ttl > 0 else { throw EtcdLeaseLost(lease: lease, reason: "etcd says it expired") }
-                            renewed.withLock { $0 = .now }
+                            renewed.mark()
                         }
                     })
             } catch let lost as EtcdLeaseLost {
@@ -120,5 +132,16 @@ extension EtcdConnection {
         _ = try? await call("election resign") { client in
             try await V3electionpb_Election.Client(wrapping: client).resign(request, options: unaryOptions)
         }
+    }
+}
+
+/// When a lease was last refreshed.
+private final class LastRenewal: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+
+    var elapsed: Duration { ContinuousClock.now - instant.withLock { $0 } }
+
+    func mark() {
+        instant.withLock { $0 = .now }
     }
 }

@@ -3,8 +3,10 @@
 public enum OrderingError: Error, CustomStringConvertible, Equatable {
     /// This orderer does not lead the channel; `leader` is the address of the one that does, if known.
     case notLeader(channel: String, leader: String?)
-    /// The ordering service cannot order now (no etcd quorum, leadership lost mid-write).
+    /// The ordering service cannot order now (leadership lost mid-write; submit again).
     case unavailable(String)
+    /// The etcd cluster does not answer: no orderer can order until it has a quorum again.
+    case noConsensus(String)
     /// The envelope is larger than the channel or etcd accepts.
     case tooLarge(String)
     /// The envelope fails the orderer's checks.
@@ -22,7 +24,7 @@ public enum OrderingError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notLeader(let channel, let leader):
             "this orderer does not lead channel \(channel); " + (leader.map { "the leader is the orderer at \($0)" } ?? "no orderer leads it now")
-        case .unavailable(let reason), .tooLarge(let reason), .invalidArgument(let reason), .badSignature(let reason),
+        case .unavailable(let reason), .noConsensus(let reason), .tooLarge(let reason), .invalidArgument(let reason), .badSignature(let reason),
             .invalidBlock(let reason), .gap(let reason), .fork(let reason):
             reason
         }

@@ -81,6 +81,8 @@ public final class MedLedgerServer: Service, Sendable {
                     logger: logger
                 )
                 config.channelDebuggingCallbacks.onAcceptHTTP2Stream = RequestSizeGuard.installer
+                // Other nodes ping every 10 s to notice a stopped peer; that is not abuse.
+                config.connection.keepalive.clientBehavior = .init(minPingIntervalWithoutCalls: .seconds(5), allowWithoutCalls: true)
             }
         )
         self.server = GRPCServer(

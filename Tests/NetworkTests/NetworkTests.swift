@@ -38,44 +38,14 @@ struct NetworkTests {
 
     @Test func killingTheLeadingOrdererUnderLoadLosesNoAcknowledgedTransaction() async throws {
         try await withNetwork { network in
-            let record = LoadRecord()
-            let load = Task {
-                await withTaskGroup(of: Void.self) { group in
-                    for (index, (user, organization)) in [("dr-alice", "HospitalA"), ("dr-bob", "HospitalB")].enumerated() {
-                        for worker in 0..<3 {
-                            group.addTask {
-                                do {
-                                    try await network.withGateway(user, at: organization) { gateway in
-                                        var sequence = 0
-                                        while !record.stopped {
-                                            sequence += 1
-                                            let key = "load-\(index)-\(worker)-\(sequence)"
-                                            do {
-                                                let committed = try await gateway.submit("asset", "Put", [key, "v"])
-                                                if committed.status.result == .valid {
-                                                    record.acknowledge(committed.txID)
-                                                }
-                                            } catch {
-                                                record.fail("\(key): \(error)")
-                                            }
-                                        }
-                                    }
-                                } catch {
-                                    record.fail("\(user): \(error)")
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let load = LoadGenerator(network: network)
             try await Task.sleep(for: .seconds(3))
             let leader = try #require(try await network.leaderAddress())
             let victim = try #require(network.plan.organizations.compactMap(\.orderer).first { $0.address == leader })
             let killedAt = ContinuousClock.now
             #expect(network.process(victim).send(SIGKILL))
             try await Task.sleep(for: .seconds(8))
-            record.stop()
-            await load.value
+            let record = await load.stop()
 
             let acks = record.acknowledged
             let afterKill = acks.filter { $0.at > killedAt }
@@ -91,17 +61,71 @@ struct NetworkTests {
             let unexpected = record.failures
             #expect(unexpected.count <= 6, "\(unexpected.prefix(6))")
 
-            try await network.command(["down"])
-            let outputs = try await network.verifyEveryNode()
-            let survivors = outputs.filter { $0.key != victim.name }
-            let tips = Set(survivors.values.map { RunningNetwork.tip(of: "ehr", in: $0) })
-            #expect(tips.count == 1, "ehr tips differ: \(survivors)")
-            for node in network.plan.organizations.map(\.peer) {
-                let store = try LedgerStore(directory: network.nodeDirectory(node).appendingPathComponent("ledger/ehr"), durability: .normal)
-                let missing = try acks.filter { try store.transaction($0.txID) == nil }
-                #expect(missing.isEmpty, "\(node.name) lacks \(missing.count) acknowledged transactions")
+            try await network.expectConsistentAfterDown(acknowledged: acks.map(\.txID), except: [victim.name])
+        }
+    }
+}
+
+extension RunningNetwork {
+    /// Brings the network down, then checks every node's data directory: `ledger verify` passes,
+    /// every node (but those in `except`, stopped early) ends channel ehr on the same tip, and
+    /// every peer holds every acknowledged transaction.
+    func expectConsistentAfterDown(acknowledged: [String], except: Set<String> = []) async throws {
+        try await command(["down"])
+        let outputs = try await verifyEveryNode().filter { !except.contains($0.key) }
+        let tips = Set(outputs.values.map { RunningNetwork.tip(of: "ehr", in: $0) })
+        #expect(tips.count == 1, "ehr tips differ: \(outputs)")
+        for node in plan.organizations.map(\.peer) {
+            let store = try LedgerStore(directory: nodeDirectory(node).appendingPathComponent("ledger/ehr"), durability: .normal)
+            let missing = try acknowledged.filter { try store.transaction($0) == nil }
+            #expect(missing.isEmpty, "\(node.name) lacks \(missing.count) of \(acknowledged.count) acknowledged transactions")
+        }
+    }
+}
+
+/// Clients of HospitalA and HospitalB submitting transactions through their own peers, three
+/// each, one after another, until stopped; it records what was acknowledged (committed VALID)
+/// and when, and what failed.
+struct LoadGenerator {
+    let record = LoadRecord()
+    private let task: Task<Void, Never>
+
+    init(network: RunningNetwork) {
+        let record = record
+        task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (index, (user, organization)) in [("dr-alice", "HospitalA"), ("dr-bob", "HospitalB")].enumerated() {
+                    for worker in 0..<3 {
+                        group.addTask {
+                            do {
+                                try await network.withGateway(user, at: organization) { gateway in
+                                    var sequence = 0
+                                    while !record.stopped {
+                                        sequence += 1
+                                        let key = "load-\(index)-\(worker)-\(sequence)"
+                                        do {
+                                            let committed = try await gateway.submit("asset", "Put", [key, "v"])
+                                            if committed.status.result == .valid { record.acknowledge(committed.txID) }
+                                        } catch {
+                                            record.fail("\(key): \(error)")
+                                        }
+                                    }
+                                }
+                            } catch {
+                                record.fail("\(user): \(error)")
+                            }
+                        }
+                    }
+                }
             }
         }
+    }
+
+    /// Stops the clients and returns what they saw.
+    func stop() async -> LoadRecord {
+        record.stop()
+        await task.value
+        return record
     }
 }
 
@@ -116,6 +140,11 @@ final class LoadRecord: Sendable {
     func acknowledge(_ txID: String) { state.withLock { $0.acknowledged.append((txID, .now)) } }
     func fail(_ reason: String) { state.withLock { $0.failures.append(reason) } }
     func stop() { state.withLock { $0.stopped = true } }
+
+    /// The first acknowledgement after `instant`, if any.
+    func firstAcknowledgement(after instant: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        acknowledged.map(\.at).filter { $0 > instant }.min()
+    }
 }
 
 /// Retries `body` for up to `timeout` until it returns without throwing.

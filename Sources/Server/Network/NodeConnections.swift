@@ -52,7 +52,11 @@ final class NodeConnections: Sendable {
                 tls.certificateChain = [.file(path: identity.certificatePath, format: .pem)]
                 tls.privateKey = .file(path: identity.keyPath, format: .pem)
             },
-            config: .defaults { $0.backoff = .init(initial: .milliseconds(100), max: .seconds(2), multiplier: 1.6, jitter: 0.2) }
+            config: .defaults { config in
+                config.backoff = .init(initial: .milliseconds(100), max: .seconds(2), multiplier: 1.6, jitter: 0.2)
+                // A stopped (not dead) peer keeps its TCP connection open: pings find it out.
+                config.connection.keepalive = .init(time: .seconds(10), timeout: .seconds(3), allowWithoutCalls: true)
+            }
         )
         let client = GRPCClient(transport: transport)
         return clients.withLock { clients in

@@ -37,6 +37,7 @@ final class RemoteOrdering: Sendable {
         request.envelope = envelope
         let deadline = ContinuousClock.now + Self.broadcastPatience
         var failures: [String: String] = [:]
+        var withoutConsensus: Set<String> = []
         var next = preferred.withLock { $0 } ?? endpoints[0]
         var round = 0
         while ContinuousClock.now < deadline {
@@ -51,7 +52,14 @@ final class RemoteOrdering: Sendable {
                 return response.blockNumber
             } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
                 failures[endpoint] = "\(error.code): \(error.message)"
-                if let leader = error.metadata[stringValues: "medledger-leader"].first(where: { _ in true }), leader != endpoint, endpoints.contains(leader) {
+                if error.metadata[stringValues: OrdererService.noConsensusMetadataKey].contains(where: { _ in true }) {
+                    withoutConsensus.insert(endpoint)
+                    // Every orderer that answers says etcd has no quorum: waiting cannot help now.
+                    if Set(endpoints).subtracting(withoutConsensus).allSatisfy({ failures[$0] != nil }) {
+                        throw .unavailable("orderer \(endpoint): \(error.message)")
+                    }
+                }
+                if let leader = error.metadata[stringValues: OrdererService.leaderMetadataKey].first(where: { _ in true }), leader != endpoint, endpoints.contains(leader) {
                     next = leader
                     continue
                 }

@@ -11,6 +11,9 @@ struct OrdererService: Medledger_V1_Orderer.SimpleServiceProtocol {
     static let serviceName = "medledger.v1.Orderer"
     /// The trailing metadata key naming the leader's address.
     static let leaderMetadataKey = "medledger-leader"
+    /// The trailing metadata key an orderer sets when the etcd cluster does not answer it: no
+    /// other orderer can order either, so a peer stops trying at once.
+    static let noConsensusMetadataKey = "medledger-no-consensus"
 
     let channels: OrdererChannels
 
@@ -32,6 +35,10 @@ struct OrdererService: Medledger_V1_Orderer.SimpleServiceProtocol {
         case .notLeader(_, let leader):
             var metadata = Metadata()
             if let leader { metadata.addString(leader, forKey: leaderMetadataKey) }
+            return RPCError(code: .unavailable, message: error.description, metadata: metadata)
+        case .noConsensus:
+            var metadata = Metadata()
+            metadata.addString("true", forKey: noConsensusMetadataKey)
             return RPCError(code: .unavailable, message: error.description, metadata: metadata)
         case .unavailable, .gap: return RPCError(code: .unavailable, message: error.description)
         case .tooLarge: return RPCError(code: .resourceExhausted, message: error.description)
