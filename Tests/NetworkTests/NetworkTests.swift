@@ -72,7 +72,7 @@ extension RunningNetwork {
     /// every peer holds every acknowledged transaction.
     func expectConsistentAfterDown(acknowledged: [String], except: Set<String> = []) async throws {
         try await command(["down"])
-        let outputs = try await verifyEveryNode().filter { !except.contains($0.key) }
+        let outputs = try await verifyEveryNode(except: except)
         let tips = Set(outputs.values.map { RunningNetwork.tip(of: "ehr", in: $0) })
         #expect(tips.count == 1, "ehr tips differ: \(outputs)")
         for node in plan.organizations.map(\.peer) {
