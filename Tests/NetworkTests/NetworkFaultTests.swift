@@ -127,6 +127,36 @@ struct NetworkFaultTests {
     }
 }
 
+extension NetworkFaultTests {
+    @Test func killingEveryProcessAtRandomMomentsTenTimesLosesNothingAcknowledged() async throws {
+        try await withNetwork { network in
+            let seed = UInt64(ProcessInfo.processInfo.environment["MEDLEDGER_FAULT_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
+            var random = SplitMix64(seed: seed)
+            var acknowledged: [String] = []
+            let cluster = try network.etcd
+            for round in 0..<10 {
+                // Restarted, the network orders again once the old leader's lease has expired.
+                let ready = ContinuousClock.now
+                let probe = try await eventually(timeout: .seconds(30)) {
+                    try await network.withGateway("dr-alice", at: "HospitalA") { try await $0.submit("asset", "Put", ["probe-\(round)", "v"]) }
+                }
+                acknowledged.append(probe.txID)
+                let recovery = ContinuousClock.now - ready
+                let load = LoadGenerator(network: network)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...1_500, using: &random)))
+                for node in network.plan.nodes { network.process(node).send(SIGKILL) }
+                for member in cluster.members { cluster.process(member).send(SIGKILL) }
+                let record = await load.stop()
+                acknowledged += record.acknowledged.map(\.txID)
+                print("round \(round + 1) (seed \(seed)): first commit \(recovery) after restart; \(record.acknowledged.count) acknowledged before every process was killed")
+                try await network.command(["up"])
+            }
+            #expect(acknowledged.count > 50, "only \(acknowledged.count) transactions were acknowledged in 10 rounds")
+            try await network.expectConsistentAfterDown(acknowledged: acknowledged)
+        }
+    }
+}
+
 enum OrderingTestError: Error {
     case stillLeading, notYet
 }

@@ -108,6 +108,8 @@ struct LoadGenerator {
                                             if committed.status.result == .valid { record.acknowledge(committed.txID) }
                                         } catch {
                                             record.fail("\(key): \(error)")
+                                            // A peer that is down refuses at once: do not spin.
+                                            try? await Task.sleep(for: .milliseconds(100))
                                         }
                                     }
                                 }
