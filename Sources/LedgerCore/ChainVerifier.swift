@@ -17,8 +17,8 @@ public struct ChainVerifier {
     public private(set) var validCount = 0
 
     private let knownChaincodes: Set<String>
-    private var context: ChannelContext?
-    private var previous: Medledger_V1_BlockHeader?
+    /// The checks of the ordered part: encoding, numbering, hashes, orderer signature.
+    private var ordered = OrderedChainVerifier()
     private var previousCommitHash = Data()
 
     public init(knownChaincodes: Set<String>) {
@@ -26,28 +26,19 @@ public struct ChainVerifier {
     }
 
     /// The number of blocks verified so far.
-    public var height: UInt64 { previous.map { $0.number + 1 } ?? 0 }
+    public var height: UInt64 { ordered.height }
 
     /// The hash of the newest verified block's header (empty before the first block): equal on
     /// every node that holds the same chain.
-    public var tipHash: Data { previous.map(BlockHashing.hash(of:)) ?? Data() }
+    public var tipHash: Data { ordered.tipHash }
 
     /// Verifies the next block, given as the exact bytes the block store holds.
     public mutating func verify(_ bytes: Data) throws(ChainVerificationFailure) {
         let number = height
         func fail(_ reason: String) -> ChainVerificationFailure { ChainVerificationFailure(block: number, reason: reason) }
 
-        guard let block = try? Medledger_V1_Block(serializedData: bytes) else { throw fail("the stored bytes do not decode as a Block") }
-        guard block.serializedData() == bytes else {
-            throw fail("the stored bytes are not the block's canonical encoding (altered or unknown fields)")
-        }
-        guard let header = block.header, let metadata = block.metadata else { throw fail("the header or metadata is missing") }
-        if number == 0 {
-            guard let config = BlockAssembly.genesisConfig(in: block) else { throw fail("the genesis block holds no channel configuration") }
-            do { context = try ChannelContext(config: config, configBlockNumber: 0) } catch { throw fail("\(error)") }
-        }
-        guard let context else { throw fail("no channel configuration precedes this block") }
-        try OrderedBlockCheck.check(block, follows: previous, context: context)
+        let block = try ordered.verify(bytes, carryingPeerMetadata: true)
+        guard let context = ordered.context, let metadata = block.metadata else { throw fail("the block's metadata is missing") }
         let data = block.data ?? .init()
 
         let validator = TransactionValidator(channel: context, knownChaincodes: knownChaincodes)
@@ -67,7 +58,6 @@ public struct ChainVerifier {
         guard metadata.commitHash == commitHash else { throw fail("commit_hash does not match the block's valid writes") }
         do { try state.apply(update) } catch { throw fail("\(error)") }
 
-        previous = header
         previousCommitHash = commitHash
         transactionCount += codes.count
         validCount += codes.filter { $0 == .valid }.count

@@ -7,7 +7,8 @@ internal import Wire
 /// (`OrderedBlockCheck`). Peers' chains carry validation codes and are checked by `ChainVerifier`;
 /// both end on the same header hashes when the network agrees.
 public struct OrderedChainVerifier {
-    private var context: ChannelContext?
+    /// The channel configuration of the blocks verified so far.
+    public private(set) var context: ChannelContext?
     private var previous: Medledger_V1_BlockHeader?
 
     public init() {}
@@ -18,8 +19,14 @@ public struct OrderedChainVerifier {
     /// The hash of the newest verified block's header (empty before the first block).
     public var tipHash: Data { previous.map(BlockHashing.hash(of:)) ?? Data() }
 
-    /// Verifies the next block, given as the exact bytes the block store holds.
+    /// Verifies the next block, given as the exact bytes an orderer's block store holds.
     public mutating func verify(_ bytes: Data) throws(ChainVerificationFailure) {
+        _ = try verify(bytes, carryingPeerMetadata: false)
+    }
+
+    /// Verifies the next block; a peer's blocks carry its validation codes and commit hash, an
+    /// orderer's must not. Returns the decoded block.
+    mutating func verify(_ bytes: Data, carryingPeerMetadata: Bool) throws(ChainVerificationFailure) -> Medledger_V1_Block {
         let number = height
         func fail(_ reason: String) -> ChainVerificationFailure { ChainVerificationFailure(block: number, reason: reason) }
         guard let block = try? Medledger_V1_Block(serializedData: bytes) else { throw fail("the stored bytes do not decode as a Block") }
@@ -31,10 +38,11 @@ public struct OrderedChainVerifier {
             do { context = try ChannelContext(config: config, configBlockNumber: 0) } catch { throw fail("\(error)") }
         }
         guard let context else { throw fail("no channel configuration precedes this block") }
-        guard block.metadata?.validationCodes.isEmpty ?? true, block.metadata?.commitHash.isEmpty ?? true else {
+        guard carryingPeerMetadata || (block.metadata?.validationCodes.isEmpty ?? true && block.metadata?.commitHash.isEmpty ?? true) else {
             throw fail("an orderer's block carries peer metadata (validation codes or a commit hash)")
         }
         try OrderedBlockCheck.check(block, follows: previous, context: context)
         previous = block.header
+        return block
     }
 }

@@ -54,6 +54,11 @@ struct AdminService: Medledger_V1_Admin.SimpleServiceProtocol {
             guard caller.mspID == node.mspID else {
                 throw RPCError(code: .permissionDenied, message: "only an administrator of \(node.mspID) may join this node to channels; \(caller) is not")
             }
+            guard node.network != nil else {
+                throw RPCError(
+                    code: .failedPrecondition,
+                    message: "this node orders its own channels (dev, or serve --role both) and creates them with CreateChannel; JoinChannel is for peers of a multi-node network (serve --role peer)")
+            }
             guard let genesis = request.genesisBlock else { throw GatewayError.invalidArgument("genesis_block is required") }
             var response = Medledger_V1_JoinChannelResponse()
             response.channel = try node.joinChannel(genesis)

@@ -18,7 +18,7 @@ func withEtcdCluster<Result: Sendable>(_ body: (LocalEtcdCluster, TemporaryDirec
     let cluster = try LocalEtcdCluster.openOrPlan(directory: directory.url.appendingPathComponent("etcd"))
     try cluster.start()
     do {
-        try await cluster.waitUntilReady(timeout: .seconds(30))
+        try await cluster.waitUntilReady(timeout: .seconds(60))
         let result = try await body(cluster, directory)
         await cluster.stop()
         return result

@@ -10,124 +10,128 @@ import Testing
 import Glibc
 #endif
 
-/// The faults of the ordering cluster and of nodes, with real processes: what keeps working, what
-/// fails and how, and that nothing acknowledged is lost and no chain forks.
-@Suite("Network faults", .serialized, .timeLimit(.minutes(8)))
-struct NetworkFaultTests {
-    @Test func orderingGoesOnWhenOneEtcdMemberIsKilledAndItRejoins() async throws {
-        try await withNetwork { network in
-            let load = LoadGenerator(network: network)
-            try await Task.sleep(for: .seconds(2))
-            let cluster = try network.etcd
-            let member = cluster.members[0]
-            let killedAt = ContinuousClock.now
-            #expect(cluster.process(member).send(SIGKILL))
-            try await Task.sleep(for: .seconds(4))
-            let next = load.record.firstAcknowledgement(after: killedAt)
-            #expect(next != nil, "nothing committed after an etcd member was killed")
-            try cluster.process(member).start()
-            try await cluster.waitUntilReady(timeout: .seconds(30))
-            try await Task.sleep(for: .seconds(2))
-            let record = await load.stop()
-            print("etcd member killed: next commit after \(next.map { $0 - killedAt } ?? .zero); \(record.acknowledged.count) acknowledged, \(record.failures.count) failed")
-            #expect(record.failures.isEmpty, "\(record.failures.prefix(5))")
-            try await network.expectConsistentAfterDown(acknowledged: record.acknowledged.map(\.txID))
-        }
-    }
-
-    @Test func withoutAnEtcdQuorumSubmissionsFailWithUnavailableReadsWorkAndOrderingResumesWhenItIsBack() async throws {
-        try await withNetwork { network in
-            let before = try await network.withGateway("dr-alice", at: "HospitalA") { try await $0.submit("asset", "Put", ["before", "1"]) }
-            #expect(before.status.result == .valid)
-            let cluster = try network.etcd
-            for member in cluster.members.prefix(2) { #expect(cluster.process(member).send(SIGKILL)) }
-            let started = ContinuousClock.now
-            let refused = await #expect(throws: RPCError.self) {
-                try await network.withGateway("dr-bob", at: "HospitalB") { try await $0.submit("asset", "Put", ["during", "2"]) }
-            }
-            let waited = ContinuousClock.now - started
-            #expect(refused?.code == .unavailable)
-            #expect(refused?.message.contains("orderer") == true, "\(refused?.message ?? "")")
-            #expect(waited < .seconds(10), "the refusal took \(waited)")
-            #expect(refused?.message.contains("quorum") == true, "\(refused?.message ?? "")")
-            print("no etcd quorum: submission refused after \(waited): \(refused?.message.prefix(300) ?? "")")
-            // Reads at the peers do not need the ordering service.
-            let read = try await network.withGateway("dr-bob", at: "HospitalB") { try await $0.evaluate("asset", "Get", ["before"]) }
-            #expect(String(decoding: read.payload, as: UTF8.self) == "1")
-            // Back: ordering resumes without restarting any MedLedger process.
-            for member in cluster.members.prefix(2) { try cluster.process(member).start() }
-            try await cluster.waitUntilReady(timeout: .seconds(30))
-            let after = try await eventually(timeout: .seconds(30)) {
-                try await network.withGateway("dr-alice", at: "HospitalA") { try await $0.submit("asset", "Put", ["after", "3"]) }
-            }
-            #expect(after.status.result == .valid)
-            try await network.expectConsistentAfterDown(acknowledged: [before.txID, after.txID])
-        }
-    }
-
-    @Test func aLeaderStoppedPastItsLeaseWritesNothingWhenItResumesAndFollows() async throws {
-        try await withNetwork { network in
-            let load = LoadGenerator(network: network)
-            try await Task.sleep(for: .seconds(2))
-            let leader = try #require(try await network.leaderAddress())
-            let paused = try #require(network.plan.organizations.compactMap(\.orderer).first { $0.address == leader })
-            #expect(network.process(paused).send(SIGSTOP))
-            // Past the 2 s lease: another orderer leads.
-            let replaced = try await eventually(timeout: .seconds(10)) {
-                guard let now = try await network.leaderAddress(), now != leader else { throw OrderingTestError.stillLeading }
-                return now
-            }
-            try await Task.sleep(for: .seconds(2))
-            #expect(network.process(paused).send(SIGCONT))
-            try await Task.sleep(for: .seconds(4))
-            let record = await load.stop()
-            #expect(try await network.leaderAddress() == replaced)
-            let log = (try? String(contentsOf: network.process(paused).logFile, encoding: .utf8)) ?? ""
-            #expect(log.contains("leadership ended"), "the resumed orderer did not step down")
-            print("leader paused past its lease: \(replaced) took over; \(record.acknowledged.count) acknowledged, \(record.failures.count) failed")
-            // The resumed orderer follows the new leader: same chain everywhere, itself included.
-            try await network.expectConsistentAfterDown(acknowledged: record.acknowledged.map(\.txID))
-        }
-    }
-
-    @Test func aStoppedPeerCatchesUpOnRestartAndALateJoinerFromBlockZero() async throws {
-        try await withNetwork { network in
-            let pharma = network.organization("PharmaCo").peer
-            #expect(network.process(pharma).send(SIGKILL))
-            var acknowledged: [String] = []
-            try await network.withGateway("dr-alice", at: "HospitalA") { gateway in
-                for index in 0..<40 {
-                    acknowledged.append(try await gateway.submit("asset", "Put", ["while-down-\(index)", "v"]).txID)
+extension MultiNodeNetwork {
+    /// The faults of the ordering cluster and of nodes, with real processes: what keeps working, what
+    /// fails and how, and that nothing acknowledged is lost and no chain forks.
+    @Suite("Network faults", .serialized, .timeLimit(.minutes(8)))
+    struct NetworkFaultTests {
+        @Test func orderingGoesOnWhenOneEtcdMemberIsKilledAndItRejoins() async throws {
+            try await withNetwork { network in
+                let load = LoadGenerator(network: network)
+                try await Task.sleep(for: .seconds(2))
+                let cluster = try network.etcd
+                let member = cluster.members[0]
+                let killedAt = ContinuousClock.now
+                #expect(cluster.process(member).send(SIGKILL))
+                let next = try? await eventually(timeout: .seconds(15)) {
+                    guard let next = load.record.firstAcknowledgement(after: killedAt) else { throw OrderingTestError.notYet }
+                    return next
                 }
+                #expect(next != nil, "nothing committed after an etcd member was killed")
+                try cluster.process(member).start()
+                try await cluster.waitUntilReady(timeout: .seconds(60))
+                try await Task.sleep(for: .seconds(2))
+                let record = await load.stop()
+                print("etcd member killed: next commit after \(next.map { $0 - killedAt } ?? .zero); \(record.acknowledged.count) acknowledged, \(record.failures.count) failed")
+                #expect(record.failures.isEmpty, "\(record.failures.prefix(5))")
+                try await network.expectConsistentAfterDown(acknowledged: record.acknowledged.map(\.txID))
             }
-            // `network up` starts what is not running and joins what has not joined.
-            try await network.command(["up"])
-            let caughtUp = try await eventually(timeout: .seconds(30)) {
-                try await network.withGateway("researcher", at: "PharmaCo") { gateway in
-                    let value = try await gateway.evaluate("asset", "Get", ["while-down-39"])
-                    guard !value.payload.isEmpty else { throw OrderingTestError.notYet }
-                    return String(decoding: value.payload, as: UTF8.self)
+        }
+
+        @Test func withoutAnEtcdQuorumSubmissionsFailWithUnavailableReadsWorkAndOrderingResumesWhenItIsBack() async throws {
+            try await withNetwork { network in
+                let before = try await network.withGateway("dr-alice", at: "HospitalA") { try await $0.submit("asset", "Put", ["before", "1"]) }
+                #expect(before.status.result == .valid)
+                let cluster = try network.etcd
+                for member in cluster.members.prefix(2) { #expect(cluster.process(member).send(SIGKILL)) }
+                let started = ContinuousClock.now
+                let refused = await #expect(throws: RPCError.self) {
+                    try await network.withGateway("dr-bob", at: "HospitalB") { try await $0.submit("asset", "Put", ["during", "2"]) }
                 }
-            }
-            #expect(caughtUp == "v")
-            // A late joiner: the Regulator's peer loses its copy of ehr and joins again from block 0.
-            let regulator = network.organization("Regulator").peer
-            await network.process(regulator).stop()
-            try FileManager.default.removeItem(at: network.nodeDirectory(regulator).appendingPathComponent("ledger/ehr"))
-            try await network.command(["up"])
-            _ = try await eventually(timeout: .seconds(30)) {
-                try await network.withGateway("auditor", at: "Regulator") { gateway in
-                    let value = try await gateway.evaluate("asset", "Get", ["while-down-39"])
-                    guard !value.payload.isEmpty else { throw OrderingTestError.notYet }
-                    return value
+                let waited = ContinuousClock.now - started
+                #expect(refused?.code == .unavailable)
+                #expect(refused?.message.contains("orderer") == true, "\(refused?.message ?? "")")
+                #expect(waited < .seconds(10), "the refusal took \(waited)")
+                #expect(refused?.message.contains("quorum") == true, "\(refused?.message ?? "")")
+                print("no etcd quorum: submission refused after \(waited): \(refused?.message.prefix(300) ?? "")")
+                // Reads at the peers do not need the ordering service.
+                let read = try await network.withGateway("dr-bob", at: "HospitalB") { try await $0.evaluate("asset", "Get", ["before"]) }
+                #expect(String(decoding: read.payload, as: UTF8.self) == "1")
+                // Back: ordering resumes without restarting any MedLedger process.
+                for member in cluster.members.prefix(2) { try cluster.process(member).start() }
+                try await cluster.waitUntilReady(timeout: .seconds(60))
+                let after = try await eventually(timeout: .seconds(30)) {
+                    try await network.withGateway("dr-alice", at: "HospitalA") { try await $0.submit("asset", "Put", ["after", "3"]) }
                 }
+                #expect(after.status.result == .valid)
+                try await network.expectConsistentAfterDown(acknowledged: [before.txID, after.txID])
             }
-            try await network.expectConsistentAfterDown(acknowledged: acknowledged)
+        }
+
+        @Test func aLeaderStoppedPastItsLeaseWritesNothingWhenItResumesAndFollows() async throws {
+            try await withNetwork { network in
+                let load = LoadGenerator(network: network)
+                try await Task.sleep(for: .seconds(2))
+                let leader = try #require(try await network.leaderAddress())
+                let paused = try #require(network.plan.organizations.compactMap(\.orderer).first { $0.address == leader })
+                #expect(network.process(paused).send(SIGSTOP))
+                // Past the 2 s lease: another orderer leads.
+                let replaced = try await eventually(timeout: .seconds(10)) {
+                    guard let now = try await network.leaderAddress(), now != leader else { throw OrderingTestError.stillLeading }
+                    return now
+                }
+                try await Task.sleep(for: .seconds(2))
+                #expect(network.process(paused).send(SIGCONT))
+                try await Task.sleep(for: .seconds(4))
+                let record = await load.stop()
+                #expect(try await network.leaderAddress() == replaced)
+                let log = (try? String(contentsOf: network.process(paused).logFile, encoding: .utf8)) ?? ""
+                #expect(log.contains("leadership ended"), "the resumed orderer did not step down")
+                print("leader paused past its lease: \(replaced) took over; \(record.acknowledged.count) acknowledged, \(record.failures.count) failed")
+                // The resumed orderer follows the new leader: same chain everywhere, itself included.
+                try await network.expectConsistentAfterDown(acknowledged: record.acknowledged.map(\.txID))
+            }
+        }
+
+        @Test func aStoppedPeerCatchesUpOnRestartAndALateJoinerFromBlockZero() async throws {
+            try await withNetwork { network in
+                let pharma = network.organization("PharmaCo").peer
+                #expect(network.process(pharma).send(SIGKILL))
+                var acknowledged: [String] = []
+                try await network.withGateway("dr-alice", at: "HospitalA") { gateway in
+                    for index in 0..<40 {
+                        acknowledged.append(try await gateway.submit("asset", "Put", ["while-down-\(index)", "v"]).txID)
+                    }
+                }
+                // `network up` starts what is not running and joins what has not joined.
+                try await network.command(["up"])
+                let caughtUp = try await eventually(timeout: .seconds(30)) {
+                    try await network.withGateway("researcher", at: "PharmaCo") { gateway in
+                        let value = try await gateway.evaluate("asset", "Get", ["while-down-39"])
+                        guard !value.payload.isEmpty else { throw OrderingTestError.notYet }
+                        return String(decoding: value.payload, as: UTF8.self)
+                    }
+                }
+                #expect(caughtUp == "v")
+                // A late joiner: the Regulator's peer loses its copy of ehr and joins again from block 0.
+                let regulator = network.organization("Regulator").peer
+                await network.process(regulator).stop()
+                try FileManager.default.removeItem(at: network.nodeDirectory(regulator).appendingPathComponent("ledger/ehr"))
+                try await network.command(["up"])
+                _ = try await eventually(timeout: .seconds(30)) {
+                    try await network.withGateway("auditor", at: "Regulator") { gateway in
+                        let value = try await gateway.evaluate("asset", "Get", ["while-down-39"])
+                        guard !value.payload.isEmpty else { throw OrderingTestError.notYet }
+                        return value
+                    }
+                }
+                try await network.expectConsistentAfterDown(acknowledged: acknowledged)
+            }
         }
     }
 }
 
-extension NetworkFaultTests {
+extension MultiNodeNetwork.NetworkFaultTests {
     @Test func killingEveryProcessAtRandomMomentsTenTimesLosesNothingAcknowledged() async throws {
         try await withNetwork { network in
             let seed = UInt64(ProcessInfo.processInfo.environment["MEDLEDGER_FAULT_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)

@@ -11,57 +11,59 @@ import Testing
 import Glibc
 #endif
 
-/// The multi-node network of `medledger network up`: each organisation's clients call their own
-/// organisation's peer; blocks are ordered through etcd by three orderers; every node keeps and
-/// verifies its own copy.
-@Suite("The multi-node network over real processes", .serialized, .timeLimit(.minutes(6)))
-struct NetworkTests {
-    @Test func anAssetWrittenThroughHospitalAIsReadThroughHospitalBAndEveryNodeHoldsTheSameChain() async throws {
-        try await withNetwork { network in
-            let committed = try await network.withGateway("dr-alice", at: "HospitalA") { gateway in
-                try await gateway.submit("asset", "Put", ["scan-7", "stored at HospitalA"])
-            }
-            #expect(committed.status.result == .valid)
-            let read = try await eventually {
-                try await network.withGateway("dr-bob", at: "HospitalB") { gateway in
-                    String(decoding: try await gateway.evaluate("asset", "Get", ["scan-7"]).payload, as: UTF8.self)
+extension MultiNodeNetwork {
+    /// The multi-node network of `medledger network up`: each organisation's clients call their own
+    /// organisation's peer; blocks are ordered through etcd by three orderers; every node keeps and
+    /// verifies its own copy.
+    @Suite("The multi-node network over real processes", .serialized, .timeLimit(.minutes(6)))
+    struct NetworkTests {
+        @Test func anAssetWrittenThroughHospitalAIsReadThroughHospitalBAndEveryNodeHoldsTheSameChain() async throws {
+            try await withNetwork { network in
+                let committed = try await network.withGateway("dr-alice", at: "HospitalA") { gateway in
+                    try await gateway.submit("asset", "Put", ["scan-7", "stored at HospitalA"])
                 }
+                #expect(committed.status.result == .valid)
+                let read = try await eventually {
+                    try await network.withGateway("dr-bob", at: "HospitalB") { gateway in
+                        String(decoding: try await gateway.evaluate("asset", "Get", ["scan-7"]).payload, as: UTF8.self)
+                    }
+                }
+                #expect(read == "stored at HospitalA")
+                try await network.command(["down"])
+                let outputs = try await network.verifyEveryNode()
+                let tips = Set(outputs.values.map { RunningNetwork.tip(of: "ehr", in: $0) })
+                #expect(tips.count == 1, "ehr tips differ: \(outputs)")
+                #expect(outputs.values.allSatisfy { $0.contains("channel ehr: 2 ") }, "\(outputs)")
             }
-            #expect(read == "stored at HospitalA")
-            try await network.command(["down"])
-            let outputs = try await network.verifyEveryNode()
-            let tips = Set(outputs.values.map { RunningNetwork.tip(of: "ehr", in: $0) })
-            #expect(tips.count == 1, "ehr tips differ: \(outputs)")
-            #expect(outputs.values.allSatisfy { $0.contains("channel ehr: 2 ") }, "\(outputs)")
         }
-    }
 
-    @Test func killingTheLeadingOrdererUnderLoadLosesNoAcknowledgedTransaction() async throws {
-        try await withNetwork { network in
-            let load = LoadGenerator(network: network)
-            try await Task.sleep(for: .seconds(3))
-            let leader = try #require(try await network.leaderAddress())
-            let victim = try #require(network.plan.organizations.compactMap(\.orderer).first { $0.address == leader })
-            let killedAt = ContinuousClock.now
-            #expect(network.process(victim).send(SIGKILL))
-            try await Task.sleep(for: .seconds(8))
-            let record = await load.stop()
+        @Test func killingTheLeadingOrdererUnderLoadLosesNoAcknowledgedTransaction() async throws {
+            try await withNetwork { network in
+                let load = LoadGenerator(network: network)
+                try await Task.sleep(for: .seconds(3))
+                let leader = try #require(try await network.leaderAddress())
+                let victim = try #require(network.plan.organizations.compactMap(\.orderer).first { $0.address == leader })
+                let killedAt = ContinuousClock.now
+                #expect(network.process(victim).send(SIGKILL))
+                try await Task.sleep(for: .seconds(8))
+                let record = await load.stop()
 
-            let acks = record.acknowledged
-            let afterKill = acks.filter { $0.at > killedAt }
-            #expect(acks.count > 20, "only \(acks.count) transactions committed")
-            #expect(!afterKill.isEmpty, "nothing committed after the leader was killed")
-            let firstAfter = afterKill.map(\.at).min() ?? killedAt
-            let gap = firstAfter - killedAt
-            #expect(gap < .seconds(5), "commits stopped for \(gap) after the leader was killed")
-            print("leader failover: \(victim.name) killed; next commit after \(gap); \(acks.count) transactions acknowledged")
-            let newLeader = try await network.leaderAddress()
-            #expect(newLeader != nil && newLeader != leader)
-            // Unexpected errors other than a transient refusal while the leader changes.
-            let unexpected = record.failures
-            #expect(unexpected.count <= 6, "\(unexpected.prefix(6))")
+                let acks = record.acknowledged
+                let afterKill = acks.filter { $0.at > killedAt }
+                #expect(acks.count > 20, "only \(acks.count) transactions committed")
+                #expect(!afterKill.isEmpty, "nothing committed after the leader was killed")
+                let firstAfter = afterKill.map(\.at).min() ?? killedAt
+                let gap = firstAfter - killedAt
+                #expect(gap < .seconds(5), "commits stopped for \(gap) after the leader was killed")
+                print("leader failover: \(victim.name) killed; next commit after \(gap); \(acks.count) transactions acknowledged")
+                let newLeader = try await network.leaderAddress()
+                #expect(newLeader != nil && newLeader != leader)
+                // Unexpected errors other than a transient refusal while the leader changes.
+                let unexpected = record.failures
+                #expect(unexpected.count <= 6, "\(unexpected.prefix(6))")
 
-            try await network.expectConsistentAfterDown(acknowledged: acks.map(\.txID), except: [victim.name])
+                try await network.expectConsistentAfterDown(acknowledged: acks.map(\.txID), except: [victim.name])
+            }
         }
     }
 }

@@ -62,7 +62,7 @@ struct LocalNetworkProcesses {
     func start(_ plan: NetworkPlan) async throws {
         let cluster = try LocalEtcdCluster.openOrPlan(directory: etcdDirectory)
         try cluster.start()
-        try await cluster.waitUntilReady(timeout: .seconds(30))
+        try await cluster.waitUntilReady(timeout: .seconds(60))
         for node in plan.nodes {
             try process(node, plan: plan).start()
         }
@@ -95,7 +95,7 @@ struct LocalNetworkProcesses {
         }
     }
 
-    private func withAdmin<Result: Sendable>(
+    func withAdmin<Result: Sendable>(
         _ node: NetworkPlan.Node, admin: String, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         let identity = IdentityFolder(directory: directory.appendingPathComponent(admin, isDirectory: true))
