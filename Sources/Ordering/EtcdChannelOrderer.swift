@@ -37,8 +37,9 @@ public final class EtcdChannelOrderer: Sendable {
 
     /// How the leader behaves: lease time to live, and how many recent blocks etcd keeps.
     public struct Settings: Sendable {
-        /// The election lease's time to live: a leader that stops refreshing it is replaced after this.
-        public var leaseTTL: Int64 = 2
+        /// The election lease's time to live: a leader that stops refreshing it is replaced after
+        /// this. Shorter fails over faster; too short, and a busy machine loses leaders it need not.
+        public var leaseTTL: Int64 = 3
         /// Blocks kept in etcd behind the newest; older ones are deleted (orderer block stores keep them).
         public var window: UInt64 = 1_000
         /// Compact etcd's history every this many blocks.
@@ -53,7 +54,16 @@ public final class EtcdChannelOrderer: Sendable {
     private let address: String
     private let settings: Settings
     private let logger: Logger
-    private let leading = Mutex<SubmissionQueue?>(nil)
+    /// The batches of the current term, while this orderer leads.
+    private let leading = Mutex<BatchQueue<Submission>?>(nil)
+    /// Submitters waiting for their block, by submission number.
+    private let waiting = Mutex<(next: UInt64, continuations: [UInt64: CheckedContinuation<UInt64, any Error>])>((0, [:]))
+
+    /// One queued transaction; its submitter waits in `waiting` under `id`.
+    struct Submission: Sendable {
+        let id: UInt64
+        let envelope: Data
+    }
 
     /// An orderer of `chain`'s channel signing with `signer` (an orderer identity of a member
     /// organisation), reachable by peers at `address`.
@@ -102,12 +112,34 @@ public final class EtcdChannelOrderer: Sendable {
             throw .notLeader(channel: chain.channelID, leader: leader.map { String(decoding: $0, as: UTF8.self) })
         }
         do {
-            return try await queue.submit(envelopeBytes)
+            return try await withCheckedThrowingContinuation { continuation in
+                let id = waiting.withLock { waiting in
+                    waiting.next += 1
+                    waiting.continuations[waiting.next] = continuation
+                    return waiting.next
+                }
+                Task {
+                    do throws(BatchQueue<Submission>.Refusal) {
+                        try await queue.add(Submission(id: id, envelope: envelopeBytes), bytes: envelopeBytes)
+                    } catch {
+                        switch error {
+                        case .tooLarge(let reason): resolve([id], with: .failure(OrderingError.tooLarge(reason)))
+                        case .closed: resolve([id], with: .failure(OrderingError.unavailable("the leader of channel \(keys.channelID) stepped down; submit again")))
+                        }
+                    }
+                }
+            }
         } catch let error as OrderingError {
             throw error
         } catch {
             throw .unavailable("ordering failed: \(error)")
         }
+    }
+
+    /// Answers the submitters `ids` (those still waiting) with `result`.
+    private func resolve(_ ids: [UInt64], with result: Result<UInt64, any Error>) {
+        let continuations = waiting.withLock { waiting in ids.compactMap { waiting.continuations.removeValue(forKey: $0) } }
+        for continuation in continuations { continuation.resume(with: result) }
     }
 
     // MARK: - Following
@@ -188,10 +220,19 @@ public final class EtcdChannelOrderer: Sendable {
         }
     }
 
+    /// Ends the term: every submitter still waiting, queued or in a batch not yet written, learns
+    /// `reason` (and may submit again; a transaction written twice is invalid the second time).
     private func stepDown(_ reason: OrderingError) {
-        if let queue = leading.withLock({ queue in defer { queue = nil }; return queue }) {
-            Task { await queue.close(reason) }
+        let queue = leading.withLock { queue in
+            defer { queue = nil }
+            return queue
         }
+        let continuations = waiting.withLock { waiting in
+            defer { waiting.continuations = [:] }
+            return Array(waiting.continuations.values)
+        }
+        for continuation in continuations { continuation.resume(throwing: reason) }
+        if let queue { Task { _ = await queue.close() } }
     }
 
     /// Catches up with etcd, publishes the genesis block if no leader has, then orders batches.
@@ -205,7 +246,7 @@ public final class EtcdChannelOrderer: Sendable {
             }
         }
         logger.notice("leading channel", metadata: ["channel": "\(keys.channelID)", "height": "\(chain.height)", "orderer": "\(address)"])
-        let queue = SubmissionQueue(limits: chain.context.limits)
+        let queue = BatchQueue<Submission>(limits: chain.context.limits)
         leading.withLock { $0 = queue }
         for await batch in queue.batches {
             try await write(batch, as: leader)
@@ -213,7 +254,7 @@ public final class EtcdChannelOrderer: Sendable {
     }
 
     /// Writes one batch as the next block; every submitter in it learns the outcome.
-    private func write(_ batch: [SubmissionQueue.Submission], as leader: V3electionpb_LeaderKey) async throws {
+    private func write(_ batch: [Submission], as leader: V3electionpb_LeaderKey) async throws {
         let tip = chain.tip
         let number = tip.number + 1
         do {
@@ -224,10 +265,10 @@ public final class EtcdChannelOrderer: Sendable {
                 throw OrderingError.unavailable("block \(number) of channel \(keys.channelID) was not written: this orderer no longer leads")
             }
             try chain.accept(number: number, bytes: bytes)
-            for submission in batch { submission.continuation.resume(returning: number) }
+            resolve(batch.map(\.id), with: .success(number))
         } catch {
             let reason = (error as? OrderingError) ?? .unavailable("block \(number) of channel \(keys.channelID) was not written: \(error)")
-            for submission in batch { submission.continuation.resume(throwing: reason) }
+            resolve(batch.map(\.id), with: .failure(reason))
             throw reason
         }
         try await trimWindow(after: number)

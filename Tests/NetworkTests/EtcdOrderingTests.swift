@@ -62,7 +62,7 @@ extension MultiNodeNetwork {
                     let numbers = try await withThrowingTaskGroup(of: UInt64.self) { group in
                         for index in 0..<50 {
                             let envelope = try fixture.envelope("tx\(index)")
-                            group.addTask { try await leader.submit(envelope) }
+                            group.addTask { try await submitToLeader(orderers, envelope) }
                         }
                         return try await group.reduce(into: [UInt64]()) { $0.append($1) }
                     }
@@ -99,6 +99,13 @@ extension MultiNodeNetwork {
                     try expectIdenticalChains(survivors, through: after)
                     print("failover: a new leader ordered \(failover) after the old one stopped")
                 }
+            }
+        }
+
+        /// Submits to whichever orderer leads, again after a leader change, as a peer does.
+        func submitToLeader(_ orderers: [EtcdChannelOrderer], _ envelope: Data) async throws -> UInt64 {
+            try await eventually(timeout: .seconds(30)) {
+                try await waitForLeader(orderers).submit(envelope)
             }
         }
 

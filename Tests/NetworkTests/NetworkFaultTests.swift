@@ -75,7 +75,7 @@ extension MultiNodeNetwork {
                 let leader = try #require(try await network.leaderAddress())
                 let paused = try #require(network.plan.organizations.compactMap(\.orderer).first { $0.address == leader })
                 #expect(network.process(paused).send(SIGSTOP))
-                // Past the 2 s lease: another orderer leads.
+                // Past the 3 s lease: another orderer leads.
                 let replaced = try await eventually(timeout: .seconds(10)) {
                     guard let now = try await network.leaderAddress(), now != leader else { throw OrderingTestError.stillLeading }
                     return now

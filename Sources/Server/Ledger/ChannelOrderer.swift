@@ -4,6 +4,13 @@ internal import LedgerCore
 internal import Schema
 internal import Synchronization
 
+/// One transaction accepted for ordering. `signatureVerified` records that the gateway already
+/// checked the creator's envelope signature, so the committer need not check it twice.
+struct OrderedTransaction: Sendable {
+    var envelope: Data
+    var signatureVerified: Bool
+}
+
 /// A transaction the orderer admitted: checked, not yet queued.
 struct AdmittedTransaction: Sendable {
     let txID: String
@@ -15,12 +22,12 @@ struct AdmittedTransaction: Sendable {
 /// the block cutter, whose batches the committer consumes. Nothing is queued if a check fails.
 final class ChannelOrderer: Sendable {
     private let context: ChannelContext
-    private let queue: OrderingQueue
+    private let queue: BatchQueue<OrderedTransaction>
     private let halt: CommitHalt
 
     init(context: ChannelContext, halt: CommitHalt) {
         self.context = context
-        self.queue = OrderingQueue(limits: context.limits)
+        self.queue = BatchQueue(limits: context.limits)
         self.halt = halt
     }
 
@@ -41,7 +48,13 @@ final class ChannelOrderer: Sendable {
 
     /// Queues an admitted transaction for the block cutter.
     func enqueue(_ admitted: AdmittedTransaction) async throws(GatewayError) {
-        try await queue.submit(OrderedTransaction(envelope: admitted.envelope, signatureVerified: true))
+        do {
+            try await queue.add(OrderedTransaction(envelope: admitted.envelope, signatureVerified: true), bytes: admitted.envelope)
+        } catch .tooLarge(let reason) {
+            throw .tooLarge(reason)
+        } catch {
+            throw .unavailable("\(error)")
+        }
     }
 
     /// Stops accepting transactions; the batches already cut still reach the committer.
