@@ -37,10 +37,13 @@ public struct NetworkPlan: Codable, Sendable {
 
     public var organizations: [Organization]
     public var channels: [Channel]
+    /// Blocks of each channel the orderers keep in etcd (nil: their default).
+    public var etcdWindow: UInt64?
 
-    public init(organizations: [Organization], channels: [Channel]) {
+    public init(organizations: [Organization], channels: [Channel], etcdWindow: UInt64? = nil) {
         self.organizations = organizations
         self.channels = channels
+        self.etcdWindow = etcdWindow
     }
 
     /// Every node, orderers first (peers pull from them).

@@ -44,7 +44,11 @@ public final class EtcdChannelOrderer: Sendable {
         public var window: UInt64 = 1_000
         /// Compact etcd's history every this many blocks.
         public var compactEvery: UInt64 = 500
-        public init() {}
+
+        public init(window: UInt64 = 1_000) {
+            self.window = window
+            self.compactEvery = max(1, window / 2)
+        }
     }
 
     public let chain: OrdererChain
@@ -53,6 +57,8 @@ public final class EtcdChannelOrderer: Sendable {
     private let signer: RequestSigner
     private let address: String
     private let settings: Settings
+    /// Where to catch up from when this orderer is behind etcd's window (nil: it cannot).
+    private let catchUp: (any OrderedChainSource)?
     private let logger: Logger
     /// The batches of the current term, while this orderer leads.
     private let leading = Mutex<BatchQueue<Submission>?>(nil)
@@ -67,13 +73,17 @@ public final class EtcdChannelOrderer: Sendable {
 
     /// An orderer of `chain`'s channel signing with `signer` (an orderer identity of a member
     /// organisation), reachable by peers at `address`.
-    public init(chain: OrdererChain, etcd: EtcdConnection, signer: RequestSigner, address: String, settings: Settings = Settings(), logger: Logger) {
+    public init(
+        chain: OrdererChain, etcd: EtcdConnection, signer: RequestSigner, address: String, settings: Settings = Settings(),
+        catchUp: (any OrderedChainSource)? = nil, logger: Logger
+    ) {
         self.chain = chain
         self.keys = Keys(channelID: chain.channelID)
         self.etcd = etcd
         self.signer = signer
         self.address = address
         self.settings = settings
+        self.catchUp = catchUp
         self.logger = logger
     }
 
@@ -160,6 +170,8 @@ public final class EtcdChannelOrderer: Sendable {
                 continue
             } catch is CancellationError {
                 return
+            } catch OrderingError.gap(let reason) {
+                try await catchUpFromAnotherOrderer(because: reason)
             } catch {
                 logger.warning("cannot follow the chain in etcd; retrying", metadata: ["channel": "\(keys.channelID)", "error": "\(error)"])
                 try await Task.sleep(for: .milliseconds(500))
@@ -170,15 +182,32 @@ public final class EtcdChannelOrderer: Sendable {
     private func accept(_ value: Mvccpb_KeyValue) throws {
         guard let number = keys.number(ofKey: value.key) else { return }
         if number + settings.window < chain.height { return }
+        if try chain.accept(number: number, bytes: value.value) {
+            logger.debug("appended block from etcd", metadata: ["channel": "\(keys.channelID)", "block": "\(number)"])
+        }
+    }
+
+    /// The blocks this orderer missed are gone from etcd's window: it takes them from another
+    /// orderer's Deliver, checking each as it checks blocks from etcd, then goes back to etcd.
+    private func catchUpFromAnotherOrderer(because reason: String) async throws {
+        guard let catchUp else {
+            logger.error("orderer is behind etcd's block window and has no other orderer to catch up from", metadata: ["channel": "\(keys.channelID)", "reason": "\(reason)"])
+            try await Task.sleep(for: .seconds(1))
+            return
+        }
+        let from = chain.height
+        logger.notice("behind etcd's block window; catching up from another orderer", metadata: ["channel": "\(keys.channelID)", "from": "\(from)"])
+        let chain = chain
         do {
-            if try chain.accept(number: number, bytes: value.value) {
-                logger.debug("appended block from etcd", metadata: ["channel": "\(keys.channelID)", "block": "\(number)"])
+            try await catchUp.blocks(from: from) { bytes in
+                let block = try Medledger_V1_Block(serializedData: bytes)
+                try chain.accept(number: block.header?.number ?? 0, bytes: bytes)
+                return true
             }
-        } catch OrderingError.gap(let reason) {
-            // Blocks deleted from etcd's window before this orderer saw them: it needs another
-            // orderer's Deliver to catch up (not yet implemented); say so loudly.
-            logger.error("orderer is behind etcd's block window", metadata: ["channel": "\(keys.channelID)", "reason": "\(reason)"])
-            throw OrderingError.gap(reason)
+            logger.notice("caught up from another orderer", metadata: ["channel": "\(keys.channelID)", "from": "\(from)", "height": "\(chain.height)"])
+        } catch {
+            logger.warning("cannot catch up from another orderer; retrying", metadata: ["channel": "\(keys.channelID)", "error": "\(error)"])
+            try await Task.sleep(for: .milliseconds(500))
         }
     }
 

@@ -49,11 +49,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address peers reach this orderer at (default: --host:--port).", valueName: "HOST:PORT"))
     var advertise: String?
 
+    @Option(name: .customLong("etcd-window"), help: "Blocks of each channel kept in etcd (orderer); older ones are in the orderers' block stores.")
+    var etcdWindow: UInt64 = 1_000
+
     func validate() throws {
         if role == .orderer {
             guard !etcdEndpoints.isEmpty, etcdCA != nil, etcdCertificate != nil, etcdKey != nil else {
                 throw ValidationError("--role orderer needs --etcd (at least one), --etcd-ca, --etcd-cert and --etcd-key")
             }
+            guard etcdWindow >= 2 else { throw ValidationError("--etcd-window must be at least 2") }
             guard launch.port != 0 || advertise != nil else {
                 throw ValidationError("--role orderer with --port 0 needs --advertise: peers must learn a fixed address")
             }
@@ -70,7 +74,8 @@ struct ServeCommand: AsyncParsableCommand {
             let etcd = EtcdConfiguration(
                 endpoints: etcdEndpoints, trustRootPath: etcdCA ?? "", certificatePath: etcdCertificate ?? "", keyPath: etcdKey ?? "")
             let node = try OrdererNode(
-                configuration: configuration, etcd: etcd, advertisedAddress: advertise ?? "\(launch.host):\(launch.port)", logger: logger)
+                configuration: configuration, etcd: etcd, advertisedAddress: advertise ?? "\(launch.host):\(launch.port)",
+                settings: .init(window: etcdWindow), logger: logger)
             try await withThrowingDiscardingTaskGroup { tasks in
                 tasks.addTask { try await node.runUntilTerminated() }
                 if let address = try? await node.server.announcedAddress {

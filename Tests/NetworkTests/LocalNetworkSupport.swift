@@ -98,10 +98,10 @@ struct RunningNetwork: Sendable {
 }
 
 /// Runs `body` with a network brought up in a new directory, bringing it down afterwards.
-func withNetwork(_ body: (RunningNetwork) async throws -> Void) async throws {
+func withNetwork(options: [String] = [], _ body: (RunningNetwork) async throws -> Void) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let up = try await runProcess([RunningNetwork.executable, "network", "up", "--data", directory.url.path], timeout: .seconds(180))
+    let up = try await runProcess([RunningNetwork.executable, "network", "up", "--data", directory.url.path] + options, timeout: .seconds(180))
     guard up.status == 0, let plan = try NetworkPlan.load(from: directory.url) else {
         Issue.record("network up failed: \(up.summary)")
         _ = try? await runProcess([RunningNetwork.executable, "network", "down", "--data", directory.url.path])

@@ -161,6 +161,25 @@ extension MultiNodeNetwork.NetworkFaultTests {
     }
 }
 
+extension MultiNodeNetwork.NetworkFaultTests {
+    @Test func anOrdererBehindEtcdsWindowCatchesUpFromAnotherOrderer() async throws {
+        try await withNetwork(options: ["--etcd-window", "4"]) { network in
+            let behind = network.organization("HospitalB").orderer!
+            await network.process(behind).stop()
+            var acknowledged: [String] = []
+            try await network.withGateway("dr-alice", at: "HospitalA") { gateway in
+                for index in 0..<12 { acknowledged.append(try await gateway.submit("asset", "Put", ["window-\(index)", "v"]).txID) }
+            }
+            // Restarted, it finds blocks missing from etcd's window of 4 and takes them from another orderer.
+            try await network.command(["up"])
+            try await Task.sleep(for: .seconds(3))
+            let log = (try? String(contentsOf: network.process(behind).logFile, encoding: .utf8)) ?? ""
+            #expect(log.contains("caught up from another orderer"), "\(log.suffix(2_000))")
+            try await network.expectConsistentAfterDown(acknowledged: acknowledged)
+        }
+    }
+}
+
 enum OrderingTestError: Error {
     case stillLeading, notYet
 }

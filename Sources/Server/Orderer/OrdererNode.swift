@@ -26,6 +26,9 @@ public final class OrdererNode: Sendable {
     public let channels: OrdererChannels
     private let signer: RequestSigner
     private let etcd: EtcdConfiguration
+    private let settings: EtcdChannelOrderer.Settings
+    /// Connections to the other orderers, to catch up from when behind etcd's window.
+    private let connections: NodeConnections
     private let logger: Logger
     private let lock: DataDirectoryLock
 
@@ -50,7 +53,10 @@ public final class OrdererNode: Sendable {
 
     /// Opens the orderer in `configuration.dataDirectory` (provisioned beforehand) with the
     /// channels it joined; `run()` connects to etcd and serves.
-    public init(configuration: ServerConfiguration, etcd: EtcdConfiguration, advertisedAddress: String, logger: Logger = Logger(label: "medledger.orderer")) throws {
+    public init(
+        configuration: ServerConfiguration, etcd: EtcdConfiguration, advertisedAddress: String,
+        settings: EtcdChannelOrderer.Settings = .init(), logger: Logger = Logger(label: "medledger.orderer")
+    ) throws {
         lock = try DataDirectoryLock(directory: configuration.dataDirectory)
         let identity = Self.identityFolder(in: configuration.dataDirectory)
         guard FileManager.default.fileExists(atPath: identity.keyPath) else {
@@ -65,6 +71,8 @@ public final class OrdererNode: Sendable {
         mspID = channels.mspID
         self.configuration = configuration
         self.etcd = etcd
+        self.settings = settings
+        self.connections = NodeConnections(identity: NodeClientIdentity(tlsDirectory: configuration.tlsDirectory))
         self.advertisedAddress = advertisedAddress
         self.logger = logger
 
@@ -102,7 +110,10 @@ public final class OrdererNode: Sendable {
                     self.channels.finish()
                 }
                 for await chain in channels.joined {
-                    let orderer = EtcdChannelOrderer(chain: chain, etcd: connection, signer: signer, address: advertisedAddress, logger: logger)
+                    let source = OrdererDeliverSource(context: chain.context, ownAddress: advertisedAddress, connections: connections, logger: logger)
+                    let orderer = EtcdChannelOrderer(
+                        chain: chain, etcd: connection, signer: signer, address: advertisedAddress, settings: settings, catchUp: source,
+                        logger: logger)
                     channels.started(orderer)
                     tasks.addTask {
                         do { try await orderer.run() } catch is CancellationError {}
@@ -110,6 +121,7 @@ public final class OrdererNode: Sendable {
                 }
                 // The server stopped: stop ordering too.
                 tasks.cancelAll()
+                connections.close()
             }
         }
     }

@@ -21,13 +21,14 @@ struct LocalNetworkProcesses {
     }
 
     /// The saved plan, or a new one provisioned now.
-    func planOrCreate() throws -> NetworkPlan {
+    func planOrCreate(etcdWindow: UInt64? = nil) throws -> NetworkPlan {
         if let plan = try NetworkPlan.load(from: directory) { return plan }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let ordering: Set<String> = ["HospitalA", "HospitalB", "Regulator"]
-        let plan = try NetworkPlan.make(
+        var plan = try NetworkPlan.make(
             organizations: DevNetwork.organizations.map { ($0.name, $0.mspID, ordering.contains($0.name)) },
             channels: DevNetwork.channels.map { NetworkPlan.Channel(id: $0.id, members: $0.members) })
+        plan.etcdWindow = etcdWindow
         try NetworkProvisioning(directory: directory, plan: plan, logger: Logger(label: "medledger.network")).provision()
         try plan.save(to: directory)
         return plan
@@ -43,6 +44,7 @@ struct LocalNetworkProcesses {
             let files = try cluster.tls.clientFiles(node.name)
             arguments += ["--role", "orderer", "--etcd-ca", cluster.tls.caCertificate.path, "--etcd-cert", files.certificate.path, "--etcd-key", files.key.path]
             for endpoint in cluster.clientEndpoints { arguments += ["--etcd", endpoint] }
+            if let window = plan.etcdWindow { arguments += ["--etcd-window", "\(window)"] }
         } else {
             arguments += ["--role", "peer", "--msp-id", organization.mspID]
         }

@@ -44,9 +44,12 @@ struct NetworkCommand: AsyncParsableCommand {
         @Option(help: "The log level of the node processes.")
         var logLevel = "info"
 
+        @Option(name: .customLong("etcd-window"), help: "Blocks of each channel the orderers keep in etcd (used when the network is created).")
+        var etcdWindow: UInt64?
+
         func run() async throws {
             let network = LocalNetworkProcesses(directory: location.directory, logLevel: logLevel)
-            let plan = try network.planOrCreate()
+            let plan = try network.planOrCreate(etcdWindow: etcdWindow)
             try await network.start(plan)
             try await network.joinChannels(plan)
             print(network.summary(plan))
