@@ -4,6 +4,7 @@ internal import ContentStore
 internal import Identity
 internal import CertificateAuthority
 internal import LedgerCore
+internal import Ordering
 internal import RecordCrypto
 
 /// The one place where domain errors become gRPC statuses, with messages that name the identity,
@@ -47,6 +48,8 @@ public enum StatusMapping {
             return RPCError(code: error.code, message: error.description)
         case let error as ExportRefusal:
             switch error { case .invalid(let why): return RPCError(code: .invalidArgument, message: why) }
+        case let error as OrderingError:
+            return OrdererService.rpcError(error)
         case let error as LedgerError:
             switch error {
             case .invalidQuery: return RPCError(code: .invalidArgument, message: error.description)
@@ -59,7 +62,7 @@ public enum StatusMapping {
 
     /// INTERNAL with `summary` for the client and the error itself as the cause, which
     /// `StatusBoundary` logs: what the client is not told, the operator is.
-    private static func logged(_ error: any Error, _ summary: String) -> RPCError {
+    static func logged(_ error: any Error, _ summary: String) -> RPCError {
         RPCError(code: .internalError, message: "\(summary) (see the node's log)", cause: error)
     }
 

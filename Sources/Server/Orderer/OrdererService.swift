@@ -20,16 +20,14 @@ struct OrdererService: Medledger_V1_Orderer.SimpleServiceProtocol {
     func broadcast(request: Medledger_V1_BroadcastRequest, context: ServerContext) async throws -> Medledger_V1_BroadcastResponse {
         try await StatusMapping.mapped {
             let orderer = try channels.orderer(request.channelID, for: try CallerIdentity.required())
-            do {
-                var response = Medledger_V1_BroadcastResponse()
-                response.blockNumber = try await orderer.submit(request.envelope)
-                return response
-            } catch let error as OrderingError {
-                throw Self.rpcError(error)
-            }
+            var response = Medledger_V1_BroadcastResponse()
+            response.blockNumber = try await orderer.submit(request.envelope)
+            return response
         }
     }
 
+    /// The status of an orderer's error, with the leader or the lost quorum in the metadata
+    /// (`StatusMapping` defers to this).
     static func rpcError(_ error: OrderingError) -> RPCError {
         switch error {
         case .notLeader(_, let leader):
@@ -44,7 +42,7 @@ struct OrdererService: Medledger_V1_Orderer.SimpleServiceProtocol {
         case .tooLarge: return RPCError(code: .resourceExhausted, message: error.description)
         case .invalidArgument: return RPCError(code: .invalidArgument, message: error.description)
         case .badSignature: return RPCError(code: .permissionDenied, message: error.description)
-        case .invalidBlock, .fork: return RPCError(code: .internalError, message: error.description)
+        case .invalidBlock, .fork: return StatusMapping.logged(error, "the orderer's chain failed a check")
         }
     }
 }
