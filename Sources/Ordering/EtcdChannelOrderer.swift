@@ -303,14 +303,20 @@ public final class EtcdChannelOrderer: Sendable {
         try await trimWindow(after: number)
     }
 
-    /// Keeps etcd to a window of recent blocks: deletes the block that fell out of it and compacts
-    /// the history now and then.
+    /// Keeps etcd to a window of recent blocks: deletes the block that fell out of it, and now and
+    /// then compacts the history and defragments the members.
     private func trimWindow(after number: UInt64) async throws {
         guard number >= settings.window else { return }
         let old = number - settings.window
         try await etcd.delete(from: keys.block(old), to: keys.block(old + 1))
         if number % settings.compactEvery == 0, let revision = try await etcd.get(keys.block(number))?.modRevision {
             try await etcd.compact(revision: revision)
+            // Compaction frees pages inside etcd's database; defragmenting gives them back, so the
+            // file (and the 2 GiB quota it counts against) stays the size of the window.
+            let failures = await etcd.defragmentEach()
+            logger.info(
+                "compacted and defragmented etcd",
+                metadata: ["channel": "\(keys.channelID)", "revision": "\(revision)", "failed": "\(failures.keys.sorted())"])
         }
     }
 }

@@ -82,6 +82,23 @@ extension EtcdConnection {
         }
     }
 
+    /// Defragments every member, one at a time (a member answers nothing while it defragments), so
+    /// that the space compaction freed leaves the database files. Returns each member's error, if any.
+    @discardableResult
+    public func defragmentEach(timeout: Duration = .seconds(30)) async -> [String: any Error] {
+        var failures: [String: any Error] = [:]
+        var options = unaryOptions
+        options.timeout = timeout
+        for (index, endpoint) in configuration.endpoints.enumerated() {
+            do {
+                _ = try await Etcdserverpb_Maintenance.Client(wrapping: clientAt(index)).defragment(.init(), options: options)
+            } catch {
+                failures[endpoint] = error
+            }
+        }
+        return failures
+    }
+
     /// Each member's status (version, leader, database size), or the error reaching it.
     public func memberStatuses() async -> [(endpoint: String, status: Result<Etcdserverpb_StatusResponse, any Error>)] {
         var statuses: [(String, Result<Etcdserverpb_StatusResponse, any Error>)] = []

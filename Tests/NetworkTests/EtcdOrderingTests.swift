@@ -18,7 +18,7 @@ extension MultiNodeNetwork {
         /// Three orderers of one channel, each with its own block store and etcd connection; `body`
         /// gets them once one leads. Orderer `index` runs until `stop(index)` or the end.
         func withOrderers(
-            _ cluster: LocalEtcdCluster, _ directory: TemporaryDirectory,
+            _ cluster: LocalEtcdCluster, _ directory: TemporaryDirectory, settings: EtcdChannelOrderer.Settings = .init(),
             _ body: @Sendable ([EtcdChannelOrderer], _ stop: @Sendable (Int) -> Void) async throws -> Void
         ) async throws {
             let configurations = try (0..<3).map { try etcdConfiguration(cluster, name: "orderer\($0)") }
@@ -33,7 +33,7 @@ extension MultiNodeNetwork {
                     try await EtcdConnection.with(configurations[index]) { etcd in
                         let chain = try OrdererChain(directory: chainDirectory, genesis: fixture.genesis)
                         let orderer = EtcdChannelOrderer(
-                            chain: chain, etcd: etcd, signer: fixture.orderers[index], address: "orderer\(index)",
+                            chain: chain, etcd: etcd, signer: fixture.orderers[index], address: "orderer\(index)", settings: settings,
                             logger: Logger(label: "orderer\(index)"))
                         continuation.yield(orderer)
                         continuation.finish()
@@ -106,6 +106,34 @@ extension MultiNodeNetwork {
         func submitToLeader(_ orderers: [EtcdChannelOrderer], _ envelope: Data) async throws -> UInt64 {
             try await eventually(timeout: .seconds(30)) {
                 try await waitForLeader(orderers).submit(envelope)
+            }
+        }
+
+        @Test func etcdKeepsAWindowOfBlocksAndItsFilesShrinkBackAfterCompaction() async throws {
+            try await withEtcdCluster { cluster, directory in
+                try await withOrderers(cluster, directory, settings: .init(window: 4)) { orderers, _ in
+                    // 40 blocks of about 100 KiB, one after another: 4 MiB written, at most 4 blocks kept.
+                    var top: UInt64 = 0
+                    for index in 0..<40 {
+                        top = try await submitToLeader(orderers, try fixture.envelope(String(repeating: "\(index % 10)", count: 100_000)))
+                    }
+                    for orderer in orderers { await orderer.chain.waitForHeight(above: top) }
+                    try expectIdenticalChains(orderers, through: top)
+                    let observer = try etcdConfiguration(cluster, name: "observer")
+                    let (kept, statuses) = try await EtcdConnection.with(observer) { etcd in
+                        let keys = EtcdChannelOrderer.Keys(channelID: "ehr")
+                        return (try await etcd.range(from: keys.blocks, to: etcdPrefixEnd(keys.blocks)).values.count, await etcd.memberStatuses())
+                    }
+                    #expect(kept <= 5, "etcd holds \(kept) blocks")
+                    for (endpoint, status) in statuses {
+                        let size = try status.get().dbSize
+                        let free = size - (try status.get().dbSizeInUse)
+                        // Compaction alone leaves the file at about 1.6-1.8 MB here, 0.6-0.8 MB of it free pages.
+                        #expect(size < 1_000_000, "etcd member \(endpoint) still takes \(size) bytes after 4 MiB written and compacted")
+                        #expect(free < 200_000, "etcd member \(endpoint) keeps \(free) free bytes: not defragmented")
+                        print("etcd member \(endpoint): database \(size) bytes (\(free) free) after 40 blocks of 100 KiB")
+                    }
+                }
             }
         }
 
