@@ -59,7 +59,11 @@ final class RemoteOrdering: Sendable {
                         throw .unavailable("orderer \(endpoint): \(error.message)")
                     }
                 }
-                if let leader = error.metadata[stringValues: OrdererService.leaderMetadataKey].first(where: { _ in true }), leader != endpoint, endpoints.contains(leader) {
+                // Follow a pointer to the leader, unless that leader already failed in this call
+                // (it may have died before its lease ran out): then wait like any other round.
+                if let leader = error.metadata[stringValues: OrdererService.leaderMetadataKey].first(where: { _ in true }),
+                    leader != endpoint, endpoints.contains(leader), failures[leader] == nil
+                {
                     next = leader
                     continue
                 }
