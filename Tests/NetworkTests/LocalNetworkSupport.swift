@@ -19,6 +19,8 @@ struct RunningNetwork: Sendable {
 
     static let executable = BuiltProduct.path("medledger")
 
+    var layout: NetworkLayout { NetworkLayout(directory: directory) }
+
     /// Runs `medledger network <arguments>` on this network.
     @discardableResult
     func command(_ arguments: [String], timeout: Duration = .seconds(120)) async throws -> String {
@@ -30,21 +32,20 @@ struct RunningNetwork: Sendable {
     }
 
     func identity(_ name: String) -> IdentityFolder {
-        IdentityFolder(directory: directory.appendingPathComponent("identities/\(name)", isDirectory: true))
+        IdentityFolder(directory: layout.identityDirectory(name))
     }
 
     func nodeDirectory(_ node: NetworkPlan.Node) -> URL {
-        directory.appendingPathComponent("nodes/\(node.name)", isDirectory: true)
+        layout.nodeDirectory(node)
     }
 
     /// The process of `node` (to signal it).
     func process(_ node: NetworkPlan.Node) -> DaemonProcess {
-        let logs = directory.appendingPathComponent("logs", isDirectory: true)
-        return DaemonProcess(arguments: [], logFile: logs.appendingPathComponent("\(node.name).log"), pidFile: logs.appendingPathComponent("\(node.name).pid"))
+        layout.process(node)
     }
 
     var etcd: LocalEtcdCluster {
-        get throws { try LocalEtcdCluster.openOrPlan(directory: directory.appendingPathComponent("etcd", isDirectory: true)) }
+        get throws { try LocalEtcdCluster.openOrPlan(directory: layout.etcd) }
     }
 
     /// Runs `body` with a gateway of `user` at its own organisation's peer, `organization`.

@@ -24,7 +24,7 @@ extension MultiNodeNetwork {
         @Test func forgedJoinsOutsidersAndStrayBroadcastsAreRefusedByName() async throws {
             try await withNetwork { network in
                 let hospitalB = network.organization("HospitalB")
-                let genesisFile = network.directory.appendingPathComponent("channels/hospitals.block")
+                let genesisFile = network.layout.genesisFile("hospitals")
                 let genesis = try Medledger_V1_Block(serializedData: Data(contentsOf: genesisFile))
 
                 // A configuration that names HospitalB with an attacker's root, signed by the attacker's orderer.

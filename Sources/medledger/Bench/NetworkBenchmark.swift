@@ -69,7 +69,7 @@ struct NetworkBenchmark {
         try await withThrowingTaskGroup(of: Void.self) { load in
             for index in 0..<clients {
                 let (user, organization) = users[index % users.count]
-                let folder = IdentityFolder(directory: directory(network).appendingPathComponent("identities/\(user)", isDirectory: true))
+                let folder = IdentityFolder(directory: network.layout.identityDirectory(user))
                 let peer = plan.organizations.first { $0.name == organization }!.peer
                 let share = transactions / clients + (index < transactions % clients ? 1 : 0)
                 let identity = (try folder.loadSigner(), try folder.loadCertificate())
@@ -97,8 +97,6 @@ struct NetworkBenchmark {
             secondsToSlowestPeer: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, blocks: blocks,
             p50: summary.p50, p99: summary.p99, spreadP50: percentile(0.5), spreadP99: percentile(0.99))
     }
-
-    private func directory(_ network: LocalNetworkProcesses) -> URL { network.directory }
 }
 
 /// When each peer received each block of channel ehr (Deliver, filtered, from the next commit on).

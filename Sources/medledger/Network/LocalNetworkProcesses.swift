@@ -14,11 +14,8 @@ struct LocalNetworkProcesses {
     let directory: URL
     let logLevel: String
 
-    var etcdDirectory: URL { directory.appendingPathComponent("etcd", isDirectory: true) }
-    private var provisioning: NetworkProvisioning {
-        NetworkProvisioning(directory: directory, plan: (try? NetworkPlan.load(from: directory)) ?? NetworkPlan(organizations: [], channels: []),
-            logger: Logger(label: "medledger.network"))
-    }
+    var layout: NetworkLayout { NetworkLayout(directory: directory) }
+    var etcdDirectory: URL { layout.etcd }
 
     /// The saved plan, or a new one provisioned now.
     func planOrCreate(etcdWindow: UInt64? = nil) throws -> NetworkPlan {
@@ -29,7 +26,7 @@ struct LocalNetworkProcesses {
             organizations: DevNetwork.organizations.map { ($0.name, $0.mspID, ordering.contains($0.name)) },
             channels: DevNetwork.channels.map { NetworkPlan.Channel(id: $0.id, members: $0.members) })
         plan.etcdWindow = etcdWindow
-        try NetworkProvisioning(directory: directory, plan: plan, logger: Logger(label: "medledger.network")).provision()
+        try NetworkProvisioning(layout: layout, plan: plan, logger: Logger(label: "medledger.network")).provision()
         try plan.save(to: directory)
         return plan
     }
@@ -37,7 +34,7 @@ struct LocalNetworkProcesses {
     /// The child process of `node`.
     func process(_ node: NetworkPlan.Node, plan: NetworkPlan) throws -> DaemonProcess {
         let organization = plan.organizations.first { $0.peer == node || $0.orderer == node }!
-        let data = provisioning.nodeDirectory(node).path
+        let data = layout.nodeDirectory(node).path
         var arguments = [Self.executable, "serve", "--data", data, "--port", "\(node.port)", "--log-level", logLevel]
         if organization.orderer == node {
             let cluster = try LocalEtcdCluster.openOrPlan(directory: etcdDirectory)
@@ -48,11 +45,8 @@ struct LocalNetworkProcesses {
         } else {
             arguments += ["--role", "peer", "--msp-id", organization.mspID]
         }
-        let logs = directory.appendingPathComponent("logs", isDirectory: true)
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        return DaemonProcess(
-            arguments: arguments, logFile: logs.appendingPathComponent("\(node.name).log"),
-            pidFile: logs.appendingPathComponent("\(node.name).pid"))
+        try FileManager.default.createDirectory(at: layout.logs, withIntermediateDirectories: true)
+        return layout.process(node, arguments: arguments)
     }
 
     /// This executable, for the node processes.
@@ -76,7 +70,7 @@ struct LocalNetworkProcesses {
     /// Joins every orderer and peer to its organisation's channels (as its organisation's admin).
     func joinChannels(_ plan: NetworkPlan) async throws {
         for channel in plan.channels {
-            let genesis = try Medledger_V1_Block(serializedData: Data(contentsOf: provisioning.genesisFile(channel.id)))
+            let genesis = try Medledger_V1_Block(serializedData: Data(contentsOf: layout.genesisFile(channel.id)))
             for organization in plan.organizations where channel.members.contains(organization.name) {
                 for node in [organization.orderer, organization.peer].compactMap({ $0 }) {
                     try await join(node, channel: channel.id, genesis: genesis, admin: organization.admin)
@@ -101,7 +95,7 @@ struct LocalNetworkProcesses {
         _ node: NetworkPlan.Node, admin: String, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
         let identity = IdentityFolder(directory: directory.appendingPathComponent(admin, isDirectory: true))
-        let trust = provisioning.nodeDirectory(node).appendingPathComponent("tls/ca.pem").path
+        let trust = layout.nodeDirectory(node).appendingPathComponent("tls/ca.pem").path
         return try await NodeConnectionOptions.withNodeClient(address: node.address, trusting: trust, identity: identity, body)
     }
 

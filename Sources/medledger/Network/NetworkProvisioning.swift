@@ -14,21 +14,17 @@ internal import Wire
 /// genesis block per channel naming every member's peer and orderer addresses, signed by the
 /// first orderer.
 struct NetworkProvisioning {
-    let directory: URL
+    let layout: NetworkLayout
     let plan: NetworkPlan
     let logger: Logger
 
-    func nodeDirectory(_ node: NetworkPlan.Node) -> URL {
-        directory.appendingPathComponent("nodes/\(node.name)", isDirectory: true)
-    }
+    private var directory: URL { layout.directory }
 
-    func genesisFile(_ channel: String) -> URL {
-        directory.appendingPathComponent("channels/\(channel).block")
-    }
+    private func nodeDirectory(_ node: NetworkPlan.Node) -> URL { layout.nodeDirectory(node) }
 
-    func identity(_ name: String) -> IdentityFolder {
-        IdentityFolder(directory: directory.appendingPathComponent("identities/\(name)", isDirectory: true))
-    }
+    private func genesisFile(_ channel: String) -> URL { layout.genesisFile(channel) }
+
+    private func identity(_ name: String) -> IdentityFolder { IdentityFolder(directory: layout.identityDirectory(name)) }
 
     /// Creates whatever is missing.
     func provision() throws {
