@@ -32,13 +32,19 @@ public actor BatchQueue<Item: Sendable> {
         (batches, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
-    /// Queues `item`, whose encoding is `bytes`; nothing is queued if it is refused.
-    public func add(_ item: Item, bytes: Data) throws(Refusal) {
+    /// Queues `item`, whose encoding is `bytes`; nothing is queued if it is refused. An item
+    /// `alone` (a configuration change) goes out as a batch of its own, after what is pending.
+    public func add(_ item: Item, bytes: Data, alone: Bool = false) throws(Refusal) {
         guard !finished else { throw .closed }
-        let actions = cutter.submit(bytes, now: .now)
+        let actions = alone ? cutter.isolate(bytes) : cutter.submit(bytes, now: .now)
         if case .reject(let reason)? = actions.first { throw .tooLarge(reason) }
         pending.append(item)
         perform(actions)
+    }
+
+    /// Cuts by `limits` from now on (the channel's configuration changed them).
+    public func adopt(_ limits: BlockCutter.Limits) {
+        perform(cutter.adopt(limits))
     }
 
     /// Ends the batches: what is pending goes out as a last batch; later items are refused.

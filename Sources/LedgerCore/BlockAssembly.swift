@@ -83,6 +83,11 @@ public enum BlockAssembly {
 
     /// The configuration a genesis block carries, if it is one.
     public static func genesisConfig(in block: Medledger_V1_Block) -> Medledger_V1_ChannelConfig? {
+        config(carriedBy: block)
+    }
+
+    /// The configuration a configuration block (genesis or update) carries: its one transaction's.
+    public static func config(carriedBy block: Medledger_V1_Block) -> Medledger_V1_ChannelConfig? {
         guard let envelopes = block.data?.data, envelopes.count == 1,
             let envelope = try? Medledger_V1_Envelope(serializedData: envelopes[0]),
             let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload),

@@ -45,7 +45,7 @@ public struct BlockCutter: Sendable {
         }
     }
 
-    public let limits: Limits
+    public private(set) var limits: Limits
     private var pending: [Data] = []
     private var pendingBytes = 0
     /// Identifies the timer of the current batch, so a timer of an already-cut batch is ignored.
@@ -75,6 +75,28 @@ public struct BlockCutter: Sendable {
         } else if pending.count == 1 {
             actions.append(.startTimer(deadline: now.advanced(by: limits.batchTimeout), generation: generation))
         }
+        return actions
+    }
+
+    /// A transaction that must be a block of its own (a configuration change): what is pending
+    /// is cut first, then this transaction alone.
+    public mutating func isolate(_ transaction: Data) -> [Action] {
+        guard transaction.count <= limits.absoluteMaxBytes else {
+            return [.reject(reason: "transaction of \(transaction.count) bytes exceeds the channel's absolute maximum of \(limits.absoluteMaxBytes) bytes")]
+        }
+        var actions: [Action] = pending.isEmpty ? [] : [cut()]
+        pending = [transaction]
+        pendingBytes = transaction.count
+        actions.append(cut())
+        return actions
+    }
+
+    /// Cuts from now on by `limits` (a configuration block changed them); what is pending is cut
+    /// under the old limits first.
+    public mutating func adopt(_ limits: Limits) -> [Action] {
+        guard limits != self.limits else { return [] }
+        let actions: [Action] = pending.isEmpty ? [] : [cut()]
+        self.limits = limits
         return actions
     }
 

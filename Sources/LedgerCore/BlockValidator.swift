@@ -14,6 +14,8 @@ public struct BlockValidator {
         codes.reserveCapacity(checked.count)
         for transaction in checked {
             var code = transaction.code
+            // A configuration change is ordered in a block of its own (`ConfigUpdate.installed`).
+            if transaction.config != nil, checked.count > 1 { code = .invalidConfigTransaction }
             if let txID = transaction.txID {
                 let repeated = !seenIDs.insert(txID).inserted
                 if try repeated || state.transaction(txID) != nil {

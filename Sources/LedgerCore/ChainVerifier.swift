@@ -38,7 +38,7 @@ public struct ChainVerifier {
         func fail(_ reason: String) -> ChainVerificationFailure { ChainVerificationFailure(block: number, reason: reason) }
 
         let block = try ordered.verify(bytes, carryingPeerMetadata: true)
-        guard let context = ordered.context, let metadata = block.metadata else { throw fail("the block's metadata is missing") }
+        guard let context = ordered.contextOfTip, let metadata = block.metadata else { throw fail("the block's metadata is missing") }
         let data = block.data ?? .init()
 
         let validator = TransactionValidator(channel: context, knownChaincodes: knownChaincodes)

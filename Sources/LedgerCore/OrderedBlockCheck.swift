@@ -9,11 +9,16 @@ internal import X509
 /// the header hash is by an orderer of a member organisation, and it names the channel's current
 /// configuration block. Chain verification, orderers following the chain and peers pulling blocks
 /// all check a block this way before trusting it.
+///
+/// A configuration block (its one transaction a valid `ConfigUpdate` of `context`) names itself
+/// as the last configuration block, as in Fabric; every other block names the one in force.
 public enum OrderedBlockCheck {
-    /// Throws the first check `block` fails, naming block `block.header.number`.
+    /// Throws the first check `block` fails, naming block `block.header.number`; returns the
+    /// channel configuration in force after it (`context`, or the one a configuration block installs).
+    @discardableResult
     public static func check(
         _ block: Medledger_V1_Block, follows previous: Medledger_V1_BlockHeader?, context: ChannelContext
-    ) throws(ChainVerificationFailure) {
+    ) throws(ChainVerificationFailure) -> ChannelContext {
         let number = previous.map { $0.number + 1 } ?? 0
         func fail(_ reason: String) -> ChainVerificationFailure { ChainVerificationFailure(block: number, reason: reason) }
         guard let header = block.header, let metadata = block.metadata else { throw fail("the header or metadata is missing") }
@@ -24,9 +29,11 @@ public enum OrderedBlockCheck {
             throw fail("data_hash does not match the block's transactions")
         }
         try checkOrdererSignature(metadata, header: header, context: context, fail: fail)
-        guard metadata.lastConfigBlockNumber == context.configBlockNumber else {
-            throw fail("last_config_block_number is \(metadata.lastConfigBlockNumber), expected \(context.configBlockNumber)")
+        let after = ConfigUpdate.installed(by: block.data?.data ?? [], blockNumber: number, current: context) ?? context
+        guard metadata.lastConfigBlockNumber == after.configBlockNumber else {
+            throw fail("last_config_block_number is \(metadata.lastConfigBlockNumber), expected \(after.configBlockNumber)")
         }
+        return after
     }
 
     /// The orderer's certificate must come from a member CA with the orderer role, and sign the

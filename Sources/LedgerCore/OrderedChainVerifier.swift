@@ -7,8 +7,11 @@ internal import Wire
 /// (`OrderedBlockCheck`). Peers' chains carry validation codes and are checked by `ChainVerifier`;
 /// both end on the same header hashes when the network agrees.
 public struct OrderedChainVerifier {
-    /// The channel configuration of the blocks verified so far.
+    /// The channel configuration in force after the blocks verified so far.
     public private(set) var context: ChannelContext?
+    /// The configuration the newest verified block was validated under (before a configuration
+    /// block's change applies).
+    public private(set) var contextOfTip: ChannelContext?
     private var previous: Medledger_V1_BlockHeader?
 
     public init() {}
@@ -41,7 +44,8 @@ public struct OrderedChainVerifier {
         guard carryingPeerMetadata || (block.metadata?.validationCodes.isEmpty ?? true && block.metadata?.commitHash.isEmpty ?? true) else {
             throw fail("an orderer's block carries peer metadata (validation codes or a commit hash)")
         }
-        try OrderedBlockCheck.check(block, follows: previous, context: context)
+        contextOfTip = context
+        self.context = try OrderedBlockCheck.check(block, follows: previous, context: context)
         previous = block.header
         return block
     }

@@ -141,11 +141,17 @@ public struct TransactionValidator: Sendable {
         return nil
     }
 
-    /// Only the genesis block may hold a configuration transaction, as its one transaction.
+    /// A configuration transaction: the genesis configuration in block 0, else an update of the
+    /// channel's configuration (`ConfigUpdate`). `BlockValidator` refuses one that shares its block.
     private func check(_ change: Medledger_V1_ConfigTransaction, envelope: Medledger_V1_Envelope, blockNumber: UInt64) -> CheckedTransaction {
         let txID = change.txID
         guard blockNumber == 0 else {
-            return .invalid(txID, .invalidConfigTransaction, "configuration updates after the genesis block are not supported")
+            do {
+                let installed = try ConfigUpdate.check(change, envelope: envelope, current: channel, blockNumber: blockNumber)
+                return CheckedTransaction(txID: txID, code: .valid, config: installed.config)
+            } catch {
+                return .invalid(txID, error.validationCode, "configuration update \(txID): \(error)")
+            }
         }
         guard let config = change.config, config.sequence == 0, config.channelID == channel.channelID else {
             return .invalid(txID, .invalidConfigTransaction, "the genesis configuration must be sequence 0 of channel \(channel.channelID)")

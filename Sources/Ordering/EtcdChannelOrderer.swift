@@ -69,6 +69,8 @@ public final class EtcdChannelOrderer: Sendable {
     struct Submission: Sendable {
         let id: UInt64
         let envelope: Data
+        /// A configuration change: a block of its own, checked again against the chain when written.
+        let isConfigUpdate: Bool
     }
 
     /// An orderer of `chain`'s channel signing with `signer` (an orderer identity of a member
@@ -104,15 +106,8 @@ public final class EtcdChannelOrderer: Sendable {
     /// block that holds it once that block is final in etcd. A follower refuses with `notLeader`
     /// naming the leader's address.
     public func submit(_ envelopeBytes: Data) async throws(OrderingError) -> UInt64 {
-        do {
-            _ = try EnvelopeAdmission.check(envelopeBytes, context: chain.context)
-        } catch {
-            switch error {
-            case .tooLarge(let reason): throw .tooLarge(reason)
-            case .invalid(let reason): throw .invalidArgument(reason)
-            case .badSignature(let reason): throw .badSignature(reason)
-            }
-        }
+        let admitted: EnvelopeAdmission.Admitted
+        do { admitted = try EnvelopeAdmission.check(envelopeBytes, context: chain.context) } catch { throw OrderingError(error) }
         guard let queue = leading.withLock({ $0 }) else {
             let leader: Data?
             do { leader = try await etcd.leader(of: keys.election) } catch {
@@ -130,7 +125,9 @@ public final class EtcdChannelOrderer: Sendable {
                 }
                 Task {
                     do throws(BatchQueue<Submission>.Refusal) {
-                        try await queue.add(Submission(id: id, envelope: envelopeBytes), bytes: envelopeBytes)
+                        try await queue.add(
+                            Submission(id: id, envelope: envelopeBytes, isConfigUpdate: admitted.isConfigUpdate), bytes: envelopeBytes,
+                            alone: admitted.isConfigUpdate)
                     } catch {
                         switch error {
                         case .tooLarge(let reason): resolve([id], with: .failure(OrderingError.tooLarge(reason)))
@@ -278,22 +275,37 @@ public final class EtcdChannelOrderer: Sendable {
         let queue = BatchQueue<Submission>(limits: chain.context.limits)
         leading.withLock { $0 = queue }
         for await batch in queue.batches {
-            try await write(batch, as: leader)
+            try await write(batch, as: leader, queue: queue)
         }
     }
 
-    /// Writes one batch as the next block; every submitter in it learns the outcome.
-    private func write(_ batch: [Submission], as leader: V3electionpb_LeaderKey) async throws {
+    /// Writes one batch as the next block; every submitter in it learns the outcome. A
+    /// configuration change is checked again against the configuration it would replace (another
+    /// change may have come first since it was admitted); refused, it is not written.
+    private func write(_ batch: [Submission], as leader: V3electionpb_LeaderKey, queue: BatchQueue<Submission>) async throws {
         let tip = chain.tip
         let number = tip.number + 1
+        let context = chain.context
+        if batch.count == 1, batch[0].isConfigUpdate {
+            do { _ = try EnvelopeAdmission.check(batch[0].envelope, context: context) } catch {
+                resolve([batch[0].id], with: .failure(OrderingError(error)))
+                return
+            }
+        }
+        let envelopes = batch.map(\.envelope)
+        let installing = ConfigUpdate.installed(by: envelopes, blockNumber: number, current: context)
         do {
             let block = try BlockAssembly.order(
-                after: tip, envelopes: batch.map(\.envelope), lastConfigBlock: chain.context.configBlockNumber, orderer: signer)
+                after: tip, envelopes: envelopes, lastConfigBlock: (installing ?? context).configBlockNumber, orderer: signer)
             let bytes = block.serializedData()
             guard try await etcd.createIfLeader(keys.block(number), value: bytes, leader: leader) else {
                 throw OrderingError.unavailable("block \(number) of channel \(keys.channelID) was not written: this orderer no longer leads")
             }
             try chain.accept(number: number, bytes: bytes)
+            if installing != nil {
+                logger.notice("ordered a configuration change", metadata: ["channel": "\(keys.channelID)", "block": "\(number)"])
+                await queue.adopt(chain.context.limits)
+            }
             resolve(batch.map(\.id), with: .success(number))
         } catch {
             let reason = (error as? OrderingError) ?? .unavailable("block \(number) of channel \(keys.channelID) was not written: \(error)")

@@ -9,13 +9,14 @@ internal import Wire
 /// each checked before it is appended (`OrderedBlockCheck`: next number, hash chain, orderer
 /// signature), and a wait for the chain to grow, for Deliver. Appends are serialised; a block
 /// this store already holds is accepted only if it is byte-identical — any other is a fork, which
-/// is refused loudly.
+/// is refused loudly. A configuration block puts its configuration in force for the blocks after it.
 public final class OrdererChain: Sendable {
-    public let context: ChannelContext
+    public let channelID: String
     let store: BlockStore
     private struct State {
         var tip: Medledger_V1_BlockHeader
         var height: UInt64
+        var context: ChannelContext
         var waiters: [(id: UInt64, above: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
         var nextWaiter: UInt64 = 0
     }
@@ -26,18 +27,19 @@ public final class OrdererChain: Sendable {
         guard let config = BlockAssembly.genesisConfig(in: genesis) else {
             throw OrderingError.invalidBlock("the genesis block holds no channel configuration")
         }
-        context = try ChannelContext(config: config, configBlockNumber: 0)
+        let genesisContext = try ChannelContext(config: config, configBlockNumber: 0)
+        channelID = config.channelID
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         store = try BlockStore(directory: directory, durability: durability)
         if try store.height() == 0 {
-            try OrderedBlockCheck.check(genesis, follows: nil, context: context)
+            try OrderedBlockCheck.check(genesis, follows: nil, context: genesisContext)
             try store.append(BlockAssembly.ordered(genesis))
         }
         let height = try store.height()
         guard let last = try store.block(height - 1)?.header else {
             throw OrderingError.invalidBlock("block \(height - 1) of \(directory.path) is unreadable")
         }
-        state = Mutex(State(tip: last, height: height))
+        state = Mutex(State(tip: last, height: height, context: try store.configurationInForce()))
     }
 
     /// Opens a chain this orderer already holds (its block 0 carries the configuration).
@@ -49,7 +51,8 @@ public final class OrdererChain: Sendable {
         try self.init(directory: directory, genesis: genesis, durability: durability)
     }
 
-    public var channelID: String { context.channelID }
+    /// The channel's configuration in force after the newest block held.
+    public var context: ChannelContext { state.withLock { $0.context } }
     /// The number of blocks held.
     public var height: UInt64 { state.withLock { $0.height } }
     /// The header of the newest block held.
@@ -77,10 +80,11 @@ public final class OrdererChain: Sendable {
             do { block = try Medledger_V1_Block(serializedData: bytes) } catch {
                 throw OrderingError.invalidBlock("block \(number) does not decode: \(error)")
             }
-            try OrderedBlockCheck.check(block, follows: state.tip, context: context)
+            let after = try OrderedBlockCheck.check(block, follows: state.tip, context: state.context)
             try store.append(number: number, bytes: bytes)
             state.tip = block.header ?? .init()
             state.height = number + 1
+            state.context = after
             return true
         }
         if appended { wakeWaiters() }

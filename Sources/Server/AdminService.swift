@@ -1,9 +1,11 @@
+internal import Foundation
 internal import GRPCCore
 internal import Identity
 internal import LedgerCore
 internal import LedgerStore
 internal import Ordering
 internal import Schema
+internal import Wire
 
 /// The `medledger.v1.Admin` service: channel lifecycle. Only administrators reach it (see
 /// `AuthorizationTable.standard`); creating a channel further needs an administrator of this node's
@@ -64,6 +66,37 @@ struct AdminService: Medledger_V1_Admin.SimpleServiceProtocol {
             response.channel = try node.joinChannel(genesis)
             return response
         }
+    }
+
+    func updateChannelConfig(
+        request: Medledger_V1_UpdateChannelConfigRequest, context: ServerContext
+    ) async throws -> Medledger_V1_UpdateChannelConfigResponse {
+        try await StatusMapping.mapped {
+            let channel = try node.channel(try Self.channelID(ofUpdate: request.envelope), for: try CallerIdentity.required())
+            let ticket = try await channel.submitWatchingCommit(request.envelope)
+            guard let location = try await channel.peer.waitForCommit(ticket) else {
+                throw GatewayError.unavailable("the node stopped before the configuration update committed; read the configuration to learn whether it did")
+            }
+            guard location.code == .valid else {
+                throw GatewayError.failedPrecondition(
+                    "the configuration update committed in block \(location.blockNumber) as \(location.code) (another change of the same sequence came first?)")
+            }
+            var response = Medledger_V1_UpdateChannelConfigResponse()
+            response.config = channel.context.config
+            response.configBlockNumber = location.blockNumber
+            return response
+        }
+    }
+
+    /// The channel a configuration update envelope is for.
+    private static func channelID(ofUpdate envelopeBytes: Data) throws(GatewayError) -> String {
+        guard let envelope = try? Medledger_V1_Envelope(serializedData: envelopeBytes),
+            let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload),
+            case .configTransaction(let change)? = transaction.body, let config = change.config
+        else {
+            throw .invalidArgument("envelope must be an Envelope holding a ConfigTransaction with the new config")
+        }
+        return config.channelID
     }
 }
 

@@ -70,6 +70,7 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Admin.Method.ListChannels.descriptor): .roles([.admin]),
         method(Medledger_V1_Admin.Method.GetChannelConfig.descriptor): .roles([.admin]),
         method(Medledger_V1_Admin.Method.JoinChannel.descriptor): .roles([.admin]),
+        method(Medledger_V1_Admin.Method.UpdateChannelConfig.descriptor): .roles([.admin]),
     ])
 
     /// The rules of an orderer node: peers of member organisations broadcast and pull blocks; any
@@ -83,6 +84,7 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Admin.Method.ListChannels.descriptor): .roles([.admin]),
         method(Medledger_V1_Admin.Method.GetChannelConfig.descriptor): .roles([.admin]),
         method(Medledger_V1_Admin.Method.JoinChannel.descriptor): .roles([.admin]),
+        method(Medledger_V1_Admin.Method.UpdateChannelConfig.descriptor): .roles([.admin]),
     ])
 
     static let contentWriters: Set<Medledger_V1_Role> = [.admin, .clinician, .peer]

@@ -61,7 +61,7 @@ struct ChannelCommand: AsyncParsableCommand {
             case "all": config.defaultEndorsementPolicy = .allOf(peers)
             default: throw ValidationError("--policy is any or all")
             }
-            config.adminPolicy = .anyOf(organizations.map { .signedBy($0.0, role: .admin) })
+            config.adminPolicy = .majorityOfAdmins(organizations.map(\.0))
             var batch = Medledger_V1_BatchParameters()
             batch.maxMessageCount = maxMessageCount
             batch.batchTimeoutMillis = batchTimeoutMillis

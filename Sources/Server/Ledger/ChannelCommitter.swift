@@ -11,7 +11,9 @@ internal import Synchronization
 /// builds the header, checks every transaction (stateless checks in parallel on all cores, then
 /// MVCC in order), signs the block as orderer, appends it to the block store (the source of
 /// truth, one sync), applies the derived state update in one SQLite transaction, and only then
-/// tells waiters and observers — so a VALID answer is never lost.
+/// tells waiters and observers — so a VALID answer is never lost. Each block is validated under
+/// the configuration in force before it; a committed configuration block puts its configuration
+/// in force for the next.
 final class ChannelCommitter: Sendable {
     /// The newest committed block: what the next one chains to.
     struct Tip: Sendable {
@@ -19,9 +21,11 @@ final class ChannelCommitter: Sendable {
         var commitHash: Data
     }
 
-    private let context: ChannelContext
+    private let current: CurrentChannelContext
     private let store: LedgerStore
-    private let validator: TransactionValidator
+    private let knownChaincodes: Set<String>
+    /// Endorsements this node's own peers signed: trusted without verifying them again.
+    private let issued: IssuedSignatures
     private let orderer: RequestSigner
     private let board: CommitBoard
     private let observers: CommitObservers
@@ -31,12 +35,13 @@ final class ChannelCommitter: Sendable {
     private let commitQueue = DispatchQueue(label: "medledger.committer")
 
     init(
-        context: ChannelContext, store: LedgerStore, tip: Tip, validator: TransactionValidator, orderer: RequestSigner,
-        board: CommitBoard, observers: CommitObservers, halt: CommitHalt, logger: Logger
+        current: CurrentChannelContext, store: LedgerStore, tip: Tip, knownChaincodes: Set<String>, issued: IssuedSignatures,
+        orderer: RequestSigner, board: CommitBoard, observers: CommitObservers, halt: CommitHalt, logger: Logger
     ) {
-        self.context = context
+        self.current = current
         self.store = store
-        self.validator = validator
+        self.knownChaincodes = knownChaincodes
+        self.issued = issued
         self.orderer = orderer
         self.board = board
         self.observers = observers
@@ -45,14 +50,15 @@ final class ChannelCommitter: Sendable {
         self.logger = logger
     }
 
-    /// Commits `batches` until they finish. A storage failure stops the channel (the orderer then
+    /// Commits `batches` until they finish; after a configuration block, `configurationChanged`
+    /// runs before the next batch commits. A storage failure stops the channel (the orderer then
     /// refuses submissions with UNAVAILABLE) rather than risk a gap in the chain.
-    func run(_ batches: AsyncStream<[OrderedTransaction]>) async {
+    func run(_ batches: AsyncStream<[OrderedTransaction]>, configurationChanged: @Sendable () async -> Void) async {
         for await batch in batches {
             do {
-                try await onCommitThread { try self.commit(batch) }
+                if try await onCommitThread({ try self.commit(batch) }) != nil { await configurationChanged() }
             } catch {
-                logger.critical("cannot commit; channel stopped", metadata: ["channel": "\(context.channelID)", "error": "\(error)"])
+                logger.critical("cannot commit; channel stopped", metadata: ["channel": "\(current.context.channelID)", "error": "\(error)"])
                 halt.stop(because: "\(error)")
                 break
             }
@@ -79,9 +85,12 @@ final class ChannelCommitter: Sendable {
             let previous = self.tip.withLock { $0 }
             let number = block.header?.number ?? 0
             if number <= previous.header.number { return false }
-            try OrderedBlockCheck.check(block, follows: previous.header, context: self.context)
+            let context = self.current.context
+            let after = try OrderedBlockCheck.check(block, follows: previous.header, context: context)
             let ordered = BlockAssembly.ordered(block)
-            try self.commit(ordered, after: previous, signatureVerified: [Bool](repeating: false, count: ordered.data?.data.count ?? 0))
+            try self.commit(
+                ordered, after: previous, context: context, installing: after.configBlockNumber == number ? after : nil,
+                signatureVerified: [Bool](repeating: false, count: ordered.data?.data.count ?? 0))
             return true
         }
     }
@@ -94,19 +103,29 @@ final class ChannelCommitter: Sendable {
     /// The number of the newest committed block.
     var tipNumber: UInt64 { tip.withLock { $0.header.number } }
 
-    private func commit(_ batch: [OrderedTransaction]) throws {
+    /// Orders and commits one cut batch; returns the configuration it put in force, if it was a
+    /// configuration block.
+    private func commit(_ batch: [OrderedTransaction]) throws -> ChannelContext? {
         let previous = tip.withLock { $0 }
+        let context = current.context
+        let envelopes = batch.map(\.envelope)
+        let installing = ConfigUpdate.installed(by: envelopes, blockNumber: previous.header.number + 1, current: context)
         let ordered = try BlockAssembly.order(
-            after: previous.header, envelopes: batch.map(\.envelope), lastConfigBlock: context.configBlockNumber, orderer: orderer)
-        try commit(ordered, after: previous, signatureVerified: batch.map(\.signatureVerified))
+            after: previous.header, envelopes: envelopes, lastConfigBlock: (installing ?? context).configBlockNumber, orderer: orderer)
+        return try commit(ordered, after: previous, context: context, installing: installing, signatureVerified: batch.map(\.signatureVerified))
     }
 
-    /// Validates `ordered` (stateless checks in parallel, then MVCC in order), completes it with the
-    /// validation codes and commit hash, stores it and only then publishes it.
-    private func commit(_ ordered: Medledger_V1_Block, after previous: Tip, signatureVerified: [Bool]) throws {
+    /// Validates `ordered` under `context` (stateless checks in parallel, then MVCC in order),
+    /// completes it with the validation codes and commit hash, stores it, puts the configuration
+    /// it is `installing` (a configuration block) in force, and only then publishes it.
+    @discardableResult
+    private func commit(
+        _ ordered: Medledger_V1_Block, after previous: Tip, context: ChannelContext, installing: ChannelContext?, signatureVerified: [Bool]
+    ) throws -> ChannelContext? {
         let number = previous.header.number + 1
         let envelopes = ordered.data?.data ?? []
-        let checked = checkInParallel(envelopes, signatureVerified: signatureVerified, blockNumber: number)
+        let validator = TransactionValidator(channel: context, knownChaincodes: knownChaincodes, issued: issued)
+        let checked = checkInParallel(envelopes, validator: validator, signatureVerified: signatureVerified, blockNumber: number)
         let codes = try store.withSnapshot { state in try BlockValidator().finish(checked, state: state) }
         let (block, update) = try BlockAssembly.complete(ordered, codes: codes, previousCommitHash: previous.commitHash)
         let header = block.header ?? .init()
@@ -114,18 +133,27 @@ final class ChannelCommitter: Sendable {
 
         try store.commit(block, update: update)
         tip.withLock { $0 = Tip(header: header, commitHash: commitHash) }
+        let installed = codes == [.valid] ? installing : nil
+        if let installed {
+            current.advance(to: installed)
+            logger.notice(
+                "channel configuration changed",
+                metadata: ["channel": "\(context.channelID)", "block": "\(number)", "sequence": "\(installed.config.sequence)"])
+        }
         board.published(blockNumber: header.number, transactions: update.transactions)
         observers.committed(block, events: update.events, channel: context.channelID)
         for (index, transaction) in checked.enumerated() where transaction.code != .valid {
             logger.debug("invalid transaction", metadata: ["tx": "\(transaction.txID ?? "?")", "reason": "\(transaction.reason ?? "")", "position": "\(index)"])
         }
+        return installed
     }
 
     /// The stateless checks of a batch, split across the machine's cores.
-    private func checkInParallel(_ envelopes: [Data], signatureVerified: [Bool], blockNumber: UInt64) -> [CheckedTransaction] {
+    private func checkInParallel(
+        _ envelopes: [Data], validator: TransactionValidator, signatureVerified: [Bool], blockNumber: UInt64
+    ) -> [CheckedTransaction] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, envelopes.count / 8))
         let results = Mutex([CheckedTransaction?](repeating: nil, count: envelopes.count))
-        let validator = validator
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var local: [(Int, CheckedTransaction)] = []
             for index in stride(from: worker, to: envelopes.count, by: workers) {

@@ -13,7 +13,8 @@ internal import Synchronization
 /// committed (`peer`); readers of blocks use `chain`. A node running several roles for a channel
 /// wires them together here; the roles meet only through the ordered batches and the commit board.
 final class ChannelLedger: Sendable {
-    let context: ChannelContext
+    /// The channel's configuration in force, which configuration blocks change.
+    let current: CurrentChannelContext
     let peer: ChannelPeer
     /// The admission checks of an orderer, and the embedded orderer's queue.
     let orderer: ChannelOrderer
@@ -29,21 +30,21 @@ final class ChannelLedger: Sendable {
         context: ChannelContext, store: LedgerStore, tip: ChannelCommitter.Tip, chaincodes: ChaincodeDispatcher,
         peers: [HostedPeer], orderer: RequestSigner, observers: CommitObservers, network: PeerNetworking?, logger: Logger
     ) throws {
-        self.context = context
+        let current = CurrentChannelContext(context)
+        self.current = current
         let board = CommitBoard(height: tip.header.number + 1)
         let halt = CommitHalt()
         self.halt = halt
-        self.remote = network.map { RemoteOrdering(context: context, connections: $0.connections, logger: logger) }
-        // The validator trusts the endorsements this node's own peers signed without verifying
+        self.remote = network.map { RemoteOrdering(current: current, connections: $0.connections, logger: logger) }
+        // The committer trusts the endorsements this node's own peers signed without verifying
         // them again; every other signature is verified.
         let issued = IssuedSignatures()
-        let validator = TransactionValidator(channel: context, knownChaincodes: Set(chaincodes.contractNames), issued: issued)
         self.peer = ChannelPeer(
-            context: context, store: store, chaincodes: chaincodes, endorser: Endorser(issued: issued), peers: peers, board: board)
-        self.orderer = ChannelOrderer(context: context, halt: halt)
+            current: current, store: store, chaincodes: chaincodes, endorser: Endorser(issued: issued), peers: peers, board: board)
+        self.orderer = ChannelOrderer(current: current, halt: halt)
         self.committer = ChannelCommitter(
-            context: context, store: store, tip: tip, validator: validator, orderer: orderer, board: board, observers: observers,
-            halt: halt, logger: logger)
+            current: current, store: store, tip: tip, knownChaincodes: Set(chaincodes.contractNames), issued: issued, orderer: orderer,
+            board: board, observers: observers, halt: halt, logger: logger)
         self.chain = ChannelChain(store: store, board: board)
         for name in chaincodes.contractNames {
             for field in chaincodes.contract(named: name)?.indexedFields ?? [] {
@@ -52,19 +53,20 @@ final class ChannelLedger: Sendable {
         }
     }
 
+    /// The channel's configuration in force now.
+    var context: ChannelContext { current.context }
+
     var channelID: String { context.channelID }
 
-    /// Opens an existing channel directory: reads the configuration from the genesis block and
-    /// replays every stored block that state does not include yet.
+    /// Opens an existing channel directory: reads the configuration in force from the newest
+    /// configuration block and replays every stored block that state does not include yet.
     static func open(
         directory: URL, chaincodes: ChaincodeDispatcher, peers: [HostedPeer], orderer: RequestSigner,
         observers: CommitObservers, durability: Durability, network: PeerNetworking?, logger: Logger
     ) throws -> ChannelLedger {
         let store = try LedgerStore(directory: directory, durability: durability)
-        guard let genesis = try store.blocks.block(0), let config = BlockAssembly.genesisConfig(in: genesis) else {
-            throw LedgerError.corrupted(block: 0, reason: "\(directory.path) holds no genesis configuration block")
-        }
-        let context = try ChannelContext(config: config, configBlockNumber: 0)
+        let context = try store.blocks.configurationInForce()
+        let config = context.config
         let replayed = try store.replay(derive: StateUpdate.derive(from:))
         let height = try store.blocks.height()
         guard height > 0, let last = try store.blocks.block(height - 1), let header = last.header else {
@@ -157,7 +159,7 @@ final class ChannelLedger: Sendable {
     /// the network's orderers until `stopOrdering()`.
     func runCommitter() async {
         guard let remote else {
-            await committer.run(orderer.batches)
+            await committer.run(orderer.batches) { [orderer] in await orderer.adoptCurrentLimits() }
             return
         }
         let task = Task { [committer, halt] in await remote.pull(into: committer, halt: halt) }

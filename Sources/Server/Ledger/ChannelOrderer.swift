@@ -15,19 +15,22 @@ struct OrderedTransaction: Sendable {
 struct AdmittedTransaction: Sendable {
     let txID: String
     let envelope: Data
+    /// A configuration change, ordered in a block of its own.
+    let isConfigUpdate: Bool
 }
 
 /// The orderer's side of one channel: admits submitted envelopes after the checks an orderer
-/// makes (size, decoding, channel, the creator's membership and signature) and queues them for
-/// the block cutter, whose batches the committer consumes. Nothing is queued if a check fails.
+/// makes (size, decoding, channel, the creator's membership and signature; a configuration
+/// change's approvals) and queues them for the block cutter, whose batches the committer consumes.
+/// Nothing is queued if a check fails.
 final class ChannelOrderer: Sendable {
-    private let context: ChannelContext
+    private let current: CurrentChannelContext
     private let queue: BatchQueue<OrderedTransaction>
     private let halt: CommitHalt
 
-    init(context: ChannelContext, halt: CommitHalt) {
-        self.context = context
-        self.queue = BatchQueue(limits: context.limits)
+    init(current: CurrentChannelContext, halt: CommitHalt) {
+        self.current = current
+        self.queue = BatchQueue(limits: current.context.limits)
         self.halt = halt
     }
 
@@ -37,10 +40,11 @@ final class ChannelOrderer: Sendable {
     /// Checks `envelopeBytes` as the orderer does; its tx ID must be `declaredTxID` when one is
     /// declared.
     func admit(_ envelopeBytes: Data, declaredTxID: String = "") throws(GatewayError) -> AdmittedTransaction {
+        let context = current.context
         if let failed = halt.reason { throw .unavailable("channel \(context.channelID) stopped committing: \(failed)") }
         do {
-            let txID = try EnvelopeAdmission.check(envelopeBytes, context: context, declaredTxID: declaredTxID)
-            return AdmittedTransaction(txID: txID, envelope: envelopeBytes)
+            let admitted = try EnvelopeAdmission.check(envelopeBytes, context: context, declaredTxID: declaredTxID)
+            return AdmittedTransaction(txID: admitted.txID, envelope: envelopeBytes, isConfigUpdate: admitted.isConfigUpdate)
         } catch {
             throw GatewayError(error)
         }
@@ -49,12 +53,19 @@ final class ChannelOrderer: Sendable {
     /// Queues an admitted transaction for the block cutter.
     func enqueue(_ admitted: AdmittedTransaction) async throws(GatewayError) {
         do {
-            try await queue.add(OrderedTransaction(envelope: admitted.envelope, signatureVerified: true), bytes: admitted.envelope)
+            try await queue.add(
+                OrderedTransaction(envelope: admitted.envelope, signatureVerified: true), bytes: admitted.envelope,
+                alone: admitted.isConfigUpdate)
         } catch .tooLarge(let reason) {
             throw .tooLarge(reason)
         } catch {
             throw .unavailable("\(error)")
         }
+    }
+
+    /// Cuts blocks by the limits of the configuration now in force (after a configuration block).
+    func adoptCurrentLimits() async {
+        await queue.adopt(current.context.limits)
     }
 
     /// Stops accepting transactions; the batches already cut still reach the committer.
@@ -81,6 +92,17 @@ extension GatewayError {
         switch refusal {
         case .tooLarge(let reason): self = .tooLarge(reason)
         case .invalid(let reason): self = .invalidArgument(reason)
+        case .badSignature(let reason): self = .badSignature(reason)
+        case .configUpdate(let refusal): self.init(refusal)
+        }
+    }
+
+    /// The gateway status of a refused configuration change.
+    init(_ refusal: ConfigUpdate.Refusal) {
+        switch refusal {
+        case .invalid(let reason): self = .invalidArgument(reason)
+        case .stale(let reason): self = .failedPrecondition(reason)
+        case .notApproved(let reason): self = .permissionDenied(reason)
         case .badSignature(let reason): self = .badSignature(reason)
         }
     }

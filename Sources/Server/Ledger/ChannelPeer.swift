@@ -18,21 +18,27 @@ struct CommittedTransaction: Sendable {
 /// committed state (nothing is written), and answers what has committed — transactions, values,
 /// and commit outcomes as they happen.
 struct ChannelPeer: Sendable {
-    let context: ChannelContext
+    private let current: CurrentChannelContext
     private let store: LedgerStore
     private let chaincodes: ChaincodeDispatcher
     private let endorser: Endorser
     private let peers: [HostedPeer]
     private let board: CommitBoard
 
-    init(context: ChannelContext, store: LedgerStore, chaincodes: ChaincodeDispatcher, endorser: Endorser, peers: [HostedPeer], board: CommitBoard) {
-        self.context = context
+    init(
+        current: CurrentChannelContext, store: LedgerStore, chaincodes: ChaincodeDispatcher, endorser: Endorser, peers: [HostedPeer],
+        board: CommitBoard
+    ) {
+        self.current = current
         self.store = store
         self.chaincodes = chaincodes
         self.endorser = endorser
         self.peers = peers
         self.board = board
     }
+
+    /// The channel's configuration in force now.
+    var context: ChannelContext { current.context }
 
     var channelID: String { context.channelID }
 
@@ -96,9 +102,10 @@ struct ChannelPeer: Sendable {
     /// The requested organisations' peers; with none requested, the default peer if it satisfies
     /// the chaincode's endorsement policy alone, else every hosted peer of a member organisation.
     private func endorsingPeers(requested: [String], creator: Identity, chaincode: String, now: Date) throws -> [HostedPeer] {
+        let context = context
         let chosen = try peers.endorsers(requested: requested, creatorMSP: creator.mspID, isMember: context.isMember)
         guard requested.isEmpty else { return chosen }
-        let identities = { (set: [HostedPeer]) in set.compactMap { try? self.context.identity(der: $0.signer.certificateDER, at: now) } }
+        let identities = { (set: [HostedPeer]) in set.compactMap { try? context.identity(der: $0.signer.certificateDER, at: now) } }
         if EndorsementPolicyEvaluator().isSatisfied(context.endorsementPolicy(for: chaincode), by: identities(chosen)) {
             return chosen
         }

@@ -20,6 +20,11 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
     case alreadyExists(String)
     /// The node is shutting down or cannot serve the request now.
     case unavailable(String)
+    /// The caller may not do this (a configuration change without the approvals its policy needs).
+    case permissionDenied(String)
+    /// The request does not apply to the channel's current state (a configuration change of an
+    /// older version).
+    case failedPrecondition(String)
 
     public var description: String {
         switch self {
@@ -31,6 +36,8 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
         case .notFound(let why): why
         case .alreadyExists(let why): why
         case .unavailable(let why): why
+        case .permissionDenied(let why): why
+        case .failedPrecondition(let why): why
         }
     }
 
@@ -52,6 +59,8 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
         case .notFound: .notFound
         case .alreadyExists: .alreadyExists
         case .unavailable: .unavailable
+        case .permissionDenied: .permissionDenied
+        case .failedPrecondition: .failedPrecondition
         }
     }
 }

@@ -11,7 +11,7 @@ internal import Synchronization
 /// failover) and pulls the ordered chain (`Deliver`), failing over to another orderer when one
 /// is unreachable or sends a block that does not verify.
 final class RemoteOrdering: Sendable {
-    private let context: ChannelContext
+    private let current: CurrentChannelContext
     private let connections: NodeConnections
     private let logger: Logger
     /// The orderer that accepted the last broadcast, tried first next time.
@@ -19,11 +19,14 @@ final class RemoteOrdering: Sendable {
     /// How long a broadcast keeps trying (a leader failover takes a few seconds).
     static let broadcastPatience: Duration = .seconds(15)
 
-    init(context: ChannelContext, connections: NodeConnections, logger: Logger) {
-        self.context = context
+    init(current: CurrentChannelContext, connections: NodeConnections, logger: Logger) {
+        self.current = current
         self.connections = connections
         self.logger = logger
     }
+
+    /// The channel's configuration in force now: its orderers change with it.
+    private var context: ChannelContext { current.context }
 
     var endpoints: [String] { context.config.organizations.flatMap(\.ordererEndpoints) }
     private var roots: [Data] { context.config.organizations.flatMap(\.rootCerts) }
@@ -85,7 +88,9 @@ final class RemoteOrdering: Sendable {
         let message = "orderer \(endpoint) refused the transaction: \(error.message)"
         switch error.code {
         case .invalidArgument: return .invalidArgument(message)
-        case .permissionDenied, .unauthenticated: return .badSignature(message)
+        case .unauthenticated: return .badSignature(message)
+        case .permissionDenied: return .permissionDenied(message)
+        case .failedPrecondition: return .failedPrecondition(message)
         case .resourceExhausted: return .tooLarge(message)
         default: return .unavailable(message)
         }

@@ -41,7 +41,8 @@ struct OrdererService: Medledger_V1_Orderer.SimpleServiceProtocol {
         case .unavailable, .gap: return RPCError(code: .unavailable, message: error.description)
         case .tooLarge: return RPCError(code: .resourceExhausted, message: error.description)
         case .invalidArgument: return RPCError(code: .invalidArgument, message: error.description)
-        case .badSignature: return RPCError(code: .permissionDenied, message: error.description)
+        case .badSignature, .notApproved: return RPCError(code: .permissionDenied, message: error.description)
+        case .stale: return RPCError(code: .failedPrecondition, message: error.description)
         case .invalidBlock, .fork: return StatusMapping.logged(error, "the orderer's chain failed a check")
         }
     }
@@ -75,6 +76,14 @@ struct OrdererAdminService: Medledger_V1_Admin.SimpleServiceProtocol {
             response.configBlockNumber = chain.context.configBlockNumber
             return response
         }
+    }
+
+    func updateChannelConfig(
+        request: Medledger_V1_UpdateChannelConfigRequest, context: ServerContext
+    ) async throws -> Medledger_V1_UpdateChannelConfigResponse {
+        throw RPCError(
+            code: .unimplemented,
+            message: "an orderer takes configuration updates from peers: send Admin.UpdateChannelConfig to a peer of your organisation")
     }
 
     func joinChannel(request: Medledger_V1_JoinChannelRequest, context: ServerContext) async throws -> Medledger_V1_JoinChannelResponse {
