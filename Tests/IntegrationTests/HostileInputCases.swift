@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import Identity
+import LedgerCore
 import MedLedgerKit
 import Schema
 import EHRModel
@@ -41,6 +42,7 @@ enum HostileInputCases {
         (Medledger_V1_Admin.Method.ListChannels.descriptor, .unary, "hospitala-admin"),
         (Medledger_V1_Admin.Method.GetChannelConfig.descriptor, .unary, "hospitala-admin"),
         (Medledger_V1_Admin.Method.JoinChannel.descriptor, .unary, "hospitala-admin"),
+        (Medledger_V1_Admin.Method.UpdateChannelConfig.descriptor, .unary, "hospitala-admin"),
         (Medledger_V1_Records.Method.GetCustodian.descriptor, .unary, "dr-alice"),
         (Medledger_V1_Records.Method.DepositKeys.descriptor, .unary, "dr-alice"),
         (Medledger_V1_Records.Method.ReleaseKey.descriptor, .unary, "dr-alice"),
@@ -168,6 +170,17 @@ enum HostileInputCases {
         add(Medledger_V1_Admin.Method.CreateChannel.descriptor, "no config", Medledger_V1_CreateChannelRequest().bytes, .invalidArgument)
         add(Medledger_V1_Admin.Method.CreateChannel.descriptor, "a 1 MiB channel_id", Medledger_V1_CreateChannelRequest.with { $0.config = .with { $0.channelID = huge } }.bytes, .invalidArgument)
         add(Medledger_V1_Admin.Method.JoinChannel.descriptor, "any genesis block (a dev node joins nothing)", Medledger_V1_JoinChannelRequest().bytes, .failedPrecondition)
+        typealias Admin = Medledger_V1_Admin.Method
+        add(Admin.UpdateChannelConfig.descriptor, "an empty envelope", Medledger_V1_UpdateChannelConfigRequest().bytes, .invalidArgument)
+        func update(sequence: UInt64) throws -> [UInt8] {
+            var config = Medledger_V1_ChannelConfig()
+            config.channelID = "ehr"
+            config.sequence = sequence
+            let envelope = try ConfigUpdate.envelope(config: config, approvals: [], creator: signer)
+            return Medledger_V1_UpdateChannelConfigRequest.with { $0.envelope = envelope.serializedData() }.bytes
+        }
+        add(Admin.UpdateChannelConfig.descriptor, "config.sequence 9 (the channel is at 0)", try update(sequence: 9), .failedPrecondition)
+        add(Admin.UpdateChannelConfig.descriptor, "an update created by a clinician", try update(sequence: 1), .permissionDenied)
         return cases
     }
 }
