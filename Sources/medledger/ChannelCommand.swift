@@ -7,12 +7,13 @@ internal import Schema
 internal import SwiftASN1
 internal import X509
 
-/// `medledger channel …`: create and list channels through the Admin service.
+/// `medledger channel …`: create, list and reconfigure channels through the Admin service. A
+/// configuration change is proposed to a file, approved offline by administrators, then submitted.
 struct ChannelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channel",
-        abstract: "Create and list channels (administrators).",
-        subcommands: [Create.self, List.self]
+        abstract: "Create, list and reconfigure channels (administrators).",
+        subcommands: [Create.self, List.self, Show.self, Propose.self, Approve.self, Update.self]
     )
 
     struct Create: AsyncParsableCommand {

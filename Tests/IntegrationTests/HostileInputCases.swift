@@ -4,6 +4,7 @@ import Identity
 import LedgerCore
 import MedLedgerKit
 import Schema
+import Wire
 import EHRModel
 
 /// Every RPC of every service, and hostile requests for each with the status each must get.

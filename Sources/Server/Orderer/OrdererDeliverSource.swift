@@ -6,16 +6,18 @@ internal import Ordering
 internal import Schema
 internal import Wire
 
-/// The other orderers of a channel (from its configuration), reached with Deliver over mTLS, as
-/// the source an orderer catches up from when it is behind etcd's window. Each is tried in turn.
+/// The other orderers of a channel (from the configuration in force on this orderer's chain),
+/// reached with Deliver over mTLS, as the source an orderer catches up from when it is behind
+/// etcd's window. Each is tried in turn.
 struct OrdererDeliverSource: OrderedChainSource {
-    let context: ChannelContext
+    let chain: OrdererChain
     /// This orderer's own address, skipped.
     let ownAddress: String
     let connections: NodeConnections
     let logger: Logger
 
     func blocks(from start: UInt64, _ handle: @escaping @Sendable (Data) throws -> Bool) async throws {
+        let context = chain.context
         let roots = context.config.organizations.flatMap(\.rootCerts)
         let endpoints = context.config.organizations.flatMap(\.ordererEndpoints).filter { $0 != ownAddress }
         var failures: [String] = []

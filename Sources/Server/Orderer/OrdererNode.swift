@@ -110,7 +110,7 @@ public final class OrdererNode: Sendable {
                     self.channels.finish()
                 }
                 for await chain in channels.joined {
-                    let source = OrdererDeliverSource(context: chain.context, ownAddress: advertisedAddress, connections: connections, logger: logger)
+                    let source = OrdererDeliverSource(chain: chain, ownAddress: advertisedAddress, connections: connections, logger: logger)
                     let orderer = EtcdChannelOrderer(
                         chain: chain, etcd: connection, signer: signer, address: advertisedAddress, settings: settings, catchUp: source,
                         logger: logger)
