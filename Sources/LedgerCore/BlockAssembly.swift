@@ -66,15 +66,7 @@ public enum BlockAssembly {
     /// The first block of a channel: one configuration transaction, created and signed by the
     /// orderer that creates the channel.
     public static func genesis(config: Medledger_V1_ChannelConfig, orderer: RequestSigner, now: Date) throws -> Medledger_V1_Block {
-        var change = Medledger_V1_ConfigTransaction()
-        change.nonce = Nonce.make()
-        change.creator = orderer.certificateDER
-        change.txID = TransactionID.compute(nonce: change.nonce, creator: change.creator)
-        change.config = config
-        change.timestamp = Medledger_V1_Timestamp(date: now)
-        var transaction = Medledger_V1_Transaction()
-        transaction.body = .configTransaction(change)
-        let envelope = try orderer.envelope(transaction)
+        let envelope = try ConfigUpdate.envelope(config: config, approvals: [], creator: orderer, now: now)
         return try assemble(
             after: nil, previousCommitHash: Data(), envelopes: [envelope.serializedData()], codes: [.valid],
             lastConfigBlock: 0, orderer: orderer

@@ -27,7 +27,8 @@ public enum ConfigUpdate {
     }
 
     /// The signed envelope that submits `config` with `approvals`, created by the administrator
-    /// `creator` (whose envelope signature counts as an approval too).
+    /// `creator` (whose envelope signature counts as an approval too). The genesis block's
+    /// configuration is one too, created by the orderer, without approvals.
     public static func envelope(
         config: Medledger_V1_ChannelConfig, approvals: [Medledger_V1_ConfigSignature], creator: RequestSigner, now: Date = Date()
     ) throws -> Medledger_V1_Envelope {
