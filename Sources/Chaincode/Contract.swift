@@ -1,4 +1,6 @@
 public import Foundation
+public import Identity
+public import LedgerCore
 public import Schema
 
 /// One function of a contract: runs against the stub of one simulation and returns the response.
@@ -19,10 +21,16 @@ public protocol Contract: Sendable {
     var functions: [String: ContractFunction] { get }
     /// JSON fields (dotted paths) of state values that the store should index for rich queries.
     var indexedFields: [String] { get }
+    /// Whether `caller` may receive `event` (committed, set by this contract) on
+    /// `Gateway.ChaincodeEvents`; `state` is the committed world state. An event may name what
+    /// not every member may see, so the contract that set it decides. By default every member may.
+    func mayReceive(_ event: Medledger_V1_ChaincodeEvent, caller: Identity, state: any StateReader) -> Bool
 }
 
 extension Contract {
     public var indexedFields: [String] { [] }
+
+    public func mayReceive(_ event: Medledger_V1_ChaincodeEvent, caller: Identity, state: any StateReader) -> Bool { true }
 }
 
 extension Medledger_V1_Response {

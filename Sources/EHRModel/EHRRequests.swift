@@ -22,13 +22,18 @@ public struct RecordIDRequest: EHRRequest {
     public init(recordID: String) { self.recordID = recordID }
 }
 
-/// `{studyID}`: the argument of the per-study functions.
-public struct StudyRequest: EHRRequest {
-    public enum CodingKeys: String, CodingKey, CaseIterable { case studyID }
+/// `{studyID, researcher}`: the argument of `StudyRecords`, which the researcher's own
+/// organisation's node submits on behalf of `researcher`, the identity it authenticated.
+public struct StudyRecordsRequest: EHRRequest {
+    public enum CodingKeys: String, CodingKey, CaseIterable { case studyID, researcher }
     public typealias Field = CodingKeys
     public var studyID: String
+    public var researcher: Reader
 
-    public init(studyID: String) { self.studyID = studyID }
+    public init(studyID: String, researcher: Reader) {
+        self.studyID = studyID
+        self.researcher = researcher
+    }
 }
 
 /// `{}`: the argument of functions that take none.

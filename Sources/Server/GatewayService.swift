@@ -47,23 +47,26 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
         context: ServerContext
     ) async throws {
         try await StatusMapping.mapped {
-            let channel = try channel(request.channelID)
+            let caller = try CallerIdentity.required()
+            let channel = try node.channel(request.channelID, for: caller)
             guard !request.chaincodeName.isEmpty else { throw GatewayError.invalidArgument("chaincode_name is required") }
             let start = try BlockPositions.start(request.startPosition, default: .nextCommit, height: channel.chain.height)
-            var skipping = !request.afterTransactionID.isEmpty
-            try await BlockPositions.follow(channel.chain, from: start, through: nil, waitForNew: true) { block in
-                var events = ChaincodeEvents.valid(in: block, chaincode: request.chaincodeName)
-                if skipping, block.header?.number == start {
-                    if let index = events.firstIndex(where: { $0.txID == request.afterTransactionID }) {
-                        events.removeFirst(index + 1)
+            try await FollowingStreams.untilRPCCancelled {
+                var skipping = !request.afterTransactionID.isEmpty
+                try await BlockPositions.follow(channel.chain, from: start, through: nil, waitForNew: true) { block in
+                    var events = channel.peer.events(ChaincodeEvents.valid(in: block, chaincode: request.chaincodeName), visibleTo: caller)
+                    if skipping, block.header?.number == start {
+                        if let index = events.firstIndex(where: { $0.txID == request.afterTransactionID }) {
+                            events.removeFirst(index + 1)
+                        }
                     }
+                    skipping = false
+                    guard !events.isEmpty else { return }
+                    var message = Medledger_V1_ChaincodeEventsResponse()
+                    message.events = events
+                    message.blockNumber = block.header?.number ?? 0
+                    try await response.write(message)
                 }
-                skipping = false
-                guard !events.isEmpty else { return }
-                var message = Medledger_V1_ChaincodeEventsResponse()
-                message.events = events
-                message.blockNumber = block.header?.number ?? 0
-                try await response.write(message)
             }
         }
     }

@@ -307,12 +307,12 @@ struct MatrixCalls: Sendable {
             submit("pharmaco-admin", "StudyRecords", ["studyID": Self.study], "admin of the requesting org", .code(.permissionDenied)),
             submit("patient-1", "StudyRecords", ["studyID": Self.study], "approving patient", .code(.permissionDenied)),
             submit(
-                "researcher", "StudyRecords", ["studyID": Self.study], "P-1 approved, P-2 declined, P-3 silent", .ok,
-                check: { payload in
-                    let export = try JSONDecoder().decode(StudyExport.self, from: payload)
-                    let got = export.patients.map { "\($0.patientID): \($0.records.map(\.recordID).sorted())" }
-                    return got == ["P-1: [\"rec-alpha\", \"rec-epsilon\"]"] ? nil : "exported \(got)"
-                }),
+                "researcher", "StudyRecords", ["studyID": Self.study], "its answer names patients: only the researcher's node runs it",
+                .code(.permissionDenied)),
+            submit(
+                "researcher", "StudyRecords",
+                ["studyID": Self.study, "researcher": ["mspID": "PharmaCoMSP", "enrollmentID": "researcher", "role": "researcher"]],
+                "naming itself as the researcher", .code(.permissionDenied)),
 
             submit(
                 "dr-bob", "RegisterPatient", ["patientID": "P-X", "certificate": certificate("patient-2")],
@@ -358,11 +358,11 @@ struct MatrixCalls: Sendable {
                 return .ok
             }
         }
-        let export = { (caller: String, txID: String, studyID: String, state: String, expected: Observed, check: (@Sendable (Data) -> String?)?) in
+        let export = { (caller: String, studyID: String, state: String, expected: Observed, check: (@Sendable (Data) -> String?)?) in
             row(caller, "Export \(studyID)", state, expected) { [dev, inbox] in
-                let ndjson = try await dev.export(as: caller, study: studyID, txID: txID)
-                if caller == "researcher" { await inbox.keep(ndjson, from: "Export \(state)") }
-                return check?(ndjson).map(Observed.wrong) ?? .ok
+                let export = try await dev.export(as: caller, study: studyID)
+                if caller == "researcher" { await inbox.keep(export.received, from: "Export \(state)") }
+                return check?(export.ndjson).map(Observed.wrong) ?? .ok
             }
         }
         let deposit = { (caller: String, cid: CID, custodian: String, state: String, expected: Observed, knownIssue: String?) in
@@ -394,17 +394,15 @@ struct MatrixCalls: Sendable {
             release("patient-1", fixture.bobPermitAlpha, "another identity's permit, on own record", .code(.permissionDenied)),
             release("hospitalb-admin", fixture.bobPermitAlpha, "a colleague's permit", .code(.permissionDenied)),
             release("patient-1", consentTx, "own GrantConsent transaction", .code(.invalidArgument)),
-            release("researcher", fixture.studyBeforeErasure, "own StudyRecords transaction", .code(.invalidArgument)),
+            release("researcher", fixture.studyBeforeErasure, "the StudyRecords its node ran for it", .code(.permissionDenied)),
             release("dr-bob", String(repeating: "0", count: 64), "no such transaction", .code(.notFound)),
 
-            export("researcher", fixture.studyBeforeErasure, study, "own StudyRecords", .ok, ownExport),
-            export("researcher", fixture.researcherOpen, study, "own OpenRecord transaction", .code(.invalidArgument), nil),
-            export("researcher", fixture.studyBeforeErasure, "OTHER-STUDY", "transaction of another study", .code(.invalidArgument), nil),
-            export("researcher", fixture.bobPermitAlpha, study, "another identity's transaction", .code(.permissionDenied), nil),
-            export("dr-alice", fixture.studyBeforeErasure, study, "clinician", .code(.permissionDenied), nil),
-            export("auditor", fixture.studyBeforeErasure, study, "auditor", .code(.permissionDenied), nil),
-            export("pharmaco-admin", fixture.studyBeforeErasure, study, "admin of the requesting org", .code(.permissionDenied), nil),
-            export("patient-1", fixture.studyBeforeErasure, study, "approving patient", .code(.permissionDenied), nil),
+            export("researcher", study, "P-1 approved, P-2 declined, P-3 silent", .ok, ownExport),
+            export("researcher", "OTHER-STUDY", "a study nobody requested", .code(.notFound), nil),
+            export("dr-alice", study, "clinician", .code(.permissionDenied), nil),
+            export("auditor", study, "auditor", .code(.permissionDenied), nil),
+            export("pharmaco-admin", study, "admin of the requesting org", .code(.permissionDenied), nil),
+            export("patient-1", study, "approving patient", .code(.permissionDenied), nil),
         ]
     }
 
@@ -444,7 +442,7 @@ struct MatrixCalls: Sendable {
             },
             hidden("researcher", "ReleaseKey") { [dev] channel in _ = try await dev.releaseKey(as: "researcher", fixture.researcherOpen, channel: channel) },
             hidden("researcher", "Export") { [dev] channel in
-                _ = try await dev.export(as: "researcher", study: Self.study, txID: fixture.studyBeforeErasure, channel: channel)
+                _ = try await dev.export(as: "researcher", study: Self.study, channel: channel)
             },
             query("auditor", "ListAudit", patient),
             query("auditor", "ListConsents", patient),
@@ -506,18 +504,10 @@ struct MatrixCalls: Sendable {
             open("researcher", "rec-epsilon", "HRESCH", "erased, approving patient", .deny),
             release("dr-bob", fixture.bobPermitEpsilon, "permit obtained before the erasure"),
             release("patient-1", fixture.patientPermitEpsilon, "own permit obtained before the erasure"),
-            row("researcher", "Export \(study)", "StudyRecords decided before the erasure", .ok) { [dev, inbox] in
-                let ndjson = try await dev.export(as: "researcher", study: study, txID: fixture.studyBeforeErasure)
-                await inbox.keep(ndjson, from: "Export after the erasure")
-                return withoutErased(ndjson).map(Observed.wrong) ?? .ok
-            },
-            row("researcher", "StudyRecords, then Export", "after the erasure", .ok) { [dev, inbox] in
-                let (txID, payload) = try await dev.submit(as: "researcher", "StudyRecords", RunningDevNetwork.json(["studyID": study]))
-                await inbox.keep(payload, from: "StudyRecords after the erasure")
-                if String(decoding: payload, as: UTF8.self).contains("rec-epsilon") { return .wrong("StudyRecords lists the erased record") }
-                let ndjson = try await dev.export(as: "researcher", study: study, txID: txID)
-                await inbox.keep(ndjson, from: "Export of a StudyRecords after the erasure")
-                return withoutErased(ndjson).map(Observed.wrong) ?? .ok
+            row("researcher", "Export \(study)", "after the erasure", .ok) { [dev, inbox] in
+                let export = try await dev.export(as: "researcher", study: study)
+                await inbox.keep(export.received, from: "Export after the erasure")
+                return withoutErased(export.ndjson).map(Observed.wrong) ?? .ok
             },
             query(
                 "patient-1", "ListRecords", ["patientID": "P-1"], "the erased record stays listed, marked", .ok,

@@ -9,7 +9,9 @@ import MedLedgerTesting
 import Schema
 import Server
 import SwiftASN1
+import Synchronization
 import Testing
+import Wire
 import X509
 internal import RecordCrypto
 import EHRModel
@@ -58,10 +60,12 @@ struct FixtureRecord: Sendable {
 
 /// Everything a researcher was sent, to be searched byte for byte for non-approving patients' data.
 actor ResearcherInbox {
-    private(set) var responses: [(what: String, bytes: Data)] = []
+    /// What the researcher received, and the request it answered when that request named
+    /// identifiers itself (a refusal may quote what it was asked).
+    private(set) var responses: [(what: String, bytes: Data, asked: String)] = []
 
-    func keep(_ bytes: Data, from what: String) {
-        responses.append((what, bytes))
+    func keep(_ bytes: Data, from what: String, asked: String = "") {
+        responses.append((what, bytes, asked))
     }
 }
 
@@ -103,20 +107,25 @@ struct EHRAuthorizationMatrixTests {
             let calls = MatrixCalls(dev: dev, fixture: fixture, inbox: inbox)
 
             var count = 0
-            count += await Self.check(calls.queryRows(), "queries")
-            count += await Self.check(calls.readRows(), "audited reads")
-            count += await Self.check(calls.consentAndResearchRows(), "consent and research")
-            count += await Self.check(calls.custodyRows(), "key custody and export")
-            count += await Self.check(calls.nonMemberRows(), "non-member channel")
-            count += await Self.check(calls.erasureRows(), "erasure")
+            count += await Self.check(calls.queryRows(), "queries", inbox: inbox)
+            count += await Self.check(calls.readRows(), "audited reads", inbox: inbox)
+            count += await Self.check(calls.consentAndResearchRows(), "consent and research", inbox: inbox)
+            count += await Self.check(calls.custodyRows(), "key custody and export", inbox: inbox)
+            count += await Self.check(calls.nonMemberRows(), "non-member channel", inbox: inbox)
+            count += await Self.check(calls.erasureRows(), "erasure", inbox: inbox)
 
-            // A researcher never receives a non-approving patient's data, in any field of any response.
+            // A researcher never receives a non-approving patient's data, nor any patient's ledger
+            // ID, record CID or digest, in any field of any response or refusal, events included.
+            await inbox.keep(try await dev.researcherEvents(), from: "ChaincodeEvents of ehr from block 0")
             let received = await inbox.responses
             #expect(received.count >= 8, "the researcher's responses were not all kept: \(received.map(\.what))")
-            for (what, bytes) in received {
+            for (what, bytes, asked) in received {
                 let text = String(decoding: bytes, as: UTF8.self)
-                for forbidden in fixture.nonApprovingTraces where text.contains(forbidden) {
+                for forbidden in fixture.nonApprovingTraces where text.contains(forbidden) && !asked.contains(forbidden) {
                     Issue.record("the researcher's \(what) contains \(forbidden) of a non-approving patient")
+                }
+                for forbidden in fixture.ledgerIdentifiers where text.contains(forbidden) && !asked.contains(forbidden) {
+                    Issue.record("the researcher's \(what) contains the ledger identifier \(forbidden)")
                 }
             }
             #expect(count >= 190, "the matrix shrank to \(count) rows")
@@ -124,12 +133,14 @@ struct EHRAuthorizationMatrixTests {
         }
     }
 
-    /// Asserts each row, named; returns how many rows there were.
-    static func check(_ rows: [MatrixRow], _ table: String) async -> Int {
+    /// Asserts each row, named; returns how many rows there were. A researcher's refusals are kept
+    /// in `inbox` too: their messages are bytes the researcher receives.
+    static func check(_ rows: [MatrixRow], _ table: String, inbox: ResearcherInbox) async -> Int {
         for row in rows {
             let observed: Observed
             do { observed = try await row.call() } catch let error as RPCError {
                 observed = .code(error.code)
+                if row.caller == "researcher" { await inbox.keep(Data(error.message.utf8), from: "refusal of \(row.name)", asked: row.action) }
             } catch {
                 observed = .wrong("\(error)")
             }
@@ -157,9 +168,16 @@ struct Fixture: Sendable {
     /// Permits of the record that will be erased, obtained before its erasure.
     var bobPermitEpsilon: String
     var patientPermitEpsilon: String
-    /// The researcher's StudyRecords before the erasure, and an OpenRecord of theirs.
+    /// The StudyRecords the node ran for the researcher's export before the erasure, and an
+    /// OpenRecord of the researcher's.
     var studyBeforeErasure: String
     var researcherOpen: String
+
+    /// Every patient's ledger ID, every record's CID and plaintext digest: none may reach the
+    /// researcher, approving patients' included (the export names them by per-study pseudonyms).
+    var ledgerIdentifiers: [String] {
+        ["P-1", "P-2", "P-3"] + cids.values + digests.values
+    }
 
     /// Strings that identify P-2's or P-3's data; none may reach the researcher.
     var nonApprovingTraces: [String] {
@@ -211,9 +229,8 @@ struct Fixture: Sendable {
         }
         let patientPermitEpsilon = try await dev.records(as: "patient-1") { try await $0.openRecord("rec-epsilon", purpose: "TREAT") }
         try #require(patientPermitEpsilon.decision.outcome == .permit)
-        let studyBeforeErasure = try await dev.submit(
-            as: "researcher", "StudyRecords", RunningDevNetwork.json(["studyID": EHRAuthorizationMatrixTests.study]))
-        await inbox.keep(studyBeforeErasure.payload, from: "StudyRecords before the erasure")
+        let studyBeforeErasure = try await dev.export(as: "researcher", study: EHRAuthorizationMatrixTests.study)
+        await inbox.keep(studyBeforeErasure.received, from: "Export before the erasure")
         let researcherOpen = try await dev.submit(
             as: "researcher", "OpenRecord", RunningDevNetwork.json(["recordID": "rec-beta", "purpose": "HRESCH"]))
         await inbox.keep(researcherOpen.payload, from: "OpenRecord rec-beta HRESCH")
@@ -289,19 +306,49 @@ extension RunningDevNetwork {
         }
     }
 
-    func export(as caller: String, study: String, txID: String, channel: String = "ehr") async throws -> Data {
+    /// A study export as `caller`: the node's StudyRecords transaction, the NDJSON, and every
+    /// message received, encoded.
+    func export(as caller: String, study: String, channel: String = "ehr") async throws -> (txID: String, ndjson: Data, received: Data) {
         try await withClient(as: caller) { client in
             var request = Medledger_V1_ExportRequest()
             request.channelID = channel
             request.studyID = study
-            request.transactionID = txID
             return try await Medledger_V1_Research.Client(wrapping: client).export(
                 request: ClientRequest(message: request), options: callOptions()
             ) { response in
-                var bytes = Data()
-                for try await message in response.messages { bytes.append(message.ndjson) }
-                return bytes
+                var txID = ""
+                var ndjson = Data()
+                var received = Data()
+                for try await message in response.messages {
+                    if !message.transactionID.isEmpty { txID = message.transactionID }
+                    ndjson.append(message.ndjson)
+                    received.append(message.serializedData())
+                }
+                return (txID, ndjson, received)
             }
+        }
+    }
+
+    /// Every event of `ehr` the researcher receives from block 0 to the newest block, encoded.
+    func researcherEvents() async throws -> Data {
+        try await withClient(as: "researcher") { client in
+            let gateway = Medledger_V1_Gateway.Client(wrapping: client)
+            var request = Medledger_V1_ChaincodeEventsRequest()
+            request.channelID = "ehr"
+            request.chaincodeName = "ehr"
+            var start = Medledger_V1_SeekPosition()
+            start.position = .oldest(.init())
+            request.startPosition = start
+            var options = callOptions()
+            options.timeout = .seconds(3)
+            // The stream follows new blocks until the deadline: what came before it is the answer.
+            let received = Mutex(Data())
+            do {
+                try await gateway.chaincodeEvents(request, options: options) { response in
+                    for try await message in response.messages { received.withLock { $0.append(message.serializedData()) } }
+                }
+            } catch let error as RPCError where error.code == .deadlineExceeded {}
+            return received.withLock { $0 }
         }
     }
 }

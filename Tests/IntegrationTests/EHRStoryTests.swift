@@ -146,24 +146,11 @@ struct EHRStoryTests {
                 #expect(((resource["subject"] as? [String: Any])?["reference"] as? String)?.hasPrefix("Patient/") == true)
             }
 
-            // A patient who withdraws after the study's decision is left out of an export not yet streamed.
-            let researcher = try dev.user("researcher")
-            let decided = try await dev.withClient(as: "researcher") { client in
-                try await LedgerGateway(client: client, signer: researcher.signer, channel: "ehr", options: callOptions())
-                    .submit("ehr", "StudyRecords", [#"{"studyID":"GLU-2026"}"#]).txID
-            }
+            // A patient who withdraws is left out of the next export.
             try await dev.records(as: "patient-2") { try await $0.respond(toStudy: "GLU-2026", patientID: "P-002", approve: false) }
-            let afterWithdrawal = try await dev.withClient(as: "researcher") { client in
-                var request = Medledger_V1_ExportRequest()
-                request.channelID = "ehr"
-                request.studyID = "GLU-2026"
-                request.transactionID = decided
-                return try await Medledger_V1_Research.Client(wrapping: client).export(request: ClientRequest(message: request), options: callOptions()) { response in
-                    var count = 0
-                    for try await message in response.messages { count += Int(message.resources) }
-                    return count
-                }
-            }
+            let again = try await dev.records(as: "researcher") { try await $0.exportStudy("GLU-2026") }
+            #expect(again.txID.count == 64 && again.txID != export.txID, "each export is its own StudyRecords decision")
+            let afterWithdrawal = again.resources
             #expect(afterWithdrawal == 1, "only patient-1 still approves")
 
             // Revocation is immediate for new reads.

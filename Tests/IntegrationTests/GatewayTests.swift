@@ -198,10 +198,21 @@ struct GatewayTests {
                 var stop = Medledger_V1_SeekPosition()
                 stop.position = .newest(.init())
                 request.stop = stop
-                let blocks = try await Medledger_V1_Deliver.Client(wrapping: client).blocks(request, options: callOptions()) { response in
-                    var blocks: [Medledger_V1_Block] = []
-                    for try await message in response.messages { blocks.append(message.block ?? .init()) }
-                    return blocks
+                // Whole blocks carry every transaction's arguments and results: a clinician gets
+                // filtered blocks only; the node's admin gets whole ones.
+                let wholeForClinician = await #expect(throws: RPCError.self) {
+                    try await Medledger_V1_Deliver.Client(wrapping: client).blocks(request, options: callOptions()) { response in
+                        for try await _ in response.messages {}
+                    }
+                }
+                #expect(wholeForClinician?.code == .permissionDenied)
+                #expect(wholeForClinician?.message.contains("ask for filtered blocks") == true, "\(String(describing: wholeForClinician))")
+                let blocks = try await withClient(net.running, as: try TestUser(folder: net.running.admin)) { admin in
+                    try await Medledger_V1_Deliver.Client(wrapping: admin).blocks(request, options: callOptions()) { response in
+                        var blocks: [Medledger_V1_Block] = []
+                        for try await message in response.messages { blocks.append(message.block ?? .init()) }
+                        return blocks
+                    }
                 }
                 #expect(blocks.map { $0.header?.number ?? 99 } == Array(0..<UInt64(blocks.count)))
                 #expect(blocks.last?.header?.number == moved.status.blockNumber)

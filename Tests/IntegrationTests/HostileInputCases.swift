@@ -123,7 +123,7 @@ enum HostileInputCases {
             add(Records.ReadContent.descriptor, "transaction_id \(name)", Medledger_V1_ReleaseKeyRequest.with { $0.channelID = "ehr"; $0.transactionID = value }.bytes, .notFound)
             add(Records.ShredKeys.descriptor, "record_id \(name)", Medledger_V1_ShredKeysRequest.with { $0.channelID = "ehr"; $0.recordID = value }.bytes, .invalidArgument)
             add(Records.DepositKeys.descriptor, "cid \(name)", Medledger_V1_DepositKeysRequest.with { $0.channelID = "ehr"; $0.cid = value }.bytes, .invalidArgument)
-            add(Medledger_V1_Research.Method.Export.descriptor, "transaction_id \(name)", Medledger_V1_ExportRequest.with { $0.channelID = "ehr"; $0.studyID = "S"; $0.transactionID = value }.bytes, .notFound)
+            add(Medledger_V1_Research.Method.Export.descriptor, "study_id \(name)", Medledger_V1_ExportRequest.with { $0.channelID = "ehr"; $0.studyID = value }.bytes, .invalidArgument)
             cases.append(
                 HostileCase(
                     method: Records.SealContent.descriptor, value: "patient_id \(name)",
@@ -166,8 +166,11 @@ enum HostileInputCases {
             $0.channelID = "ehr"; $0.transactionID = "t"; $0.preparedTransaction = .with { $0.payload = Data([0xFF, 0x01]); $0.signature = Data([1]) }
         }.bytes, .invalidArgument)
         add(Medledger_V1_Deliver.Method.Blocks.descriptor, "a start block far beyond the chain", Medledger_V1_DeliverRequest.with {
-            $0.channelID = "ehr"; $0.start = .with { $0.specified = .with { $0.number = .max } }; $0.behavior = .failIfNotReady
+            $0.channelID = "ehr"; $0.start = .with { $0.specified = .with { $0.number = .max } }; $0.behavior = .failIfNotReady; $0.filtered = true
         }.bytes, .outOfRange)
+        add(Medledger_V1_Deliver.Method.Blocks.descriptor, "whole blocks for a clinician", Medledger_V1_DeliverRequest.with {
+            $0.channelID = "ehr"; $0.behavior = .failIfNotReady
+        }.bytes, .permissionDenied)
         add(Medledger_V1_Admin.Method.CreateChannel.descriptor, "no config", Medledger_V1_CreateChannelRequest().bytes, .invalidArgument)
         add(Medledger_V1_Admin.Method.CreateChannel.descriptor, "a 1 MiB channel_id", Medledger_V1_CreateChannelRequest.with { $0.config = .with { $0.channelID = huge } }.bytes, .invalidArgument)
         add(Medledger_V1_Admin.Method.JoinChannel.descriptor, "any genesis block (a dev node joins nothing)", Medledger_V1_JoinChannelRequest().bytes, .failedPrecondition)

@@ -80,17 +80,31 @@ extension EHRContract {
         )
     }
 
-    /// StudyRecords {studyID} → `StudyExport`: for each approving patient, the live records the
-    /// consent evaluator permits for HRESCH. Only researchers of the requesting organisation; one
-    /// audit event ("export") per patient whose records are included.
+    /// StudyRecords {studyID, researcher} → `StudyExport`: for each approving patient, the live
+    /// records the consent evaluator permits for HRESCH; one audit event ("export") per patient
+    /// whose records are included, naming the researcher as the reader.
+    ///
+    /// The answer names patients' ledger IDs and records' CIDs, which a researcher must never
+    /// see, so a researcher does not submit it: the node of the study's organisation does
+    /// (`Research.Export`), on behalf of a researcher of that organisation it authenticated, keeps
+    /// the answer to itself and sends the researcher only the de-identified records.
     static func studyRecords(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
-        let request = try request(StudyRequest.self, stub)
+        guard stub.creator.role == .peer else {
+            throw rejected(
+                403,
+                "\(who(stub)) may not run StudyRecords: its answer names patients, so only a node of the study's organisation runs it, for a researcher who asks it with Research.Export")
+        }
+        let request = try request(StudyRecordsRequest.self, stub)
         try validateIdentifier(request.studyID, field: "studyID")
         let study = try existingStudy(request.studyID, stub)
-        guard stub.creator.role == .researcher, stub.creator.mspID == study.mspID else {
-            throw rejected(403, "\(who(stub)) may not export study \(study.studyID): only researchers of \(study.mspID) may")
+        guard stub.creator.mspID == study.mspID else {
+            throw rejected(403, "\(who(stub)) may not run StudyRecords for study \(study.studyID): only a node of \(study.mspID) may")
         }
-        let reader = reader(stub)
+        guard request.researcher.role == Medledger_V1_Role.researcher.certificateName, request.researcher.mspID == study.mspID else {
+            let asker = "\(request.researcher.role) \(request.researcher.enrollmentID)@\(request.researcher.mspID)"
+            throw rejected(403, "\(asker) may not export study \(study.studyID): only researchers of \(study.mspID) may")
+        }
+        let reader = request.researcher
         let time = now(stub)
         var export = StudyExport(studyID: study.studyID, patients: [])
         let responses = try loadAll(AccessResponse.self, EHRKey.response, [study.studyID], stub)

@@ -19,7 +19,7 @@ public import EHRModel
 /// | `RequestAccess` | researcher | `AccessRequest` |
 /// | `ListAccessRequests` | any member | `[AccessRequest]` |
 /// | `RespondToAccessRequest` | the patient | `AccessResponse` |
-/// | `StudyRecords` | researchers of the requesting org; audited per patient | `{studyID, patients: [{patientID, records}]}` |
+/// | `StudyRecords` | a node (peer) of the study's org, for a researcher of it; audited per patient | `{studyID, patients: [{patientID, records}]}` |
 /// | `RequestErasure` | the patient | `ErasureRequest` |
 /// | `ApproveErasure` | admin of the authoring org | `RecordReference` (erased) |
 ///

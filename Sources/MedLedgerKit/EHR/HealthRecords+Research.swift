@@ -30,18 +30,22 @@ extension HealthRecords {
         ).response
     }
 
-    /// A study's de-identified export (researchers of the requesting organisation): submits
-    /// `StudyRecords` (the ledger picks approving patients' records and audits the export), then
-    /// streams the records as FHIR R4 NDJSON, de-identified by the node.
+    /// A study's de-identified export (researchers of the requesting organisation), from their
+    /// own organisation's node: the node submits `StudyRecords` on the researcher's behalf (the
+    /// ledger picks approving patients' records and audits the export, naming the researcher),
+    /// keeps its answer, which names patients, and streams the records as FHIR R4 NDJSON,
+    /// de-identified.
     public func exportStudy(_ studyID: String) async throws -> StudyDownload {
-        let (study, txID) = try await submit("StudyRecords", StudyRequest(studyID: studyID), as: StudyExport.self)
         var request = Medledger_V1_ExportRequest()
         request.channelID = ledger.channel
         request.studyID = studyID
-        request.transactionID = txID
         return try await research.export(request: ClientRequest(message: request), options: options) { response in
-            var download = StudyDownload(txID: txID, patients: study.patients.count, resources: 0, withheld: 0, ndjson: Data())
+            var download = StudyDownload(txID: "", patients: 0, resources: 0, withheld: 0, ndjson: Data())
             for try await message in response.messages {
+                if !message.transactionID.isEmpty {
+                    download.txID = message.transactionID
+                    download.patients = Int(message.patients)
+                }
                 download.ndjson.append(message.ndjson)
                 download.resources += Int(message.resources)
                 download.withheld += Int(message.withheld)
@@ -71,7 +75,8 @@ extension HealthRecords {
 
 /// A study export as received: FHIR R4 NDJSON, one de-identified resource per line.
 public struct StudyDownload: Sendable {
-    /// The `StudyRecords` transaction, the export's audit record.
+    /// The `StudyRecords` transaction the node submitted for the researcher: the export's audit
+    /// record.
     public var txID: String
     /// How many approving patients the ledger included.
     public var patients: Int

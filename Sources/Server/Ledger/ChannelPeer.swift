@@ -99,6 +99,14 @@ struct ChannelPeer: Sendable {
         try store.get(namespace: namespace, key: key)?.value
     }
 
+    /// The events among `events` that `caller` may receive: each contract decides for its own
+    /// (an event of a contract not installed here reaches nobody).
+    func events(_ events: [Medledger_V1_ChaincodeEvent], visibleTo caller: Identity) -> [Medledger_V1_ChaincodeEvent] {
+        events.filter { event in
+            chaincodes.contract(named: event.chaincodeName)?.mayReceive(event, caller: caller, state: store) ?? false
+        }
+    }
+
     /// The requested organisations' peers; with none requested, the default peer if it satisfies
     /// the chaincode's endorsement policy alone, else every hosted peer of a member organisation.
     private func endorsingPeers(requested: [String], creator: Identity, chaincode: String, now: Date) throws -> [HostedPeer] {

@@ -15,7 +15,6 @@ enum RecordAccessError: Error, CustomStringConvertible {
     case decisionTooOld(txID: String, ageSeconds: Int, function: String, windowSeconds: Int)
     case readDenied(rule: String)
     case consentRevoked(consentID: String)
-    case wrongStudy(txID: String, decided: String, asked: String)
     // What the ledger says of records and patients.
     case patientNotRegistered(patientID: String, channel: String)
     case recordNotFound(recordID: String, channel: String)
@@ -39,7 +38,7 @@ enum RecordAccessError: Error, CustomStringConvertible {
         switch self {
         case .notCommitted, .patientNotRegistered, .recordNotFound, .notCustodian, .noKeyHeld: .notFound
         case .submittedByAnother, .readDenied, .consentRevoked, .recordErased: .permissionDenied
-        case .notTheCall, .wrongStudy, .emptyPatientKey, .headerMissing, .secondHeader: .invalidArgument
+        case .notTheCall, .emptyPatientKey, .headerMissing, .secondHeader: .invalidArgument
         case .notValid, .decisionTooOld, .recordNotErased, .patientCertificateUnreadable, .patientKeyUnusable,
             .notServingOrganization:
             .failedPrecondition
@@ -58,8 +57,6 @@ enum RecordAccessError: Error, CustomStringConvertible {
             "the decision of \(QuotedInput.quote(txID)) is \(age) s old; call \(function) again (window \(window) s)"
         case .readDenied(let rule): "the ledger denied this read: \(rule)"
         case .consentRevoked(let consentID): "consent \(consentID) was revoked after this decision; open the record again"
-        case .wrongStudy(let txID, let decided, let asked):
-            "transaction \(QuotedInput.quote(txID)) is for study \(QuotedInput.quote(decided)), not \(QuotedInput.quote(asked))"
         case .patientNotRegistered(let patientID, let channel):
             "patient \(QuotedInput.quote(patientID)) is not registered on channel \(QuotedInput.quote(channel))"
         case .recordNotFound(let recordID, let channel): "record \(QuotedInput.quote(recordID)) does not exist on channel \(QuotedInput.quote(channel))"

@@ -10,10 +10,14 @@ internal import Wire
 internal import EHRModel
 
 /// The `medledger.v1.Research` gRPC service: streams a study's records as de-identified FHIR R4
-/// NDJSON. What is exported is decided and audited on the ledger by the researcher's own
-/// `StudyRecords` transaction (approving patients only, consent evaluated per record); this service
-/// only decrypts those records with the keys in custody, checks them against the ledger's digests,
-/// and de-identifies them (`SafeHarbor`). Plaintext exists only in memory here.
+/// NDJSON. What is exported is decided and audited on the ledger by a `StudyRecords` transaction
+/// (approving patients only, consent evaluated per record) that this node, a node of the
+/// researcher's organisation, submits as its own peer on behalf of the researcher it
+/// authenticated. The decision names patients' ledger IDs and records' CIDs, so it stays here:
+/// the researcher receives only the transaction's ID, the number of patients and the
+/// de-identified records. This service decrypts those records with the keys in custody, checks
+/// them against the ledger's digests, and de-identifies them (`SafeHarbor`). Plaintext exists only
+/// in memory here.
 struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
     static let serviceName = "medledger.v1.Research"
 
@@ -26,12 +30,16 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         request: Medledger_V1_ExportRequest, response: RPCWriter<Medledger_V1_ExportResponse>, context: ServerContext
     ) async throws {
         let caller = try CallerIdentity.required()
-        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
-        let committed = try LedgerPermit.committedCall(request.transactionID, of: "StudyRecords", by: caller, on: channel)
-        let study = try JSONDecoder().decode(StudyExport.self, from: committed.response.payload)
-        guard study.studyID == request.studyID else {
-            throw RecordAccessError.wrongStudy(txID: request.transactionID, decided: study.studyID, asked: request.studyID)
+        let (ledger, decided) = try await StatusMapping.mapped {
+            let ledger = try node.channel(request.channelID, for: caller)
+            return (ledger, try await decide(request.studyID, for: caller, on: ledger))
         }
+        let study = try JSONDecoder().decode(StudyExport.self, from: decided.response.payload)
+        var first = Medledger_V1_ExportResponse()
+        first.transactionID = decided.txID
+        first.patients = UInt32(study.patients.count)
+        try await response.write(first)
+        let channel = ledger.peer
         let deidentifier = SafeHarbor(studySalt: try salts.salt(for: study.studyID), exportedAt: Date())
         var withheld: UInt32 = 0
         for patient in study.patients where try stillApproves(patient.patientID, study: study.studyID, on: channel) {
@@ -57,6 +65,20 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
             message.withheld = withheld
             try await response.write(message)
         }
+    }
+
+    /// Submits `StudyRecords` for `studyID` as this node's peer of the researcher's organisation,
+    /// naming `researcher` as the reader, and returns its committed answer.
+    private func decide(_ studyID: String, for researcher: Identity, on ledger: ChannelLedger) async throws -> NodeTransactionOutcome {
+        guard let own = node.peers.first(where: { $0.mspID == researcher.mspID }) else {
+            throw GatewayError.unavailable(
+                "this node hosts no peer of \(researcher.mspID): a researcher exports through their own organisation's node")
+        }
+        let argument = StudyRecordsRequest(
+            studyID: studyID,
+            researcher: Reader(mspID: researcher.mspID, enrollmentID: researcher.enrollmentID, role: researcher.role.certificateName ?? "none"))
+        return try await ledger.submitAsNode(
+            own, chaincode: EHRContract.contractName, function: "StudyRecords", args: [try JSONEncoder().encode(argument)])
     }
 
     /// False once the patient has declined the study after the decision: withdrawal is immediate.
