@@ -38,8 +38,17 @@ struct EHRResearchErasureTests {
         )
     }
 
+    /// `StudyRecords` of `studyID` as the node `node` runs it for `researcher`.
+    func studyRecords(
+        _ studyID: String = "s-1", for researcher: Identity = Cast.rosa, by node: Identity = Cast.pharmaPeer, at seconds: Int64? = nil
+    ) throws -> SimulationResult {
+        let role = researcher.role.certificateName ?? "none"
+        let argument = #"{"studyID":"\#(studyID)","researcher":{"mspID":"\#(researcher.mspID)","enrollmentID":"\#(researcher.enrollmentID)","role":"\#(role)"}}"#
+        return try ledger.call("StudyRecords", argument, as: node, at: seconds ?? t0 + 10)
+    }
+
     func export(as reader: Identity = Cast.rosa, at seconds: Int64? = nil) throws -> (StudyExport, Data) {
-        let result = try ledger.call("StudyRecords", #"{"studyID":"s-1"}"#, as: reader, at: seconds ?? t0 + 10)
+        let result = try studyRecords(for: reader, at: seconds)
         guard result.response.status == 200 else {
             throw EHRTestFailure(message: "StudyRecords answered \(result.response.status): \(result.response.message)")
         }
@@ -110,7 +119,7 @@ struct EHRResearchErasureTests {
         let answer = #"{"studyID":"s-img","patientID":"pt-ann","decision":"approved"}"#
         #expect(try ledger.call("RespondToAccessRequest", answer, as: Cast.pat).response.status == 200)
         #expect(try export().0.patients.map { $0.records.map(\.recordID) } == [["rec-ann-lab"]])
-        let scans = try ledger.call("StudyRecords", #"{"studyID":"s-img"}"#, as: Cast.rosa, at: t0 + 10)
+        let scans = try studyRecords("s-img")
         let study = try JSONDecoder().decode(StudyExport.self, from: scans.response.payload)
         #expect(study.patients.map { $0.records.map(\.recordID) } == [["rec-ann-img"]])
     }
@@ -132,11 +141,20 @@ struct EHRResearchErasureTests {
         )
         #expect(unknownStudy.response.status == 404)
         _ = try respond("pt-ann", "approved", as: Cast.pat)
-        for outsider in [Cast.rhea, Cast.alice, Cast.pat, Cast.audrey] {
-            let refused = try ledger.call("StudyRecords", #"{"studyID":"s-1"}"#, as: outsider)
-            #expect(refused.response.status == 403, "\(outsider)")
+        // Only a node runs StudyRecords: its answer names patients, which no researcher may see.
+        for caller in [Cast.rosa, Cast.rhea, Cast.alice, Cast.pat, Cast.audrey] {
+            let refused = try ledger.call("StudyRecords", #"{"studyID":"s-1"}"#, as: caller)
+            #expect(refused.response.status == 403 && refused.response.message.contains("only a node"), "\(caller): \(refused.response.message)")
+            #expect(try studyRecords(for: Cast.rosa, by: caller).response.status == 403, "\(caller) naming rosa")
         }
-        #expect(try ledger.call("StudyRecords", #"{"studyID":"s-9"}"#, as: Cast.rosa).response.status == 404)
+        // The node of the study's organisation, for a researcher of that organisation only.
+        let otherNode = try studyRecords(for: Cast.rosa, by: Cast.hospitalAPeer)
+        #expect(otherNode.response.status == 403 && otherNode.response.message.contains("only a node of PharmaMSP"), "\(otherNode.response.message)")
+        for asker in [Cast.rhea, Cast.alice] {
+            let refused = try studyRecords(for: asker)
+            #expect(refused.response.status == 403 && refused.response.message.contains("only researchers of PharmaMSP"), "\(refused.response.message)")
+        }
+        #expect(try studyRecords("s-9").response.status == 404)
     }
 
     @Test("Erasure: the patient asks, an admin of the authoring organisation approves; then no one may read it")

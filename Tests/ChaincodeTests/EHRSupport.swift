@@ -11,10 +11,11 @@ import EHRModel
 extension TestIdentities {
     static let hospitalAStaff = organization(
         "HospitalAMSP",
-        [("alice", .clinician), ("ada", .admin), ("pat", .patient), ("paula", .patient), ("pia", .patient), ("rhea", .researcher)]
+        [("alice", .clinician), ("ada", .admin), ("pat", .patient), ("paula", .patient), ("pia", .patient), ("rhea", .researcher),
+         ("hospital-a-peer", .peer)]
     )
     static let hospitalBStaff = organization("HospitalBMSP", [("bob", .clinician), ("ben", .clinician), ("bea", .admin)])
-    static let pharma = organization("PharmaMSP", [("rosa", .researcher)])
+    static let pharma = organization("PharmaMSP", [("rosa", .researcher), ("pharma-peer", .peer)])
     static let regulator = organization("RegulatorMSP", [("audrey", .auditor)])
 
     private static func organization(_ mspID: String, _ members: [(String, Medledger_V1_Role)]) -> [String: Identity] {
@@ -48,6 +49,8 @@ enum Cast {
     static var ben: Identity { TestIdentities.hospitalBStaff["ben"]! }
     static var bea: Identity { TestIdentities.hospitalBStaff["bea"]! }
     static var rosa: Identity { TestIdentities.pharma["rosa"]! }
+    static var pharmaPeer: Identity { TestIdentities.pharma["pharma-peer"]! }
+    static var hospitalAPeer: Identity { TestIdentities.hospitalAStaff["hospital-a-peer"]! }
     static var audrey: Identity { TestIdentities.regulator["audrey"]! }
 
     /// Base64 DER of an identity's certificate, as `RegisterPatient` takes it.
