@@ -64,9 +64,12 @@ public enum BlockAssembly {
     }
 
     /// The first block of a channel: one configuration transaction, created and signed by the
-    /// orderer that creates the channel.
-    public static func genesis(config: Medledger_V1_ChannelConfig, orderer: RequestSigner, now: Date) throws -> Medledger_V1_Block {
-        let envelope = try ConfigUpdate.envelope(config: config, approvals: [], creator: orderer, now: now)
+    /// orderer that creates the channel, carrying the member admins' `approvals` of the
+    /// configuration (nodes that join from the block require those of its admin policy).
+    public static func genesis(
+        config: Medledger_V1_ChannelConfig, orderer: RequestSigner, approvals: [Medledger_V1_ConfigSignature] = [], now: Date
+    ) throws -> Medledger_V1_Block {
+        let envelope = try ConfigUpdate.envelope(config: config, approvals: approvals, creator: orderer, now: now)
         return try assemble(
             after: nil, previousCommitHash: Data(), envelopes: [envelope.serializedData()], codes: [.valid],
             lastConfigBlock: 0, orderer: orderer
@@ -80,11 +83,16 @@ public enum BlockAssembly {
 
     /// The configuration a configuration block (genesis or update) carries: its one transaction's.
     public static func config(carriedBy block: Medledger_V1_Block) -> Medledger_V1_ChannelConfig? {
+        configTransaction(in: block)?.config
+    }
+
+    /// The configuration transaction of a configuration block (its one transaction).
+    public static func configTransaction(in block: Medledger_V1_Block) -> Medledger_V1_ConfigTransaction? {
         guard let envelopes = block.data?.data, envelopes.count == 1,
             let envelope = try? Medledger_V1_Envelope(serializedData: envelopes[0]),
             let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload),
             case .configTransaction(let change)? = transaction.body
         else { return nil }
-        return change.config
+        return change
     }
 }

@@ -111,13 +111,22 @@ public enum ConfigUpdate {
         }
     }
 
-    /// Throws unless the valid approvals of `config`, with `creator`'s, satisfy the admin policy.
+    /// Throws unless the genesis configuration transaction `change` carries approvals that
+    /// satisfy the admin policy of the configuration it creates (`genesis`), by admins of its
+    /// members: what a node joining from the block checks, so that no orderer alone can make up a
+    /// channel that names the node's organisation.
+    public static func checkGenesisApprovals(_ change: Medledger_V1_ConfigTransaction, genesis: ChannelContext) throws(Refusal) {
+        try checkApprovals(change.signatures, of: genesis.config, creator: nil, current: genesis, at: (change.timestamp ?? .init()).date)
+    }
+
+    /// Throws unless the valid approvals of `config`, with `creator`'s (when there is one),
+    /// satisfy the admin policy of `current`.
     private static func checkApprovals(
-        _ approvals: [Medledger_V1_ConfigSignature], of config: Medledger_V1_ChannelConfig, creator: Identity,
+        _ approvals: [Medledger_V1_ConfigSignature], of config: Medledger_V1_ChannelConfig, creator: Identity?,
         current: ChannelContext, at time: Date
     ) throws(Refusal) {
         let signed = approvalBytes(config)
-        var approvers = [creator]
+        var approvers = creator.map { [$0] } ?? []
         var rejected: [String] = []
         for (index, approval) in approvals.enumerated() {
             guard let signer = try? current.identity(der: approval.signer, at: time) else {

@@ -46,6 +46,22 @@ extension MultiNodeNetwork {
                 #expect(refusedUnsigned?.code == .unauthenticated)
                 #expect(refusedUnsigned?.message.contains("orderer signature") == true, "\(refusedUnsigned?.message ?? "")")
 
+                // A real orderer's genesis block that only HospitalA's admin approved: refused, since
+                // the configuration's own admin policy needs a majority of its members' admins.
+                let hospitalA = network.organization("HospitalA")
+                let realOrderer = try OrdererNode.identityFolder(in: network.nodeDirectory(hospitalA.orderer!)).loadSigner()
+                var unapprovedConfig = try #require(BlockAssembly.genesisConfig(in: genesis))
+                unapprovedConfig.channelID = "unapproved"
+                let onlyA = try ConfigUpdate.approve(
+                    unapprovedConfig, by: IdentityFolder(directory: network.directory.appendingPathComponent(hospitalA.admin)).loadSigner())
+                let unapproved = try BlockAssembly.genesis(config: unapprovedConfig, orderer: realOrderer, approvals: [onlyA], now: Date())
+                let refusedUnapproved = await joinError(network, node: hospitalB.peer, admin: hospitalB.admin, unapproved)
+                #expect(refusedUnapproved?.code == .unauthenticated)
+                #expect(
+                    refusedUnapproved?.message.contains("lacks its members' approval") == true
+                        && refusedUnapproved?.message.contains("approved by [hospitala-admin@HospitalAMSP") == true,
+                    "\(refusedUnapproved?.message ?? "")")
+
                 // A clinician is no admin: JoinChannel is refused before anything is read.
                 let byClinician = await joinError(network, node: hospitalB.peer, admin: "identities/dr-bob", genesis)
                 #expect(byClinician?.code == .permissionDenied)
@@ -66,6 +82,7 @@ extension MultiNodeNetwork {
                 // Nothing was written: no node lists the forged channel.
                 try await network.command(["down"])
                 #expect(!FileManager.default.fileExists(atPath: network.nodeDirectory(hospitalB.peer).appendingPathComponent("ledger/forged").path))
+                #expect(!FileManager.default.fileExists(atPath: network.nodeDirectory(hospitalB.peer).appendingPathComponent("ledger/unapproved").path))
             }
         }
 

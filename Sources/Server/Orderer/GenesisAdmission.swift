@@ -7,8 +7,9 @@ internal import X509
 /// What a node checks before it joins a channel from a genesis block an administrator hands it:
 /// the block holds a channel configuration, names the node's own organisation with the node's own
 /// root among that organisation's roots (the node's trust anchor: a forged configuration cannot
-/// name its root without its CA's key having signed the orderer who signed it), and its orderer
-/// signature and hashes verify against that configuration.
+/// name its root without its CA's key having signed the orderer who signed it), the admins of the
+/// members approved it as its own admin policy requires (so no single organisation's orderer can
+/// make up a channel with others in it), and its orderer signature and hashes verify against it.
 enum GenesisAdmission {
     static func check(_ genesis: Medledger_V1_Block, mspID: String, ownRoots: [Certificate]) throws(GatewayError) -> Medledger_V1_ChannelConfig {
         guard genesis.header?.number == 0, let config = BlockAssembly.genesisConfig(in: genesis) else {
@@ -27,6 +28,12 @@ enum GenesisAdmission {
         }
         do { try OrderedBlockCheck.check(genesis, follows: nil, context: context) } catch {
             throw .badSignature("the genesis block of channel \(config.channelID) does not verify: \(error)")
+        }
+        guard let change = BlockAssembly.configTransaction(in: genesis) else {
+            throw .invalidArgument("genesis_block holds no configuration transaction")
+        }
+        do { try ConfigUpdate.checkGenesisApprovals(change, genesis: context) } catch {
+            throw .badSignature("the genesis configuration of channel \(config.channelID) lacks its members' approval: \(error)")
         }
         return config
     }

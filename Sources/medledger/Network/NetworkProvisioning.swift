@@ -11,8 +11,8 @@ internal import Wire
 /// Lays out a new local network the first time `network up` runs: each organisation's CA (in
 /// its peer's data directory, as `serve` expects), its bootstrap admin and the demo identities,
 /// the orderers' identities and TLS certificates issued by their organisations' CAs, and a
-/// genesis block per channel naming every member's peer and orderer addresses, signed by the
-/// first orderer.
+/// genesis block per channel naming every member's peer and orderer addresses, approved by every
+/// member's admin and signed by the first orderer.
 struct NetworkProvisioning {
     let layout: NetworkLayout
     let plan: NetworkPlan
@@ -61,7 +61,10 @@ struct NetworkProvisioning {
             batch.batchTimeoutMillis = 50
             let config = Medledger_V1_ChannelConfig.anyPeerEndorses(
                 channelID: channel.id, organizations: channel.members.compactMap { organizations[$0] }, batch: batch)
-            let genesis = try BlockAssembly.genesis(config: config, orderer: firstOrderer, now: Date())
+            // Every member's admin approves the channel, as nodes that join from the block require.
+            let approvals = try channel.members.compactMap { member in plan.organizations.first { $0.name == member || $0.mspID == member } }
+                .map { try ConfigUpdate.approve(config, by: IdentityFolder(directory: directory.appendingPathComponent($0.admin, isDirectory: true)).loadSigner()) }
+            let genesis = try BlockAssembly.genesis(config: config, orderer: firstOrderer, approvals: approvals, now: Date())
             try genesis.serializedData().write(to: genesisFile(channel.id), options: .atomic)
         }
     }
