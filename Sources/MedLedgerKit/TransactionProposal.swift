@@ -1,6 +1,7 @@
 public import Foundation
 public import Identity
 public import Schema
+internal import LedgerCore
 internal import Wire
 
 /// Builds and signs proposals the way a peer expects them: a fresh 32-byte nonce, the tx ID
@@ -11,18 +12,9 @@ public enum TransactionProposal {
         channel: String, chaincode: String, function: String, args: [Data], transient: [String: Data] = [:],
         signer: RequestSigner, now: Date = Date()
     ) throws -> (signed: Medledger_V1_SignedProposal, txID: String) {
-        var proposal = Medledger_V1_Proposal()
-        proposal.channelID = channel
-        proposal.chaincodeName = chaincode
-        var input = Medledger_V1_ChaincodeInput()
-        input.function = function
-        input.args = args
-        proposal.input = input
-        proposal.nonce = Nonce.make()
-        proposal.creator = signer.certificateDER
-        proposal.txID = TransactionID.compute(nonce: proposal.nonce, creator: proposal.creator)
-        proposal.timestamp = Medledger_V1_Timestamp(date: now)
-        proposal.transient = transient
+        let proposal = Medledger_V1_Proposal(
+            channel: channel, chaincode: chaincode, function: function, args: args, transient: transient, creator: signer.certificateDER,
+            at: now)
         return (try signer.sign(proposal), proposal.txID)
     }
 

@@ -20,17 +20,8 @@ extension ChannelLedger {
     func submitAsNode(
         _ peer: HostedPeer, chaincode: String, function: String, args: [Data], now: Date = Date()
     ) async throws -> NodeTransactionOutcome {
-        var proposal = Medledger_V1_Proposal()
-        proposal.channelID = channelID
-        proposal.chaincodeName = chaincode
-        var input = Medledger_V1_ChaincodeInput()
-        input.function = function
-        input.args = args
-        proposal.input = input
-        proposal.nonce = Nonce.make()
-        proposal.creator = peer.signer.certificateDER
-        proposal.txID = TransactionID.compute(nonce: proposal.nonce, creator: proposal.creator)
-        proposal.timestamp = Medledger_V1_Timestamp(date: now)
+        let proposal = Medledger_V1_Proposal(
+            channel: channelID, chaincode: chaincode, function: function, args: args, creator: peer.signer.certificateDER, at: now)
         let endorsed = try self.peer.endorse(try peer.signer.sign(proposal), now: now)
         guard var envelope = endorsed.preparedTransaction else {
             throw GatewayError.unavailable("the endorsement of \(function) prepared no transaction")
