@@ -17,7 +17,7 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     let node: LedgerNode
 
     func endorse(request: Medledger_V1_EndorseRequest, context: ServerContext) async throws -> Medledger_V1_EndorseResponse {
-        try await StatusMapping.mapped { try endorse(request) }
+        try await StatusMapping.mapped { try await endorse(request) }
     }
 
     func submit(request: Medledger_V1_SubmitRequest, context: ServerContext) async throws -> Medledger_V1_SubmitResponse {
@@ -136,7 +136,7 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
             switch (step.endorse, step.submit) {
             case (let endorse?, nil):
                 outcome.transactionID = endorse.transactionID
-                let endorsed = try await StatusMapping.mapped { try self.endorse(endorse) }
+                let endorsed = try await StatusMapping.mapped { try await self.endorse(endorse) }
                 outcome.outcome = .endorsed(endorsed)
                 sink.yield(outcome)
             case (nil, let submit?):
@@ -162,8 +162,8 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
         }
     }
 
-    private func endorse(_ request: Medledger_V1_EndorseRequest) throws -> Medledger_V1_EndorseResponse {
-        try channel(request.channelID).peer.endorse(
+    private func endorse(_ request: Medledger_V1_EndorseRequest) async throws -> Medledger_V1_EndorseResponse {
+        try await channel(request.channelID).endorse(
             try signedProposal(request.proposedTransaction), organizations: request.endorsingOrganizations, now: Date())
     }
 

@@ -22,7 +22,7 @@ extension ChannelLedger {
     ) async throws -> NodeTransactionOutcome {
         let proposal = Medledger_V1_Proposal(
             channel: channelID, chaincode: chaincode, function: function, args: args, creator: peer.signer.certificateDER, at: now)
-        let endorsed = try self.peer.endorse(try peer.signer.sign(proposal), now: now)
+        let endorsed = try await endorse(try peer.signer.sign(proposal), organizations: [], now: now)
         guard var envelope = endorsed.preparedTransaction else {
             throw GatewayError.unavailable("the endorsement of \(function) prepared no transaction")
         }

@@ -23,6 +23,8 @@ final class ChannelLedger: Sendable {
     /// The network's ordering service, when this node is a peer of a multi-node network; nil
     /// when the node orders its channels itself.
     let remote: RemoteOrdering?
+    /// Other organisations' peers, for endorsements this node's peers cannot give (a network peer).
+    let remoteEndorsement: RemoteEndorsement?
     private let halt: CommitHalt
     private let pulling = Mutex<Task<Void, Never>?>(nil)
 
@@ -36,6 +38,7 @@ final class ChannelLedger: Sendable {
         let halt = CommitHalt()
         self.halt = halt
         self.remote = network.map { RemoteOrdering(current: current, connections: $0.connections, logger: logger) }
+        self.remoteEndorsement = network.map { RemoteEndorsement(current: current, connections: $0.connections) }
         // The committer trusts the endorsements this node's own peers signed without verifying
         // them again; every other signature is verified.
         let issued = IssuedSignatures()
@@ -125,6 +128,14 @@ final class ChannelLedger: Sendable {
         return try ChannelLedger(
             context: context, store: store, tip: tip, chaincodes: chaincodes, peers: peers, orderer: orderer, observers: observers,
             network: network, logger: logger)
+    }
+
+    /// Endorses `signed` with this node's peers and, on a network peer, with peers of the other
+    /// organisations the chaincode's policy (or `organizations`) needs.
+    func endorse(_ signed: Medledger_V1_SignedProposal, organizations: [String], now: Date) async throws -> Medledger_V1_EndorseResponse {
+        let (local, remote) = try peer.endorsement(signed, organizations: organizations, now: now, othersReachable: remoteEndorsement != nil)
+        guard let remoteEndorsement, !remote.isEmpty else { return local }
+        return try await remoteEndorsement.complete(local, of: signed, by: remote)
     }
 
     /// Admits an envelope (the orderer's checks; nothing is queued if one fails) and queues it.

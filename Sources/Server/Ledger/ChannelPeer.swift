@@ -46,11 +46,22 @@ struct ChannelPeer: Sendable {
     /// chaincode error response is refused, not endorsed. Nothing is written. The peers of
     /// `organizations` endorse (default: the creator's organisation's, see `HostedPeer`).
     func endorse(_ signed: Medledger_V1_SignedProposal, organizations: [String] = [], now: Date) throws -> Medledger_V1_EndorseResponse {
+        try endorsement(signed, organizations: organizations, now: now, othersReachable: false).local
+    }
+
+    /// `endorse`, on a node that can ask other organisations' peers too (`othersReachable`): the
+    /// endorsement of this node's peers, and the organisations whose peers elsewhere must still
+    /// endorse for the chaincode's policy (or the requested organisations this node does not host).
+    func endorsement(
+        _ signed: Medledger_V1_SignedProposal, organizations: [String], now: Date, othersReachable: Bool
+    ) throws -> (local: Medledger_V1_EndorseResponse, remote: [String]) {
         let (proposal, creator) = try endorser.verify(signed, channel: context, now: now)
-        let endorsers = try endorsingPeers(requested: organizations, creator: creator, chaincode: proposal.chaincodeName, now: now)
+        let (local, remote) = try endorsingPeers(
+            requested: organizations, creator: creator, chaincode: proposal.chaincodeName, now: now, othersReachable: othersReachable)
         let simulation = try simulate(proposal, creator: creator)
-        return try endorser.endorse(
-            proposal, by: endorsers, results: simulation.readWriteSets, event: simulation.event, response: simulation.response)
+        let response = try endorser.endorse(
+            proposal, by: local, results: simulation.readWriteSets, event: simulation.event, response: simulation.response)
+        return (response, remote)
     }
 
     /// Verifies the signed proposal and runs it as a query; nothing is ordered.
@@ -109,15 +120,31 @@ struct ChannelPeer: Sendable {
 
     /// The requested organisations' peers; with none requested, the default peer if it satisfies
     /// the chaincode's endorsement policy alone, else every hosted peer of a member organisation.
-    private func endorsingPeers(requested: [String], creator: Identity, chaincode: String, now: Date) throws -> [HostedPeer] {
+    /// When other organisations' peers are reachable, organisations this node does not host go in
+    /// `remote`: the requested ones, or the fewest the policy still needs (preferring hosted ones).
+    private func endorsingPeers(
+        requested: [String], creator: Identity, chaincode: String, now: Date, othersReachable: Bool
+    ) throws -> (local: [HostedPeer], remote: [String]) {
         let context = context
-        let chosen = try peers.endorsers(requested: requested, creatorMSP: creator.mspID, isMember: context.isMember)
-        guard requested.isEmpty else { return chosen }
-        let identities = { (set: [HostedPeer]) in set.compactMap { try? context.identity(der: $0.signer.certificateDER, at: now) } }
-        if EndorsementPolicyEvaluator().isSatisfied(context.endorsementPolicy(for: chaincode), by: identities(chosen)) {
-            return chosen
+        let hosted = peers.filter { context.isMember($0.mspID) }
+        if othersReachable, !requested.isEmpty {
+            if let outsider = requested.first(where: { !context.isMember($0) }) {
+                throw GatewayError.invalidArgument("endorsing_organizations names \(QuotedInput.quote(outsider)), which is not a member of channel \(context.channelID)")
+            }
+            return (hosted.filter { requested.contains($0.mspID) }, requested.filter { org in !hosted.contains { $0.mspID == org } })
         }
-        return peers.filter { context.isMember($0.mspID) }
+        let chosen = try peers.endorsers(requested: requested, creatorMSP: creator.mspID, isMember: context.isMember)
+        guard requested.isEmpty else { return (chosen, []) }
+        let policy = context.endorsementPolicy(for: chaincode)
+        let identities = { (set: [HostedPeer]) in set.compactMap { try? context.identity(der: $0.signer.certificateDER, at: now) } }
+        if EndorsementPolicyEvaluator().isSatisfied(policy, by: identities(chosen)) { return (chosen, []) }
+        guard othersReachable, !EndorsementPolicyEvaluator().isSatisfied(policy, by: identities(hosted)) else { return (hosted, []) }
+        let members = context.config.organizations.map(\.mspID)
+        guard let needed = policy.smallestEndorsingSet(among: members, preferring: Set(hosted.map(\.mspID))) else {
+            throw GatewayError.unavailable(
+                "no set of member organisations' peers satisfies the endorsement policy \(policy.summary) of chaincode \(QuotedInput.quote(chaincode))")
+        }
+        return (hosted.filter { needed.contains($0.mspID) }, needed.filter { org in !hosted.contains { $0.mspID == org } })
     }
 
     private func simulate(_ proposal: Medledger_V1_Proposal, creator: Identity) throws -> SimulationResult {

@@ -25,6 +25,8 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
     /// The request does not apply to the channel's current state (a configuration change of an
     /// older version).
     case failedPrecondition(String)
+    /// Peers of different organisations simulated different results for the same proposal.
+    case aborted(String)
 
     public var description: String {
         switch self {
@@ -38,6 +40,7 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
         case .unavailable(let why): why
         case .permissionDenied(let why): why
         case .failedPrecondition(let why): why
+        case .aborted(let why): why
         }
     }
 
@@ -61,6 +64,7 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
         case .unavailable: .unavailable
         case .permissionDenied: .permissionDenied
         case .failedPrecondition: .failedPrecondition
+        case .aborted: .aborted
         }
     }
 }

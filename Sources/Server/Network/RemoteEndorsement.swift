@@ -1,0 +1,96 @@
+internal import Foundation
+internal import GRPCCore
+internal import LedgerCore
+internal import Schema
+internal import Wire
+
+/// The gateway's reach to other organisations' peers, as Fabric's Gateway gathers endorsements:
+/// when the chaincode's policy needs organisations this node does not host, it sends the
+/// client's signed proposal to a peer of each (addresses from the channel configuration, over
+/// mTLS, trying the organisation's next peer when one fails) and adds their endorsements to its
+/// own — provided every peer simulated the same results.
+struct RemoteEndorsement: Sendable {
+    let current: CurrentChannelContext
+    let connections: NodeConnections
+    /// How long one peer may take to endorse.
+    static let timeout: Duration = .seconds(10)
+
+    /// `local` (this node's endorsement of `signed`) with the endorsements of a peer of each of
+    /// `organizations` added.
+    func complete(
+        _ local: Medledger_V1_EndorseResponse, of signed: Medledger_V1_SignedProposal, by organizations: [String]
+    ) async throws(GatewayError) -> Medledger_V1_EndorseResponse {
+        guard var prepared = local.preparedTransaction,
+            let transaction = try? Medledger_V1_Transaction(serializedData: prepared.payload),
+            case .endorserTransaction(var endorsed)? = transaction.body, let proposal = endorsed.proposal
+        else {
+            throw .unavailable("this node's endorsement prepared no endorser transaction")
+        }
+        for organization in organizations {
+            let (endpoint, theirs) = try await endorsement(of: signed, proposal: proposal, by: organization)
+            guard theirs.proposalResponsePayload == endorsed.proposalResponsePayload else {
+                throw .aborted(
+                    "the peer of \(organization) at \(endpoint) and this node's peer simulated different results for transaction \(proposal.txID) (the state they read differs; submit again)")
+            }
+            endorsed.endorsements += theirs.endorsements
+        }
+        var combined = Medledger_V1_Transaction()
+        combined.body = .endorserTransaction(endorsed)
+        prepared.payload = combined.serializedData()
+        var response = local
+        response.preparedTransaction = prepared
+        return response
+    }
+
+    /// The endorser transaction a peer of `organization` prepared for `signed`, and its address.
+    private func endorsement(
+        of signed: Medledger_V1_SignedProposal, proposal: Medledger_V1_Proposal, by organization: String
+    ) async throws(GatewayError) -> (String, Medledger_V1_EndorserTransaction) {
+        let config = current.context.config
+        let endpoints = config.organizations.first { $0.mspID == organization }?.peerEndpoints ?? []
+        guard !endpoints.isEmpty else {
+            throw .unavailable("channel \(config.channelID)'s configuration names no peer of \(organization), whose endorsement the policy needs")
+        }
+        var request = Medledger_V1_EndorseRequest()
+        request.transactionID = proposal.txID
+        request.channelID = proposal.channelID
+        request.proposedTransaction = signed
+        request.endorsingOrganizations = [organization]
+        var failures: [String] = []
+        for endpoint in endpoints {
+            do {
+                let client = try connections.client(endpoint, trusting: config.organizations.flatMap(\.rootCerts))
+                var options = CallOptions.defaults
+                options.timeout = Self.timeout
+                options.waitForReady = false
+                let response = try await Medledger_V1_Gateway.Client(wrapping: client).endorse(request, options: options)
+                guard let payload = response.preparedTransaction?.payload,
+                    let transaction = try? Medledger_V1_Transaction(serializedData: payload),
+                    case .endorserTransaction(let endorsed)? = transaction.body
+                else {
+                    throw GatewayError.unavailable("the peer of \(organization) at \(endpoint) prepared no endorser transaction")
+                }
+                return (endpoint, endorsed)
+            } catch let error as RPCError where error.code != .unavailable && error.code != .deadlineExceeded {
+                // A refusal (the chaincode, a policy, the proposal) is the same at every peer.
+                throw Self.refusal(error, by: "the peer of \(organization) at \(endpoint)")
+            } catch {
+                failures.append("\(endpoint): \(error)")
+            }
+        }
+        throw .unavailable("no peer of \(organization) could endorse transaction \(proposal.txID): \(failures.joined(separator: "; "))")
+    }
+
+    private static func refusal(_ error: RPCError, by peer: String) -> GatewayError {
+        let message = "\(peer) refused to endorse: \(error.message)"
+        switch error.code {
+        case .invalidArgument: return .invalidArgument(message)
+        case .permissionDenied: return .permissionDenied(message)
+        case .unauthenticated: return .badSignature(message)
+        case .notFound: return .notFound(message)
+        case .failedPrecondition: return .failedPrecondition(message)
+        case .aborted: return .aborted(message)
+        default: return .unavailable(message)
+        }
+    }
+}
