@@ -10,7 +10,20 @@ public struct EndorsementPolicyEvaluator: Sendable {
 
     /// True if `signers` (distinct identities) satisfy `policy`.
     public func isSatisfied(_ policy: Medledger_V1_EndorsementPolicy, by signers: [Identity]) -> Bool {
-        satisfy(policy, signers, Array(repeating: false, count: signers.count)) { _ in true }
+        Self.isSatisfied(policy, by: signers) { signer, leaf in
+            signer.mspID == leaf.mspID && Self.role(signer.role, fulfils: leaf.role)
+        }
+    }
+
+    /// True if `signers` satisfy `policy`, where `matches` says whether a signer meets a
+    /// `SignedBy` leaf; each signer counts for one leaf at most.
+    static func isSatisfied<Signer>(
+        _ policy: Medledger_V1_EndorsementPolicy, by signers: [Signer],
+        matches: (Signer, Medledger_V1_EndorsementPolicy.SignedBy) -> Bool
+    ) -> Bool {
+        withoutActuallyEscaping(matches) { matches in
+            Search(signers: signers, matches: matches).satisfy(policy, Array(repeating: false, count: signers.count)) { _ in true }
+        }
     }
 
     /// True if `identity`'s role fulfils a policy's `role`.
@@ -22,38 +35,40 @@ public struct EndorsementPolicyEvaluator: Sendable {
         }
     }
 
-    /// Backtracking in continuation style: tries every way `policy` can be met with signers not in
-    /// `used`, and for each asks `then` whether the rest of the policy can be met with what is left.
-    private func satisfy(
-        _ policy: Medledger_V1_EndorsementPolicy, _ signers: [Identity], _ used: [Bool], then: ([Bool]) -> Bool
-    ) -> Bool {
-        switch policy.rule {
-        case .signedBy(let rule)?:
-            for index in signers.indices where !used[index] {
-                guard signers[index].mspID == rule.mspID, Self.role(signers[index].role, fulfils: rule.role) else { continue }
-                var taken = used
-                taken[index] = true
-                if then(taken) { return true }
-            }
-            return false
-        case .nOutOf(let rule)?:
-            return choose(Int(rule.n), from: rule.rules[...], signers, used, then: then)
-        case nil:
-            return false
-        }
-    }
+    /// Backtracking in continuation style: tries every way a policy can be met with signers not
+    /// in `used`, and for each asks `then` whether the rest of the policy can be met with what is left.
+    private struct Search<Signer> {
+        let signers: [Signer]
+        let matches: (Signer, Medledger_V1_EndorsementPolicy.SignedBy) -> Bool
 
-    private func choose(
-        _ needed: Int, from rules: ArraySlice<Medledger_V1_EndorsementPolicy>, _ signers: [Identity], _ used: [Bool],
-        then: ([Bool]) -> Bool
-    ) -> Bool {
-        if needed <= 0 { return then(used) }
-        guard rules.count >= needed, let first = rules.first else { return false }
-        let rest = rules.dropFirst()
-        if satisfy(first, signers, used, then: { taken in choose(needed - 1, from: rest, signers, taken, then: then) }) {
-            return true
+        func satisfy(_ policy: Medledger_V1_EndorsementPolicy, _ used: [Bool], then: ([Bool]) -> Bool) -> Bool {
+            switch policy.rule {
+            case .signedBy(let rule)?:
+                for index in signers.indices where !used[index] {
+                    guard matches(signers[index], rule) else { continue }
+                    var taken = used
+                    taken[index] = true
+                    if then(taken) { return true }
+                }
+                return false
+            case .nOutOf(let rule)?:
+                return choose(Int(rule.n), from: rule.rules[...], used, then: then)
+            case nil:
+                return false
+            }
         }
-        return choose(needed, from: rest, signers, used, then: then)
+
+        private func choose(
+            _ needed: Int, from rules: ArraySlice<Medledger_V1_EndorsementPolicy>, _ used: [Bool], then: ([Bool]) -> Bool
+        ) -> Bool {
+            if needed <= 0 { return then(used) }
+            guard rules.count >= needed, let first = rules.first else { return false }
+            let rest = rules.dropFirst()
+            if satisfy(first, used, then: { taken in choose(needed - 1, from: rest, taken, then: then) }) {
+                return true
+            }
+            return choose(needed, from: rest, used, then: then)
+        }
     }
 }
 

@@ -71,3 +71,23 @@ struct EndorsementPolicyTests {
         #expect(policy.summary == "OutOf(1, HospitalAMSP.peer)")
     }
 }
+
+@Suite("Endorsement policies over organisations")
+struct EndorsementPolicyOrganizationTests {
+    let both = Medledger_V1_EndorsementPolicy.allOf([.signedBy("A", role: .peer), .signedBy("B", role: .peer)])
+
+    @Test func onePeerPerOrganisationCountsOncePerLeaf() {
+        #expect(both.isSatisfied(byPeersOf: ["A", "B"]))
+        #expect(!both.isSatisfied(byPeersOf: ["A"]))
+        #expect(!Medledger_V1_EndorsementPolicy.allOf([.signedBy("A", role: .peer), .signedBy("A", role: .peer)]).isSatisfied(byPeersOf: ["A"]))
+        #expect(!Medledger_V1_EndorsementPolicy.signedBy("A", role: .admin).isSatisfied(byPeersOf: ["A"]), "a peer is no admin")
+    }
+
+    @Test func theSmallestSetPrefersTheOrganisationsThisNodeHosts() {
+        let anyTwo = Medledger_V1_EndorsementPolicy.outOf(2, ["A", "B", "C"].map { .signedBy($0, role: .peer) })
+        #expect(anyTwo.smallestEndorsingSet(among: ["A", "B", "C"], preferring: ["C"]) == ["A", "C"])
+        #expect(anyTwo.smallestEndorsingSet(among: ["A", "B", "C"], preferring: ["B", "C"]) == ["B", "C"])
+        #expect(both.smallestEndorsingSet(among: ["A", "B", "C"], preferring: ["C"]) == ["A", "B"])
+        #expect(Medledger_V1_EndorsementPolicy.signedBy("Z", role: .peer).smallestEndorsingSet(among: ["A", "B"], preferring: []) == nil)
+    }
+}

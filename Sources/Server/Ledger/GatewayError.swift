@@ -44,6 +44,20 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Another node's refusal (`error`) as this node relays it, in `message`, keeping its status class.
+    init(relaying error: RPCError, as message: String) {
+        switch error.code {
+        case .invalidArgument: self = .invalidArgument(message)
+        case .unauthenticated: self = .badSignature(message)
+        case .permissionDenied: self = .permissionDenied(message)
+        case .failedPrecondition: self = .failedPrecondition(message)
+        case .resourceExhausted: self = .tooLarge(message)
+        case .notFound: self = .notFound(message)
+        case .aborted: self = .aborted(message)
+        default: self = .unavailable(message)
+        }
+    }
+
     public var code: RPCError.Code {
         switch self {
         case .notMember: .permissionDenied

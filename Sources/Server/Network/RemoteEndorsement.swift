@@ -82,15 +82,6 @@ struct RemoteEndorsement: Sendable {
     }
 
     private static func refusal(_ error: RPCError, by peer: String) -> GatewayError {
-        let message = "\(peer) refused to endorse: \(error.message)"
-        switch error.code {
-        case .invalidArgument: return .invalidArgument(message)
-        case .permissionDenied: return .permissionDenied(message)
-        case .unauthenticated: return .badSignature(message)
-        case .notFound: return .notFound(message)
-        case .failedPrecondition: return .failedPrecondition(message)
-        case .aborted: return .aborted(message)
-        default: return .unavailable(message)
-        }
+        GatewayError(relaying: error, as: "\(peer) refused to endorse: \(error.message)")
     }
 }

@@ -85,15 +85,7 @@ final class RemoteOrdering: Sendable {
 
     /// An orderer's refusal as this gateway reports it, keeping its status class.
     private static func refusal(_ error: RPCError, by endpoint: String) -> GatewayError {
-        let message = "orderer \(endpoint) refused the transaction: \(error.message)"
-        switch error.code {
-        case .invalidArgument: return .invalidArgument(message)
-        case .unauthenticated: return .badSignature(message)
-        case .permissionDenied: return .permissionDenied(message)
-        case .failedPrecondition: return .failedPrecondition(message)
-        case .resourceExhausted: return .tooLarge(message)
-        default: return .unavailable(message)
-        }
+        GatewayError(relaying: error, as: "orderer \(endpoint) refused the transaction: \(error.message)")
     }
 
     /// Pulls blocks after `committer`'s tip from the orderers and commits them, until cancelled
