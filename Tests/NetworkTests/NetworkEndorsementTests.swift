@@ -97,12 +97,8 @@ extension RunningNetwork {
         try await withNodeClient(node, as: admin) { client in
             var request = Medledger_V1_DeliverRequest()
             request.channelID = channel
-            var position = Medledger_V1_SeekPosition()
-            var specified = Medledger_V1_SeekPosition.Specified()
-            specified.number = number
-            position.position = .specified(specified)
-            request.start = position
-            request.stop = position
+            request.start = .block(number)
+            request.stop = .block(number)
             return try await Medledger_V1_Deliver.Client(wrapping: client).blocks(request, options: callOptions()) { response in
                 for try await message in response.messages { if let block = message.block { return block } }
                 return Medledger_V1_Block()

@@ -114,17 +114,7 @@ extension MultiNodeNetwork {
                 }
                 #expect(caughtUp == "v")
                 // A late joiner: the Regulator's peer loses its copy of ehr and joins again from block 0.
-                let regulator = network.organization("Regulator").peer
-                await network.process(regulator).stop()
-                try FileManager.default.removeItem(at: network.nodeDirectory(regulator).appendingPathComponent("ledger/ehr"))
-                try await network.command(["up"])
-                _ = try await eventually(timeout: .seconds(30)) {
-                    try await network.withGateway("auditor", at: "Regulator") { gateway in
-                        let value = try await gateway.evaluate("asset", "Get", ["while-down-39"])
-                        guard !value.payload.isEmpty else { throw OrderingTestError.notYet }
-                        return value
-                    }
-                }
+                try await network.rejoinRegulatorPeerFromBlock0(untilItReads: "while-down-39")
                 try await network.expectConsistentAfterDown(acknowledged: acknowledged)
             }
         }

@@ -103,16 +103,7 @@ extension MultiNodeNetwork {
                 ]).requireSuccess()
                 // The Regulator's peer loses its copy and joins again: it pulls from HospitalA's orderer first.
                 let regulator = network.organization("Regulator").peer
-                await network.process(regulator).stop()
-                try FileManager.default.removeItem(at: network.nodeDirectory(regulator).appendingPathComponent("ledger/ehr"))
-                try await network.command(["up"])
-                _ = try await eventually(timeout: .seconds(30)) {
-                    try await network.withGateway("auditor", at: "Regulator") { gateway in
-                        let value = try await gateway.evaluate("asset", "Get", ["k4"])
-                        guard !value.payload.isEmpty else { throw OrderingTestError.notYet }
-                        return value
-                    }
-                }
+                try await network.rejoinRegulatorPeerFromBlock0(untilItReads: "k4")
                 let log = (try? String(contentsOf: network.process(regulator).logFile, encoding: .utf8)) ?? ""
                 let refusal = log.split(separator: "\n").first { $0.contains("refused a block from an orderer") }
                 #expect(refusal?.contains("block=3") == true, "\(log.suffix(2_000))")
@@ -127,28 +118,22 @@ extension MultiNodeNetwork {
         func joinError(_ network: RunningNetwork, node: NetworkPlan.Node, admin: String, _ genesis: Medledger_V1_Block) async -> RPCError? {
             var request = Medledger_V1_JoinChannelRequest()
             request.genesisBlock = genesis
-            do {
+            return await refusal {
                 _ = try await network.withNodeClient(node, as: admin) { client in
                     try await Medledger_V1_Admin.Client(wrapping: client).joinChannel(request, options: callOptions())
                 }
-                return nil
-            } catch {
-                return error as? RPCError
             }
         }
 
         func deliverError(_ network: RunningNetwork, node: NetworkPlan.Node, as user: String, channel: String) async throws -> RPCError? {
             var request = Medledger_V1_DeliverRequest()
             request.channelID = channel
-            do {
+            return await refusal {
                 try await network.withNodeClient(node, as: user) { client in
                     try await Medledger_V1_Deliver.Client(wrapping: client).blocks(request, options: callOptions()) { response in
                         for try await _ in response.messages {}
                     }
                 }
-                return nil
-            } catch {
-                return error as? RPCError
             }
         }
 
@@ -157,10 +142,17 @@ extension MultiNodeNetwork {
             request.channelID = channel
             request.envelope = Data([0x0a, 0x00])
             let peerIdentity = "nodes/\(network.organization(organization).peer.name)/peer"
-            do {
+            return await refusal {
                 _ = try await network.withNodeClient(node, as: peerIdentity) { client in
                     try await Medledger_V1_Orderer.Client(wrapping: client).broadcast(request, options: callOptions())
                 }
+            }
+        }
+
+        /// The gRPC status `call` was refused with; nil if it succeeded (or failed otherwise).
+        func refusal(_ call: () async throws -> Void) async -> RPCError? {
+            do {
+                try await call()
                 return nil
             } catch {
                 return error as? RPCError
@@ -170,6 +162,22 @@ extension MultiNodeNetwork {
 }
 
 extension RunningNetwork {
+    /// Stops the Regulator's peer, removes its copy of channel ehr and starts it again, so that it
+    /// joins from block 0; returns once its auditor reads asset `key` there.
+    func rejoinRegulatorPeerFromBlock0(untilItReads key: String) async throws {
+        let regulator = organization("Regulator").peer
+        await process(regulator).stop()
+        try FileManager.default.removeItem(at: nodeDirectory(regulator).appendingPathComponent("ledger/ehr"))
+        try await command(["up"])
+        _ = try await eventually(timeout: .seconds(30)) {
+            try await withGateway("auditor", at: "Regulator") { gateway in
+                let value = try await gateway.evaluate("asset", "Get", [key])
+                guard !value.payload.isEmpty else { throw OrderingTestError.notYet }
+                return value
+            }
+        }
+    }
+
     /// Runs `body` with a client of `node` authenticated as the identity folder at `identity`
     /// (relative to the network directory), trusting the node's organisation root.
     func withNodeClient<Result: Sendable>(

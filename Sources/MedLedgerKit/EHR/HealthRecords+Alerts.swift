@@ -1,6 +1,7 @@
 public import EHRModel
 internal import Foundation
 internal import GRPCCore
+internal import LedgerCore
 internal import Schema
 
 /// A committed break-glass read, as the patient and the patient's hospital are notified of it.
@@ -21,13 +22,7 @@ extension HealthRecords {
         var request = Medledger_V1_ChaincodeEventsRequest()
         request.channelID = ledger.channel
         request.chaincodeName = Self.contract
-        if let fromBlock {
-            var block = Medledger_V1_SeekPosition.Specified()
-            block.number = fromBlock
-            var start = Medledger_V1_SeekPosition()
-            start.position = .specified(block)
-            request.startPosition = start
-        }
+        if let fromBlock { request.startPosition = .block(fromBlock) }
         try await ledger.gateway.chaincodeEvents(request: ClientRequest(message: request), options: options) { response in
             for try await message in response.messages {
                 for event in message.events where event.eventName == "BreakGlass" {

@@ -120,11 +120,7 @@ final class RemoteOrdering: Sendable {
     private func pull(from endpoint: String, into committer: ChannelCommitter) async throws {
         var request = Medledger_V1_DeliverRequest()
         request.channelID = context.channelID
-        var start = Medledger_V1_SeekPosition()
-        var specified = Medledger_V1_SeekPosition.Specified()
-        specified.number = committer.tipNumber + 1
-        start.position = .specified(specified)
-        request.start = start
+        request.start = .block(committer.tipNumber + 1)
         request.behavior = .blockUntilReady
         let client = try connections.client(endpoint, trusting: roots)
         var options = CallOptions.defaults

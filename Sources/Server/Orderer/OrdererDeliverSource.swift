@@ -24,11 +24,7 @@ struct OrdererDeliverSource: OrderedChainSource {
         for endpoint in endpoints {
             var request = Medledger_V1_DeliverRequest()
             request.channelID = context.channelID
-            var position = Medledger_V1_SeekPosition()
-            var specified = Medledger_V1_SeekPosition.Specified()
-            specified.number = start
-            position.position = .specified(specified)
-            request.start = position
+            request.start = .block(start)
             var newest = Medledger_V1_SeekPosition()
             newest.position = .newest(.init())
             request.stop = newest
