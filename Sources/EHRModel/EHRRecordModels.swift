@@ -87,3 +87,15 @@ public struct ErasureRequest: Codable, Sendable, Equatable {
         self.requestedAt = requestedAt
     }
 }
+
+/// The labels of `RecordReference.keyDigests`: who each wrapped copy of a record's data key is for.
+public enum KeyCopy {
+    /// Wrapped to the patient's certificate.
+    public static let patient = "patient"
+    /// Wrapped to the custodian (peer) of the authoring organisation.
+    public static let author = "author"
+    /// Wrapped to the custodian of the patient's home organisation (the one whose CA issued the
+    /// patient's certificate), when that is not the authoring organisation; that organisation's
+    /// node also keeps a replica of the record's content.
+    public static let home = "home"
+}

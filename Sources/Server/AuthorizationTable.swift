@@ -65,6 +65,8 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_Records.Method.SealContent.descriptor): .roles([.clinician]),
         method(Medledger_V1_Records.Method.ReadContent.descriptor): .anyMember,
         method(Medledger_V1_Records.Method.ShredKeys.descriptor): .roles([.admin]),
+        // Between nodes: the author's organisation's node asks the patient's home organisation's.
+        method(Medledger_V1_Records.Method.HoldReplica.descriptor): .roles([.peer]),
         method(Medledger_V1_Research.Method.Export.descriptor): .roles([.researcher]),
         method(Medledger_V1_Admin.Method.CreateChannel.descriptor): .roles([.admin]),
         method(Medledger_V1_Admin.Method.ListChannels.descriptor): .roles([.admin]),

@@ -101,6 +101,13 @@ struct EHRPatientRecordTests {
         #expect(badKey.status == 400 && badKey.message.contains("keyDigests.author"))
         #expect(try add(record()).status == 200)
         #expect(try add(record(), as: Cast.bob).status == 409)
+        // p-1's home is HospitalA: dr-bob of HospitalB must give HospitalA's node a copy of the key.
+        let noHomeKey = try add(record("r-2"), as: Cast.bob)
+        #expect(noHomeKey.status == 400 && noHomeKey.message.contains("\"home\"") && noHomeKey.message.contains("HospitalAMSP"), "\(noHomeKey.message)")
+        let homeKey = try add(record("r-2", digests: #"{"patient":"\#(a)","author":"\#(a)","home":"\#(a)"}"#), as: Cast.bob)
+        #expect(homeKey.status == 200)
+        let badHomeKey = try add(record("r-3", digests: #"{"patient":"\#(a)","author":"\#(a)","home":"xyz"}"#), as: Cast.bob)
+        #expect(badHomeKey.status == 400 && badHomeKey.message.contains("keyDigests.home"))
     }
 
     @Test("A correction is a new version that leaves the corrected record untouched")

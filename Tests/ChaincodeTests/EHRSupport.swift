@@ -125,7 +125,7 @@ final class EHRLedger {
         let json = """
             {"recordID":"\(recordID)","patientID":"\(patientID)","cid":"bafy-\(recordID)",\
             "plaintextSHA256":"\(digest("a"))","resourceType":"Observation","category":"\(category)",\
-            "keyDigests":{"patient":"\(digest("b"))","author":"\(digest("c"))"}\(previousField)}
+            "keyDigests":{"patient":"\(digest("b"))","author":"\(digest("c"))","home":"\(digest("d"))"}\(previousField)}
             """
         return try value(RecordReference.self, "AddRecord", json, as: author, at: seconds)
     }

@@ -18,7 +18,7 @@ extension EHRContract {
         try validateSHA256Hex(request.plaintextSHA256, field: "plaintextSHA256")
         try validateNonEmpty(request.resourceType, field: "resourceType")
         try validateNonEmpty(request.category, field: "category")
-        for label in ["patient", "author"] where request.keyDigests[label] == nil {
+        for label in [KeyCopy.patient, KeyCopy.author] where request.keyDigests[label] == nil {
             throw rejected(400, "field \"keyDigests\" must have a \"\(label)\" entry")
         }
         // Sorted, so that every peer names the same bad entry.
@@ -29,7 +29,14 @@ extension EHRContract {
         guard try stub.getState(recordKey) == nil else {
             throw rejected(409, "record \(request.recordID) already exists")
         }
-        _ = try existingPatient(request.patientID, stub)
+        let patient = try existingPatient(request.patientID, stub)
+        // The patient's home organisation keeps a copy of the key (and a replica of the content),
+        // so its node can serve the record when the author's is down.
+        if patient.mspID != stub.creator.mspID, request.keyDigests[KeyCopy.home] == nil {
+            throw rejected(
+                400,
+                "field \"keyDigests\" must have a \"home\" entry: patient \(patient.patientID)'s home organisation \(patient.mspID) is not \(stub.creator.mspID), so its node must hold a copy of the key")
+        }
         var version: Int64 = 1
         if let previousID = request.previousRecordID {
             version = try correctedVersion(of: previousID, by: request, stub)

@@ -57,13 +57,17 @@ extension HealthRecords {
     }
 
     /// Encrypts `plaintext` with a fresh data key, stores the ciphertext, deposits the key wrapped
-    /// to the patient and to the caller's organisation, and submits `AddRecord`.
+    /// to the patient, to the caller's organisation and (when it is another) to the patient's home
+    /// organisation, whose node then holds a replica of the content, and submits `AddRecord`.
     public func addRecord(_ draft: RecordDraft, plaintext: Data) async throws -> RecordReference {
         let patient = try await patient(draft.patientID)
         guard let patientCertificate = Data(base64Encoded: patient.certificate) else {
             throw HealthRecordsError.unusableKey("patient '\(draft.patientID)' has no readable certificate on the ledger")
         }
         let custodian = try await records.getCustodian(Medledger_V1_GetCustodianRequest(), options: options)
+        var home = Medledger_V1_GetCustodianRequest()
+        home.mspID = patient.mspID
+        let homeCustodian = try await records.getCustodian(home, options: options)
 
         let dataKey = SealedStream.newDataKey()
         var sealer = SealingWriter(key: dataKey, format: try SealedStream())
@@ -77,12 +81,19 @@ extension HealthRecords {
         deposit.cid = cid.description
         deposit.patientKey = try KeyWrap.wrap(dataKey, to: try Self.agreementKey(certificateDER: patientCertificate), record: cid)
         deposit.organizationKey = try KeyWrap.wrap(dataKey, to: try Self.agreementKey(certificateDER: custodian.certificate), record: cid)
+        deposit.patientID = draft.patientID
+        if homeCustodian.certificate != custodian.certificate {
+            deposit.homeOrganizationKey = try KeyWrap.wrap(
+                dataKey, to: try Self.agreementKey(certificateDER: homeCustodian.certificate), record: cid)
+        }
         let receipt = try await records.depositKeys(deposit, options: options)
+        var keyDigests = [KeyCopy.patient: receipt.patientKeyDigest, KeyCopy.author: receipt.organizationKeyDigest]
+        if !receipt.homeOrganizationKeyDigest.isEmpty { keyDigests[KeyCopy.home] = receipt.homeOrganizationKeyDigest }
 
         let request = AddRecordRequest(
             recordID: draft.recordID, patientID: draft.patientID, cid: cid.description,
             plaintextSHA256: Hex.encode(digest), resourceType: draft.resourceType,
-            category: draft.category, keyDigests: ["patient": receipt.patientKeyDigest, "author": receipt.organizationKeyDigest],
+            category: draft.category, keyDigests: keyDigests,
             previousRecordID: draft.previousRecordID)
         return try await submit("AddRecord", request).response
     }

@@ -38,7 +38,7 @@ final class ChannelLedger: Sendable {
         let halt = CommitHalt()
         self.halt = halt
         self.remote = network.map { RemoteOrdering(current: current, connections: $0.connections, logger: logger) }
-        self.remoteEndorsement = network.map { RemoteEndorsement(current: current, connections: $0.connections) }
+        self.remoteEndorsement = network.map { RemoteEndorsement(current: current, peers: OrganizationPeers(connections: $0.connections)) }
         // The committer trusts the endorsements this node's own peers signed without verifying
         // them again; every other signature is verified.
         let issued = IssuedSignatures()

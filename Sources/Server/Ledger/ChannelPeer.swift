@@ -91,6 +91,17 @@ struct ChannelPeer: Sendable {
         try await board.location(of: txID) { try store.transaction(txID) }
     }
 
+    /// Waits until `txID` has committed here, for at most `limit`: a decision another node
+    /// committed first reaches this one's copy of the ledger shortly after.
+    func awaitCommit(_ txID: String, within limit: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await commitStatus(txID) }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     /// The committed transaction `txID`, read back from its block; nil if it has not committed
     /// (or is not an endorser transaction).
     func committedTransaction(_ txID: String) throws -> CommittedTransaction? {

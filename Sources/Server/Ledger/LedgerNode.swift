@@ -1,6 +1,7 @@
 public import Chaincode
 public import Foundation
 public import Identity
+internal import ContentStore
 internal import LedgerCore
 public import LedgerStore
 public import Logging
@@ -141,6 +142,23 @@ public final class LedgerNode: Sendable {
             throw .notMember(channel: id, mspID: caller.mspID)
         }
         return channel
+    }
+
+    /// A channel, of those `caller`'s organisation is a member of, that `mspID` is a member of too
+    /// (the first by name): where this node finds another organisation's peers.
+    func channel(naming mspID: String, for caller: Identity) throws(GatewayError) -> ChannelLedger {
+        let all = channels.withLock { channels in channels.sorted { $0.key < $1.key }.map(\.value) }
+        let shared = all.first { $0.context.isMember(caller.mspID) && $0.context.isMember(mspID) }
+        guard let shared else {
+            throw .notFound("\(mspID) is not a member of any channel of \(caller.mspID) on this node")
+        }
+        return shared
+    }
+
+    /// Other organisations' nodes, for records' keys and content; nil on a node that is the whole
+    /// network (`dev`).
+    func custodianNetwork(content: ContentStore) -> CustodianNetwork? {
+        network.map { CustodianNetwork(peers: OrganizationPeers(connections: $0.connections), content: content) }
     }
 
     /// Runs the committers until cancelled, then stops ordering and lets queued batches commit.

@@ -11,9 +11,7 @@ internal import Wire
 /// own — provided every peer simulated the same results.
 struct RemoteEndorsement: Sendable {
     let current: CurrentChannelContext
-    let connections: NodeConnections
-    /// How long one peer may take to endorse.
-    static let timeout: Duration = .seconds(10)
+    let peers: OrganizationPeers
 
     /// `local` (this node's endorsement of `signed`) with the endorsements of a peer of each of
     /// `organizations` added.
@@ -46,42 +44,20 @@ struct RemoteEndorsement: Sendable {
     private func endorsement(
         of signed: Medledger_V1_SignedProposal, proposal: Medledger_V1_Proposal, by organization: String
     ) async throws(GatewayError) -> (String, Medledger_V1_EndorserTransaction) {
-        let config = current.context.config
-        let endpoints = config.organizations.first { $0.mspID == organization }?.peerEndpoints ?? []
-        guard !endpoints.isEmpty else {
-            throw .unavailable("channel \(config.channelID)'s configuration names no peer of \(organization), whose endorsement the policy needs")
-        }
         var request = Medledger_V1_EndorseRequest()
         request.transactionID = proposal.txID
         request.channelID = proposal.channelID
         request.proposedTransaction = signed
         request.endorsingOrganizations = [organization]
-        var failures: [String] = []
-        for endpoint in endpoints {
-            do {
-                let client = try connections.client(endpoint, trusting: config.organizations.flatMap(\.rootCerts))
-                var options = CallOptions.defaults
-                options.timeout = Self.timeout
-                options.waitForReady = false
-                let response = try await Medledger_V1_Gateway.Client(wrapping: client).endorse(request, options: options)
-                guard let payload = response.preparedTransaction?.payload,
-                    let transaction = try? Medledger_V1_Transaction(serializedData: payload),
-                    case .endorserTransaction(let endorsed)? = transaction.body
-                else {
-                    throw GatewayError.unavailable("the peer of \(organization) at \(endpoint) prepared no endorser transaction")
-                }
-                return (endpoint, endorsed)
-            } catch let error as RPCError where error.code != .unavailable && error.code != .deadlineExceeded {
-                // A refusal (the chaincode, a policy, the proposal) is the same at every peer.
-                throw Self.refusal(error, by: "the peer of \(organization) at \(endpoint)")
-            } catch {
-                failures.append("\(endpoint): \(error)")
+        return try await peers.call(organization, on: current.context, to: "endorse transaction \(proposal.txID)") { client, options, endpoint in
+            let response = try await Medledger_V1_Gateway.Client(wrapping: client).endorse(request, options: options)
+            guard let payload = response.preparedTransaction?.payload,
+                let transaction = try? Medledger_V1_Transaction(serializedData: payload),
+                case .endorserTransaction(let endorsed)? = transaction.body
+            else {
+                throw GatewayError.unavailable("the peer of \(organization) at \(endpoint) prepared no endorser transaction")
             }
+            return (endpoint, endorsed)
         }
-        throw .unavailable("no peer of \(organization) could endorse transaction \(proposal.txID): \(failures.joined(separator: "; "))")
-    }
-
-    private static func refusal(_ error: RPCError, by peer: String) -> GatewayError {
-        GatewayError(relaying: error, as: "\(peer) refused to endorse: \(error.message)")
     }
 }

@@ -57,7 +57,8 @@ public struct ErasureEnforcer: Sendable {
             }
             do {
                 let destroyed = try keys.shred(record: cid)
-                guard destroyed > 0 || content.pins().contains(where: { $0.cid == cid }) else { continue }
+                // A node that only cached the content (a reader's) holds no key and no pin of it.
+                guard destroyed > 0 || content.pins().contains(where: { $0.cid == cid }) || content.blocks.has(cid) else { continue }
                 try? content.unpin(cid, recursive: true)
                 let collected = try content.collectGarbage()
                 logger.notice(

@@ -13,29 +13,34 @@ enum LedgerPermit {
     /// How long after its proposal a decision may be redeemed; later, decide again.
     static let window: TimeInterval = 5 * 60
 
-    /// The committed transaction `txID` on `channel`, checked to be `caller`'s own VALID call of
-    /// `function`, proposed within `window`; otherwise the status that says which check failed.
+    /// The committed transaction `txID` on `channel`, checked to be a VALID call of one of
+    /// `functions`, proposed within `window`, and redeemable by `caller`: its creator, or (relaying
+    /// for them) a peer of the creator's organisation. Otherwise the status that says which check
+    /// failed. Returns the transaction and its creator.
     static func committedCall(
-        _ txID: String, of function: String, by caller: Identity, on channel: ChannelPeer, now: Date = Date()
-    ) throws -> CommittedTransaction {
+        _ txID: String, of functions: [String], by caller: Identity, on channel: ChannelPeer, now: Date = Date()
+    ) throws -> (CommittedTransaction, creator: Identity) {
         guard let committed = try channel.committedTransaction(txID) else {
             throw RecordAccessError.notCommitted(txID: txID, channel: channel.channelID)
         }
         let proposal = committed.proposal
-        guard proposal.creator == Data(try caller.certificate.derBytes) else {
+        let proposedAt = (proposal.timestamp ?? .init()).date
+        let creator = try channel.context.identity(der: proposal.creator, at: proposedAt)
+        let relayedByItsNode = caller.role == .peer && caller.mspID == creator.mspID
+        guard proposal.creator == Data(try caller.certificate.derBytes) || relayedByItsNode else {
             throw RecordAccessError.submittedByAnother(txID: txID, caller: "\(caller)")
         }
-        guard proposal.chaincodeName == EHRContract.contractName, proposal.input?.function == function else {
-            throw RecordAccessError.notTheCall(txID: txID, contract: EHRContract.contractName, function: function)
+        guard proposal.chaincodeName == EHRContract.contractName, let function = proposal.input?.function, functions.contains(function) else {
+            throw RecordAccessError.notTheCall(txID: txID, contract: EHRContract.contractName, function: functions.joined(separator: " or "))
         }
         guard committed.location.code == .valid else {
             throw RecordAccessError.notValid(txID: txID, code: committed.location.code)
         }
-        let age = now.timeIntervalSince((proposal.timestamp ?? .init()).date)
+        let age = now.timeIntervalSince(proposedAt)
         guard age <= window else {
             throw RecordAccessError.decisionTooOld(txID: txID, ageSeconds: Int(age), function: function, windowSeconds: Int(window))
         }
-        return committed
+        return (committed, creator)
     }
 
     /// True unless the consent that decided a permit has been revoked since: a revocation is
@@ -45,6 +50,13 @@ enum LedgerPermit {
         let key = try EHRContract.consentKey(patientID: patientID, consentID: consentID)
         guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: key) else { return false }
         return try JSONDecoder().decode(Consent.self, from: value).status == .active
+    }
+
+    /// False once the patient has declined (or never approved) the study: withdrawal is immediate.
+    static func stillApproves(_ patientID: String, study: String, on channel: ChannelPeer) throws -> Bool {
+        let key = try EHRContract.accessResponseKey(studyID: study, patientID: patientID)
+        guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: key) else { return false }
+        return try JSONDecoder().decode(AccessResponse.self, from: value).decision == .approved
     }
 
     /// The patient as world state holds them now.

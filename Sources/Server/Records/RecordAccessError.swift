@@ -14,6 +14,9 @@ enum RecordAccessError: Error, CustomStringConvertible {
     case notValid(txID: String, code: Medledger_V1_TxValidationCode)
     case decisionTooOld(txID: String, ageSeconds: Int, function: String, windowSeconds: Int)
     case readDenied(rule: String)
+    case notInDecision(recordID: String, txID: String)
+    case studyDeclined(studyID: String, txID: String)
+    case recipientNotAllowed(recipient: String, creator: String)
     case consentRevoked(consentID: String)
     // What the ledger says of records and patients.
     case patientNotRegistered(patientID: String, channel: String)
@@ -24,6 +27,9 @@ enum RecordAccessError: Error, CustomStringConvertible {
     case patientKeyUnusable(patientID: String, reason: String)
     // Keys in custody and content.
     case notCustodian(mspID: String)
+    case notHomeOrganization(patientID: String, home: String)
+    case homeKeyMissing(patientID: String, home: String)
+    case replicaAlreadyHeld(cid: CID, mspID: String)
     case emptyPatientKey
     case keysAlreadyDeposited(cid: CID)
     case noKeyHeld(cid: CID)
@@ -37,7 +43,11 @@ enum RecordAccessError: Error, CustomStringConvertible {
     var code: RPCError.Code {
         switch self {
         case .notCommitted, .patientNotRegistered, .recordNotFound, .notCustodian, .noKeyHeld: .notFound
-        case .submittedByAnother, .readDenied, .consentRevoked, .recordErased: .permissionDenied
+        case .submittedByAnother, .readDenied, .consentRevoked, .recordErased, .notInDecision, .studyDeclined, .recipientNotAllowed:
+            .permissionDenied
+        case .homeKeyMissing: .invalidArgument
+        case .notHomeOrganization: .failedPrecondition
+        case .replicaAlreadyHeld: .alreadyExists
         case .notTheCall, .emptyPatientKey, .headerMissing, .secondHeader: .invalidArgument
         case .notValid, .decisionTooOld, .recordNotErased, .patientCertificateUnreadable, .patientKeyUnusable,
             .notServingOrganization:
@@ -56,6 +66,12 @@ enum RecordAccessError: Error, CustomStringConvertible {
         case .decisionTooOld(let txID, let age, let function, let window):
             "the decision of \(QuotedInput.quote(txID)) is \(age) s old; call \(function) again (window \(window) s)"
         case .readDenied(let rule): "the ledger denied this read: \(rule)"
+        case .notInDecision(let recordID, let txID):
+            "record \(QuotedInput.quote(recordID)) is not among the records decision \(QuotedInput.quote(txID)) lists"
+        case .studyDeclined(let studyID, let txID):
+            "the patient of this record no longer approves study \(studyID) (decision \(QuotedInput.quote(txID)))"
+        case .recipientNotAllowed(let recipient, let creator):
+            "recipient_certificate names \(recipient), neither the decision's creator \(creator) nor a peer of its organisation"
         case .consentRevoked(let consentID): "consent \(consentID) was revoked after this decision; open the record again"
         case .patientNotRegistered(let patientID, let channel):
             "patient \(QuotedInput.quote(patientID)) is not registered on channel \(QuotedInput.quote(channel))"
@@ -67,6 +83,11 @@ enum RecordAccessError: Error, CustomStringConvertible {
         case .patientKeyUnusable(let patientID, let reason):
             "the certificate of patient \(QuotedInput.quote(patientID)) cannot be used for key wrapping: \(reason)"
         case .notCustodian(let mspID): "this node is not the key custodian of \(QuotedInput.quote(mspID))"
+        case .notHomeOrganization(let patientID, let home):
+            "patient \(QuotedInput.quote(patientID))'s home organisation is \(home), which this node does not serve"
+        case .homeKeyMissing(let patientID, let home):
+            "home_organization_key is empty: patient \(QuotedInput.quote(patientID))'s home organisation \(home) is not yours; wrap the key to GetCustodian(msp_id: \(home)) too"
+        case .replicaAlreadyHeld(let cid, let mspID): "\(mspID) already holds a key of \(cid); a record's keys are written once"
         case .emptyPatientKey: "patient_key is empty"
         case .keysAlreadyDeposited(let cid): "keys of \(cid) were already deposited; a record's keys are written once"
         case .noKeyHeld(let cid): "this node holds no key of \(cid) (erased, or deposited elsewhere)"

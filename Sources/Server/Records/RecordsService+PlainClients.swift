@@ -23,8 +23,8 @@ extension RecordsService {
         guard case .header(let header)? = try await messages.next()?.part else {
             throw RecordAccessError.headerMissing
         }
-        let channel = try await StatusMapping.mapped { try node.channel(header.channelID, for: caller).peer }
-        let patient = try LedgerPermit.currentPatient(header.patientID, on: channel)
+        let ledger = try await StatusMapping.mapped { try node.channel(header.channelID, for: caller) }
+        let patient = try LedgerPermit.currentPatient(header.patientID, on: ledger.peer)
         guard let certificate = Data(base64Encoded: patient.certificate) else {
             throw RecordAccessError.patientCertificateUnreadable(patientID: patient.patientID)
         }
@@ -50,15 +50,19 @@ extension RecordsService {
         do { patientKey = try Certificate(derEncoded: Array(certificate)).keyAgreementKey } catch {
             throw RecordAccessError.patientKeyUnusable(patientID: patient.patientID, reason: "\(error)")
         }
-        let digests = try custody.deposit(
+        let homeKey = try await homeCustodianKey(of: patient, for: caller, on: ledger).map {
+            try KeyWrap.wrap(dataKey, to: $0, record: stored.cid)
+        }
+        let digests = try await deposit(
             cid: stored.cid, patientKey: try KeyWrap.wrap(dataKey, to: patientKey, record: stored.cid),
             organizationKey: try KeyWrap.wrap(dataKey, to: try custody.agreementKey(of: caller.mspID), record: stored.cid),
-            depositor: caller)
+            homeKey: homeKey ?? Data(), patient: patient, depositor: caller, on: ledger)
         var response = Medledger_V1_SealContentResponse()
         response.cid = stored.cid.description
         response.plaintextSha256 = Hex.encode(digest.map(Array.init) ?? [])
         response.patientKeyDigest = digests.patient
         response.organizationKeyDigest = digests.organization
+        response.homeOrganizationKeyDigest = digests.home
         return response
     }
 
@@ -66,12 +70,14 @@ extension RecordsService {
         request: Medledger_V1_ReleaseKeyRequest, response: RPCWriter<Medledger_V1_ReadContentResponse>, context: ServerContext
     ) async throws {
         let caller = try CallerIdentity.required()
-        guard node.peers.contains(where: { $0.mspID == caller.mspID }) else {
+        guard let servingPeer = node.peers.first(where: { $0.mspID == caller.mspID }) else {
             throw RecordAccessError.notServingOrganization(mspID: caller.mspID)
         }
-        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
-        let (record, cid) = try permittedRecord(request.transactionID, for: caller, on: channel)
-        let key = try custody.dataKey(cid: cid, authorMSP: record.authorMSP, digest: record.keyDigests["author"] ?? "")
+        let ledger = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let release = try KeyRelease.decide(request.transactionID, recordID: request.recordID, for: caller, on: ledger.peer)
+        let (record, cid) = (release.record, release.cid)
+        let key = try await keys.dataKey(release.keyRequest, as: servingPeer, on: ledger.context)
+        try await keys.ensureContent(release.keyRequest, on: ledger.context)
         var hasher = SHA256()
         try await ContentErrorStatus.mapAsync {
             try await content.catSealed(cid, key: key) { plaintext in
@@ -85,5 +91,18 @@ extension RecordsService {
         guard digest == record.plaintextSHA256 else {
             throw RecordAccessError.contentMismatch(recordID: record.recordID)
         }
+    }
+
+    /// The key of `patient`'s home organisation's custodian, when that is not `caller`'s
+    /// organisation: served here, or named by that organisation's node.
+    private func homeCustodianKey(of patient: Patient, for caller: Identity, on ledger: ChannelLedger) async throws
+        -> P256.KeyAgreement.PublicKey?
+    {
+        guard patient.mspID != caller.mspID else { return nil }
+        guard let network = keys.network, !node.peers.contains(where: { $0.mspID == patient.mspID }) else {
+            return try custody.agreementKey(of: patient.mspID)
+        }
+        let certificate = try await network.custodianCertificate(of: patient.mspID, on: ledger.context)
+        return try Certificate(derEncoded: Array(certificate)).keyAgreementKey
     }
 }

@@ -3,6 +3,7 @@ internal import ContentStore
 internal import Foundation
 internal import GRPCCore
 internal import Identity
+internal import LedgerCore
 internal import Schema
 internal import Wire
 internal import EHRModel
@@ -10,22 +11,35 @@ internal import EHRModel
 /// The `medledger.v1.Records` gRPC service: custody of record data keys (`KeyCustody`), with every
 /// release and every erasure decided by the ledger's `ehr` contract, never by this service.
 ///
-/// A key is released only for the caller's own committed `OpenRecord` transaction: VALID, less
-/// than `LedgerPermit.window` old, with the contract's decision `permit`, for a record the ledger
-/// does not (now) mark erased, under a consent (if one decided) not revoked since.
+/// A key is released only under a committed decision checked on this node's copy of the ledger
+/// (`KeyRelease`): the caller's own `OpenRecord` permit, or a research node's `StudyRecords`.
+/// When this node holds no copy (its organisation is neither the record's author nor the
+/// patient's home), it relays the request to a custodian organisation's node, which decides again
+/// on its own copy, and fetches the content from there (`RecordKeys`).
 struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
     static let serviceName = "medledger.v1.Records"
 
     let node: LedgerNode
     let content: ContentStore
-    let custody: KeyCustody
+    let keys: RecordKeys
+
+    var custody: KeyCustody { keys.custody }
+
+    /// How long a custodian waits for a relayed decision to commit on its own copy of the ledger.
+    static let relayedCommitWait: Duration = .seconds(10)
 
     func getCustodian(request: Medledger_V1_GetCustodianRequest, context: ServerContext) async throws
         -> Medledger_V1_GetCustodianResponse
     {
-        let mspID = request.mspID.isEmpty ? try CallerIdentity.required().mspID : request.mspID
+        let caller = try CallerIdentity.required()
+        let mspID = request.mspID.isEmpty ? caller.mspID : request.mspID
         var response = Medledger_V1_GetCustodianResponse()
-        response.certificate = try custody.certificate(of: mspID)
+        if let network = keys.network, !node.peers.contains(where: { $0.mspID == mspID }) {
+            let shared = try await StatusMapping.mapped { try node.channel(naming: mspID, for: caller) }
+            response.certificate = try await network.custodianCertificate(of: mspID, on: shared.context)
+        } else {
+            response.certificate = try custody.certificate(of: mspID)
+        }
         return response
     }
 
@@ -33,12 +47,16 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         -> Medledger_V1_DepositKeysResponse
     {
         let caller = try CallerIdentity.required()
-        _ = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let ledger = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
         let cid = try ContentErrorStatus.map { try CID(request.cid) }
-        let digests = try custody.deposit(cid: cid, patientKey: request.patientKey, organizationKey: request.organizationKey, depositor: caller)
+        let patient = request.patientID.isEmpty ? nil : try LedgerPermit.currentPatient(request.patientID, on: ledger.peer)
+        let digests = try await deposit(
+            cid: cid, patientKey: request.patientKey, organizationKey: request.organizationKey, homeKey: request.homeOrganizationKey,
+            patient: patient, depositor: caller, on: ledger)
         var response = Medledger_V1_DepositKeysResponse()
         response.patientKeyDigest = digests.patient
         response.organizationKeyDigest = digests.organization
+        response.homeOrganizationKeyDigest = digests.home
         return response
     }
 
@@ -46,14 +64,44 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         -> Medledger_V1_ReleaseKeyResponse
     {
         let caller = try CallerIdentity.required()
-        let channel = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller).peer }
-        let (record, cid) = try permittedRecord(request.transactionID, for: caller, on: channel)
+        let ledger = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        if caller.role == .peer {
+            // Relayed from the reader's node, which may have committed the decision first.
+            await ledger.peer.awaitCommit(request.transactionID, within: Self.relayedCommitWait)
+        }
+        let release = try KeyRelease.decide(request.transactionID, recordID: request.recordID, for: caller, on: ledger.peer)
+        let recipient = try release.recipient(request.recipientCertificate, on: ledger.peer)
         var response = Medledger_V1_ReleaseKeyResponse()
-        response.recordID = record.recordID
-        response.cid = record.cid
-        response.plaintextSha256 = record.plaintextSHA256
-        response.wrappedKey = try custody.release(
-            cid: cid, authorMSP: record.authorMSP, digest: record.keyDigests["author"] ?? "", to: caller)
+        response.recordID = release.record.recordID
+        response.cid = release.record.cid
+        response.plaintextSha256 = release.record.plaintextSHA256
+        response.wrappedKey = try await keys.wrappedKey(release.keyRequest, to: recipient, on: ledger.context)
+        if caller.role != .peer {
+            try await keys.ensureContent(release.keyRequest, on: ledger.context)
+        }
+        return response
+    }
+
+    func holdReplica(request: Medledger_V1_HoldReplicaRequest, context: ServerContext) async throws
+        -> Medledger_V1_HoldReplicaResponse
+    {
+        let caller = try CallerIdentity.required()
+        let ledger = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
+        let cid = try ContentErrorStatus.map { try CID(request.cid) }
+        let patient = try LedgerPermit.currentPatient(request.patientID, on: ledger.peer)
+        guard node.peers.contains(where: { $0.mspID == patient.mspID }) else {
+            throw RecordAccessError.notHomeOrganization(patientID: patient.patientID, home: patient.mspID)
+        }
+        try custody.checkCopy(cid: cid, organizationKey: request.organizationKey, for: patient.mspID)
+        var response = Medledger_V1_HoldReplicaResponse()
+        if let network = keys.network, !content.blocks.has(cid) {
+            let fetched = try await network.fetchContent(cid, from: [caller.mspID], on: ledger.context, pin: true)
+            response.blocksFetched = UInt32(clamping: fetched)
+        } else {
+            try ContentErrorStatus.map { try content.pin(cid, recursive: true) }
+        }
+        response.organizationKeyDigest = try custody.holdCopy(
+            cid: cid, organizationKey: request.organizationKey, patientKey: request.patientKey, for: patient.mspID)
         return response
     }
 
@@ -80,21 +128,44 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
 }
 
 extension RecordsService {
-    /// The record a committed `OpenRecord` of `caller` permits, if the ledger still does.
-    func permittedRecord(_ txID: String, for caller: Identity, on channel: ChannelPeer) throws -> (RecordReference, CID) {
-        let committed = try LedgerPermit.committedCall(txID, of: "OpenRecord", by: caller, on: channel)
-        let outcome = try JSONDecoder().decode(OpenRecordResult.self, from: committed.response.payload)
-        guard outcome.decision.outcome == .permit, let opened = outcome.record else {
-            throw RecordAccessError.readDenied(rule: outcome.decision.rule)
+    /// The wrapped keys' digests of a new record.
+    struct Digests {
+        var patient: String
+        var organization: String
+        /// Empty when the patient's home organisation is the depositor's.
+        var home: String
+    }
+
+    /// Stores a new record's keys: the patient's and the depositor's organisation's copies here,
+    /// and, when `patient`'s home organisation is another, its copy at its node together with a
+    /// replica of the content (here too, if this node serves it). Checks everything this node
+    /// can before anything is written anywhere.
+    func deposit(
+        cid: CID, patientKey: Data, organizationKey: Data, homeKey: Data, patient: Patient?, depositor: Identity, on ledger: ChannelLedger
+    ) async throws -> Digests {
+        try custody.checkDeposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
+        guard let patient, patient.mspID != depositor.mspID else {
+            let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
+            return Digests(patient: digests.patient, organization: digests.organization, home: "")
         }
-        let record = try LedgerPermit.currentRecord(opened.recordID, on: channel)
-        guard !record.erased else {
-            throw RecordAccessError.recordErased(recordID: record.recordID)
+        guard !homeKey.isEmpty else {
+            throw RecordAccessError.homeKeyMissing(patientID: patient.patientID, home: patient.mspID)
         }
-        guard try LedgerPermit.consentStillActive(outcome.decision, patientID: record.patientID, on: channel) else {
-            throw RecordAccessError.consentRevoked(consentID: outcome.decision.consentID ?? "")
+        if let network = keys.network, !node.peers.contains(where: { $0.mspID == patient.mspID }) {
+            var replica = Medledger_V1_HoldReplicaRequest()
+            replica.channelID = ledger.context.channelID
+            replica.cid = cid.description
+            replica.patientID = patient.patientID
+            replica.organizationKey = homeKey
+            replica.patientKey = patientKey
+            let held = try await network.holdReplica(replica, at: patient.mspID, on: ledger.context)
+            let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
+            return Digests(patient: digests.patient, organization: digests.organization, home: held.organizationKeyDigest)
         }
-        return (record, try ContentErrorStatus.map { try CID(record.cid) })
+        try custody.checkCopy(cid: cid, organizationKey: homeKey, for: patient.mspID)
+        let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
+        let home = try custody.holdCopy(cid: cid, organizationKey: homeKey, patientKey: patientKey, for: patient.mspID)
+        return Digests(patient: digests.patient, organization: digests.organization, home: home)
     }
 }
 
@@ -103,6 +174,9 @@ extension HostedService {
     static func records(node: LedgerNode, content: ContentStore, keys: WrappedKeyStore) -> HostedService {
         HostedService(
             name: RecordsService.serviceName,
-            service: RecordsService(node: node, content: content, custody: KeyCustody(keys: keys, peers: node.peers)))
+            service: RecordsService(
+                node: node, content: content,
+                keys: RecordKeys(
+                    custody: KeyCustody(keys: keys, peers: node.peers), content: content, network: node.custodianNetwork(content: content))))
     }
 }

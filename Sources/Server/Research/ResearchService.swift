@@ -23,16 +23,17 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
 
     let node: LedgerNode
     let content: ContentStore
-    let custody: KeyCustody
+    let keys: RecordKeys
     let salts: StudySalts
 
     func export(
         request: Medledger_V1_ExportRequest, response: RPCWriter<Medledger_V1_ExportResponse>, context: ServerContext
     ) async throws {
         let caller = try CallerIdentity.required()
-        let (ledger, decided) = try await StatusMapping.mapped {
+        let (ledger, own, decided) = try await StatusMapping.mapped {
             let ledger = try node.channel(request.channelID, for: caller)
-            return (ledger, try await decide(request.studyID, for: caller, on: ledger))
+            let own = try ownPeer(of: caller)
+            return (ledger, own, try await decide(request.studyID, as: own, for: caller, on: ledger))
         }
         let study = try JSONDecoder().decode(StudyExport.self, from: decided.response.payload)
         var first = Medledger_V1_ExportResponse()
@@ -42,12 +43,12 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         let channel = ledger.peer
         let deidentifier = SafeHarbor(studySalt: try salts.salt(for: study.studyID), exportedAt: Date())
         var withheld: UInt32 = 0
-        for patient in study.patients where try stillApproves(patient.patientID, study: study.studyID, on: channel) {
+        for patient in study.patients where try LedgerPermit.stillApproves(patient.patientID, study: study.studyID, on: channel) {
             for listed in patient.records {
                 // Erased since the decision: nothing of it may leave.
                 let record = try LedgerPermit.currentRecord(listed.recordID, on: channel)
                 guard !record.erased else { continue }
-                let plaintext = try await decrypt(record)
+                let plaintext = try await decrypt(record, of: patient.patientID, under: decided.txID, as: own, on: ledger)
                 switch deidentifier.deidentify(plaintext, patientID: patient.patientID, recordID: record.recordID) {
                 case .exported(var line, _):
                     line.append(0x0A)
@@ -69,11 +70,9 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
 
     /// Submits `StudyRecords` for `studyID` as this node's peer of the researcher's organisation,
     /// naming `researcher` as the reader, and returns its committed answer.
-    private func decide(_ studyID: String, for researcher: Identity, on ledger: ChannelLedger) async throws -> NodeTransactionOutcome {
-        guard let own = node.peers.first(where: { $0.mspID == researcher.mspID }) else {
-            throw GatewayError.unavailable(
-                "this node hosts no peer of \(researcher.mspID): a researcher exports through their own organisation's node")
-        }
+    private func decide(_ studyID: String, as own: HostedPeer, for researcher: Identity, on ledger: ChannelLedger) async throws
+        -> NodeTransactionOutcome
+    {
         let argument = StudyRecordsRequest(
             studyID: studyID,
             researcher: Reader(mspID: researcher.mspID, enrollmentID: researcher.enrollmentID, role: researcher.role.certificateName ?? "none"))
@@ -81,17 +80,26 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
             own, chaincode: EHRContract.contractName, function: "StudyRecords", args: [try JSONEncoder().encode(argument)])
     }
 
-    /// False once the patient has declined the study after the decision: withdrawal is immediate.
-    private func stillApproves(_ patientID: String, study: String, on channel: ChannelPeer) throws -> Bool {
-        let key = try EHRContract.accessResponseKey(studyID: study, patientID: patientID)
-        guard let value = try channel.committedValue(namespace: EHRContract.contractName, key: key) else { return false }
-        return try JSONDecoder().decode(AccessResponse.self, from: value).decision == .approved
+    /// This node's peer of the researcher's organisation, which submits and redeems the decision.
+    private func ownPeer(of researcher: Identity) throws -> HostedPeer {
+        guard let own = node.peers.first(where: { $0.mspID == researcher.mspID }) else {
+            throw GatewayError.unavailable(
+                "this node hosts no peer of \(researcher.mspID): a researcher exports through their own organisation's node")
+        }
+        return own
     }
 
-    /// The record's plaintext, checked against the SHA-256 on the ledger.
-    private func decrypt(_ record: RecordReference) async throws -> Data {
+    /// The record's plaintext, checked against the SHA-256 on the ledger. Its key comes from the
+    /// custodians (this node's own custody when it is one), released under decision `txID`.
+    private func decrypt(
+        _ record: RecordReference, of patientID: String, under txID: String, as own: HostedPeer, on ledger: ChannelLedger
+    ) async throws -> Data {
         let cid = try ContentErrorStatus.map { try CID(record.cid) }
-        let key = try custody.dataKey(cid: cid, authorMSP: record.authorMSP, digest: record.keyDigests["author"] ?? "")
+        let patient = try LedgerPermit.currentPatient(patientID, on: ledger.peer)
+        let request = RecordKeys.Request(
+            cid: cid, recordID: record.recordID, custodians: RecordCustodians(record: record, patient: patient), txID: txID)
+        let key = try await keys.dataKey(request, as: own, on: ledger.context)
+        try await keys.ensureContent(request, on: ledger.context)
         var plaintext = Data()
         try await ContentErrorStatus.mapAsync { try await content.catSealed(cid, key: key) { plaintext.append($0) } }
         let digest = Hex.encode(SHA256.hash(data: plaintext))
@@ -108,6 +116,9 @@ extension HostedService {
         HostedService(
             name: ResearchService.serviceName,
             service: ResearchService(
-                node: node, content: content, custody: KeyCustody(keys: keys, peers: node.peers), salts: StudySalts(directory: salts)))
+                node: node, content: content,
+                keys: RecordKeys(
+                    custody: KeyCustody(keys: keys, peers: node.peers), content: content, network: node.custodianNetwork(content: content)),
+                salts: StudySalts(directory: salts)))
     }
 }
