@@ -50,8 +50,12 @@ enum HostileInputCases {
         (Medledger_V1_Records.Method.SealContent.descriptor, .clientStreaming, "dr-alice"),
         (Medledger_V1_Records.Method.ReadContent.descriptor, .serverStreaming, "dr-alice"),
         (Medledger_V1_Records.Method.ShredKeys.descriptor, .unary, "hospitala-admin"),
+        (Medledger_V1_Records.Method.HoldReplica.descriptor, .unary, nodeCaller),
         (Medledger_V1_Research.Method.Export.descriptor, .serverStreaming, "researcher"),
     ]
+
+    /// The caller that is the node itself (its TLS identity, role peer), as another node calls.
+    static let nodeCaller = "the node's TLS identity"
 
     static let huge = String(repeating: "x", count: 1 << 20)
     static let nul = "a\u{0}b"
@@ -122,6 +126,7 @@ enum HostileInputCases {
             add(Records.ReleaseKey.descriptor, "transaction_id \(name)", Medledger_V1_ReleaseKeyRequest.with { $0.channelID = "ehr"; $0.transactionID = value }.bytes, .notFound)
             add(Records.ReadContent.descriptor, "transaction_id \(name)", Medledger_V1_ReleaseKeyRequest.with { $0.channelID = "ehr"; $0.transactionID = value }.bytes, .notFound)
             add(Records.ShredKeys.descriptor, "record_id \(name)", Medledger_V1_ShredKeysRequest.with { $0.channelID = "ehr"; $0.recordID = value }.bytes, .invalidArgument)
+            add(Records.HoldReplica.descriptor, "cid \(name)", Medledger_V1_HoldReplicaRequest.with { $0.channelID = "ehr"; $0.cid = value }.bytes, .invalidArgument)
             add(Records.DepositKeys.descriptor, "cid \(name)", Medledger_V1_DepositKeysRequest.with { $0.channelID = "ehr"; $0.cid = value }.bytes, .invalidArgument)
             add(Medledger_V1_Research.Method.Export.descriptor, "study_id \(name)", Medledger_V1_ExportRequest.with { $0.channelID = "ehr"; $0.studyID = value }.bytes, .invalidArgument)
             cases.append(

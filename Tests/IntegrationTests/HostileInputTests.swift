@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import GRPCNIOTransportHTTP2
 import GRPCCore
 import Identity
 import MedLedgerKit
@@ -6,6 +8,7 @@ import MedLedgerTesting
 import Schema
 import Server
 import Testing
+import SwiftASN1
 import X509
 
 /// Every RPC of every service driven with hostile values — empty, NUL, not UTF-8, a megabyte,
@@ -28,7 +31,7 @@ struct HostileInputTests {
             let covered = Set(cases.map(\.method.fullyQualifiedMethod))
             #expect(covered == Set(HostileInputCases.methods.map(\.method.fullyQualifiedMethod)), "every RPC is driven")
             for (method, shape, caller) in HostileInputCases.methods {
-                try await dev.withClient(as: caller) { client in
+                try await Self.withClient(dev, as: caller) { client in
                     for hostile in cases where hostile.method == method {
                         let outcome = await rawCall(client, method, shape: shape, messages: hostile.messages)
                         #expect(outcome.code == hostile.expected, "\(hostile): \(outcome.code.map { "\($0)" } ?? "OK") \(outcome.message.prefix(300))")
@@ -39,6 +42,24 @@ struct HostileInputTests {
                     }
                 }
             }
+            // Between nodes only: a clinician is refused whatever the request holds.
+            let clinician = try await dev.withClient(as: "dr-alice") { client in
+                await rawCall(client, Medledger_V1_Records.Method.HoldReplica.descriptor, shape: .unary, messages: [[]])
+            }
+            #expect(clinician.code == .permissionDenied && clinician.message.contains("requires role peer"), "\(clinician.message)")
         }
+    }
+
+    /// A client of the development network as the demo identity `caller`, or as the node itself.
+    static func withClient<Result: Sendable>(
+        _ dev: RunningDevNetwork, as caller: String, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        guard caller == HostileInputCases.nodeCaller else { return try await dev.withClient(as: caller, body) }
+        let tls = dev.network.dataDirectory.appendingPathComponent("tls", isDirectory: true)
+        let certificate = try Certificate(pemEncoded: String(contentsOf: tls.appendingPathComponent("server.pem"), encoding: .utf8))
+        let key = try P256.Signing.PrivateKey(pemRepresentation: String(contentsOf: tls.appendingPathComponent("server-key.pem"), encoding: .utf8))
+        let node = TestUser(signer: RequestSigner(key: key, certificateDER: Data(try certificate.derBytes)), certificate: certificate)
+        return try await MedLedgerTesting.withClient(
+            address: dev.address, trusting: tls.appendingPathComponent("ca.pem").path, as: node, body)
     }
 }

@@ -59,6 +59,17 @@ extension MultiNodeNetwork {
                 }
                 #expect(relayed.decision.outcome == .permit && relayed.plaintext == lab, "\(relayed.decision)")
                 #expect(try !network.holdsKey(of: try CID(labRecord.cid), at: "HospitalB"), "a relayed release leaves no key at the reader's node")
+                // The key goes only to the decision's creator or a peer of its organisation.
+                let misdirected = await #expect(throws: RPCError.self) {
+                    try await network.withNodeClient(network.organization("HospitalB").peer, as: "identities/dr-bob") { client in
+                        var request = Medledger_V1_ReleaseKeyRequest()
+                        request.channelID = "ehr"
+                        request.transactionID = relayed.txID
+                        request.recipientCertificate = try network.certificate("patient-3")
+                        return try await Medledger_V1_Records.Client(wrapping: client).releaseKey(request, options: callOptions())
+                    }
+                }
+                #expect(misdirected?.code == .permissionDenied && misdirected?.message.contains("neither the decision's creator") == true, "\(String(describing: misdirected))")
 
                 // HospitalA's node down: dr-bob still opens patient-3's record from HospitalB's replica and key copy.
                 try await network.withRecords("patient-3", at: "HospitalB") {
