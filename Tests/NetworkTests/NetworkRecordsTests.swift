@@ -71,6 +71,27 @@ extension MultiNodeNetwork {
                 }
                 #expect(misdirected?.code == .permissionDenied && misdirected?.message.contains("neither the decision's creator") == true, "\(String(describing: misdirected))")
 
+                // dr-bob breaks the glass on patient-1's record at HospitalB; patient-1 hears of it at HospitalA's node.
+                let emergency = try await network.withRecords("dr-bob", at: "HospitalB") {
+                    try await $0.openRecord(labID, purpose: "ETREAT", justification: "unconscious in the emergency room")
+                }
+                #expect(emergency.decision.outcome == .permit && emergency.plaintext == lab, "\(emergency.decision)")
+                let alerted = try await withThrowingTaskGroup(of: String?.self) { group in
+                    group.addTask {
+                        try await network.withRecords("patient-1", at: "HospitalA") { patient in
+                            try await patient.watchBreakGlass(patientID: "P-001", fromBlock: 0) { $0.txID != emergency.txID }
+                        }
+                        return emergency.txID
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(20))
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    return try await group.next() ?? nil
+                }
+                #expect(alerted == emergency.txID, "patient-1's home node delivers the break-glass alert")
+
                 // HospitalA's node down: dr-bob still opens patient-3's record from HospitalB's replica and key copy.
                 try await network.withRecords("patient-3", at: "HospitalB") {
                     _ = try await $0.grantConsent(ConsentDraft(patientID: "P-003", grantee: Grantee(kind: .organization, mspID: "HospitalBMSP")))
