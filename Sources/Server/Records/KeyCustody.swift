@@ -69,10 +69,15 @@ struct KeyCustody: Sendable {
         return Self.digest(organizationKey)
     }
 
+    /// Whether this node serves `mspID` (hosts its peer, which its key copies are wrapped to).
+    func serves(_ mspID: String) -> Bool {
+        peers.contains { $0.mspID == mspID }
+    }
+
     /// The copy among `custodians` that this node holds for an organisation it serves, if any.
     func heldCopy(of cid: CID, among custodians: RecordCustodians) -> RecordCustodians.Copy? {
         custodians.copies.first { copy in
-            peers.contains { $0.mspID == copy.mspID } && (try? keys.load(record: cid, reader: Self.organizationCopy(copy.mspID))) != nil
+            serves(copy.mspID) && (try? keys.load(record: cid, reader: Self.organizationCopy(copy.mspID))) != nil
         }
     }
 

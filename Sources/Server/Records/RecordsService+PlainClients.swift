@@ -99,7 +99,7 @@ extension RecordsService {
         -> P256.KeyAgreement.PublicKey?
     {
         guard patient.mspID != caller.mspID else { return nil }
-        guard let network = keys.network, !node.peers.contains(where: { $0.mspID == patient.mspID }) else {
+        guard let network = keys.network, !custody.serves(patient.mspID) else {
             return try custody.agreementKey(of: patient.mspID)
         }
         let certificate = try await network.custodianCertificate(of: patient.mspID, on: ledger.context)

@@ -34,7 +34,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         let caller = try CallerIdentity.required()
         let mspID = request.mspID.isEmpty ? caller.mspID : request.mspID
         var response = Medledger_V1_GetCustodianResponse()
-        if let network = keys.network, !node.peers.contains(where: { $0.mspID == mspID }) {
+        if let network = keys.network, !custody.serves(mspID) {
             let shared = try await StatusMapping.mapped { try node.channel(naming: mspID, for: caller) }
             response.certificate = try await network.custodianCertificate(of: mspID, on: shared.context)
         } else {
@@ -89,7 +89,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
         let ledger = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
         let cid = try ContentErrorStatus.map { try CID(request.cid) }
         let patient = try LedgerPermit.currentPatient(request.patientID, on: ledger.peer)
-        guard node.peers.contains(where: { $0.mspID == patient.mspID }) else {
+        guard custody.serves(patient.mspID) else {
             throw RecordAccessError.notHomeOrganization(patientID: patient.patientID, home: patient.mspID)
         }
         try custody.checkCopy(cid: cid, organizationKey: request.organizationKey, for: patient.mspID)
@@ -151,20 +151,20 @@ extension RecordsService {
         guard !homeKey.isEmpty else {
             throw RecordAccessError.homeKeyMissing(patientID: patient.patientID, home: patient.mspID)
         }
-        if let network = keys.network, !node.peers.contains(where: { $0.mspID == patient.mspID }) {
+        var heldElsewhere: String?
+        if let network = keys.network, !custody.serves(patient.mspID) {
             var replica = Medledger_V1_HoldReplicaRequest()
             replica.channelID = ledger.context.channelID
             replica.cid = cid.description
             replica.patientID = patient.patientID
             replica.organizationKey = homeKey
             replica.patientKey = patientKey
-            let held = try await network.holdReplica(replica, at: patient.mspID, on: ledger.context)
-            let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
-            return Digests(patient: digests.patient, organization: digests.organization, home: held.organizationKeyDigest)
+            heldElsewhere = try await network.holdReplica(replica, at: patient.mspID, on: ledger.context).organizationKeyDigest
+        } else {
+            try custody.checkCopy(cid: cid, organizationKey: homeKey, for: patient.mspID)
         }
-        try custody.checkCopy(cid: cid, organizationKey: homeKey, for: patient.mspID)
         let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
-        let home = try custody.holdCopy(cid: cid, organizationKey: homeKey, patientKey: patientKey, for: patient.mspID)
+        let home = try heldElsewhere ?? custody.holdCopy(cid: cid, organizationKey: homeKey, patientKey: patientKey, for: patient.mspID)
         return Digests(patient: digests.patient, organization: digests.organization, home: home)
     }
 }

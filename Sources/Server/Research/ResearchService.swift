@@ -44,11 +44,12 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
         let deidentifier = SafeHarbor(studySalt: try salts.salt(for: study.studyID), exportedAt: Date())
         var withheld: UInt32 = 0
         for patient in study.patients where try LedgerPermit.stillApproves(patient.patientID, study: study.studyID, on: channel) {
+            let registered = try LedgerPermit.currentPatient(patient.patientID, on: channel)
             for listed in patient.records {
                 // Erased since the decision: nothing of it may leave.
                 let record = try LedgerPermit.currentRecord(listed.recordID, on: channel)
                 guard !record.erased else { continue }
-                let plaintext = try await decrypt(record, of: patient.patientID, under: decided.txID, as: own, on: ledger)
+                let plaintext = try await decrypt(record, of: registered, under: decided.txID, as: own, on: ledger)
                 switch deidentifier.deidentify(plaintext, patientID: patient.patientID, recordID: record.recordID) {
                 case .exported(var line, _):
                     line.append(0x0A)
@@ -92,10 +93,9 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
     /// The record's plaintext, checked against the SHA-256 on the ledger. Its key comes from the
     /// custodians (this node's own custody when it is one), released under decision `txID`.
     private func decrypt(
-        _ record: RecordReference, of patientID: String, under txID: String, as own: HostedPeer, on ledger: ChannelLedger
+        _ record: RecordReference, of patient: Patient, under txID: String, as own: HostedPeer, on ledger: ChannelLedger
     ) async throws -> Data {
         let cid = try ContentErrorStatus.map { try CID(record.cid) }
-        let patient = try LedgerPermit.currentPatient(patientID, on: ledger.peer)
         let request = RecordKeys.Request(
             cid: cid, recordID: record.recordID, custodians: RecordCustodians(record: record, patient: patient), txID: txID)
         let key = try await keys.dataKey(request, as: own, on: ledger.context)
