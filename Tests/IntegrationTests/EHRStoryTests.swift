@@ -1,4 +1,6 @@
 import Chaincode
+import ContentStore
+import Crypto
 import EHRModel
 import Foundation
 import GRPCCore
@@ -178,6 +180,28 @@ struct EHRStoryTests {
                 try await ChainAudit.verify(client: client, channel: "ehr", knownChaincodes: ["asset", "ehr"], options: callOptions())
             }
             #expect(report.height > 10 && report.validTransactions == report.transactions)
+        }
+    }
+
+    /// On the one-node network too, a record about another organisation's patient carries the
+    /// home organisation's key copy, kept in the node's custody beside the author's.
+    @Test func aRecordAboutAnotherOrganisationsPatientKeepsTheHomeOrganisationsKeyCopy() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withDevNetwork(in: directory.url) { dev in
+            let patient = Data(try dev.network.identity("patient-1").loadCertificate().derBytes)
+            try await dev.records(as: "dr-alice") { try await $0.registerPatient("P-001", certificateDER: patient) }
+            let lab = SampleRecords.observation(patient: "P-001", marker: "seen at HospitalB")
+            let added = try await dev.records(as: "dr-bob") { bob in
+                try await bob.addRecord(.init(recordID: "rec-b", patientID: "P-001", resourceType: "Observation", category: "lab"), plaintext: lab)
+            }
+            let home = try #require(added.keyDigests[KeyCopy.home], "patient-1's home, HospitalA, holds a key copy")
+            let keys = try WrappedKeyStore(root: dev.network.dataDirectory.appendingPathComponent("keys", isDirectory: true))
+            let held = try keys.load(record: try CID(added.cid), reader: "org-HospitalAMSP")
+            #expect(Hex.encode(SHA256.hash(data: held)) == home)
+            #expect(try keys.load(record: try CID(added.cid), reader: "org-HospitalBMSP").isEmpty == false)
+            let opened = try await dev.records(as: "patient-1") { try await $0.openRecord("rec-b", purpose: "TREAT") }
+            #expect(opened.decision.outcome == .permit && opened.plaintext == lab)
         }
     }
 }
