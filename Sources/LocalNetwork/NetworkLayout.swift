@@ -24,9 +24,12 @@ public struct NetworkLayout: Sendable {
         directory.appendingPathComponent("channels/\(channel).block")
     }
 
+    /// The folder of every admin's and demo user's identity folder.
+    public var identities: URL { directory.appendingPathComponent("identities", isDirectory: true) }
+
     /// The identity folder of `name` (an admin or a demo user).
     public func identityDirectory(_ name: String) -> URL {
-        directory.appendingPathComponent("identities/\(name)", isDirectory: true)
+        identities.appendingPathComponent(name, isDirectory: true)
     }
 
     /// A node's process: its log and pid file, to start it (with `arguments`) or signal it.

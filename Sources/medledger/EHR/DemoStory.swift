@@ -9,10 +9,17 @@ internal import EHRModel
 /// The story `medledger demo` plays, step by step, each as the identity a real user would be.
 /// Every step checks its outcome; the first surprise stops the story with `DemoFailure`.
 struct DemoStory {
-    let identities: IdentityDirectory
-    let address: String
+    /// Where each identity connects (its own organisation's peer on a network of nodes).
+    let nodes: DemoNodes
     /// Makes record, study and patient IDs unique to this run, so the story can be replayed.
     let run: String
+    /// The highest `ehr` height any step has seen: the next step's node must reach it first.
+    let seen = HeightWatermark()
+
+    init(nodes: DemoNodes, run: String) {
+        self.nodes = nodes
+        self.run = run
+    }
 
     static func runTag() -> String {
         String(Int(Date().timeIntervalSince1970 * 1000), radix: 36).uppercased()
@@ -23,6 +30,14 @@ struct DemoStory {
         let patients = ["patient-1": "P-001", "patient-2": "P-002", "patient-3": "P-003"]
         let labAlpha = Self.observation(patient: patients["patient-1"]!, glucose: 5.4)
         let labBeta = Self.observation(patient: patients["patient-2"]!, glucose: 6.1)
+        let vitals = Self.observation(patient: patients["patient-3"]!, glucose: 5.0)
+        if !nodes.isSingleNode {
+            step("Each identity calls its own organisation's peer")
+            for name in ["dr-alice", "dr-bob", "patient-1", "researcher", "auditor"] {
+                let endpoint = try nodes.endpoint(of: name)
+                done("\(name) → \(endpoint.node) at \(endpoint.address)")
+            }
+        }
 
         step("dr-alice (HospitalA) registers patient-1 and patient-2; dr-bob (HospitalB) registers patient-3")
         for (clinician, patient) in [("dr-alice", "patient-1"), ("dr-alice", "patient-2"), ("dr-bob", "patient-3")] {
@@ -37,7 +52,7 @@ struct DemoStory {
         done("patients \(patients.values.sorted().joined(separator: ", ")) bound to their certificates (no names on chain)")
 
         step("dr-alice adds records, encrypted on her machine")
-        let lab1 = "LAB1-\(run)", note1 = "NOTE1-\(run)", lab2 = "LAB2-\(run)", lab3 = "LAB3-\(run)"
+        let lab1 = "LAB1-\(run)", note1 = "NOTE1-\(run)", lab2 = "LAB2-\(run)", lab3 = "LAB3-\(run)", visit3 = "VISIT3-\(run)"
         try await acting("dr-alice") { alice in
             let added = try await alice.addRecord(.init(recordID: lab1, patientID: patients["patient-1"]!, resourceType: "Observation", category: "lab"), plaintext: labAlpha)
             done("\(lab1): glucose lab result of patient-1 → \(added.cid)")
@@ -45,6 +60,8 @@ struct DemoStory {
             done("\(note1): mental-health note of patient-1")
             _ = try await alice.addRecord(.init(recordID: lab2, patientID: patients["patient-2"]!, resourceType: "Observation", category: "lab"), plaintext: labBeta)
             done("\(lab2): lab result of patient-2")
+            _ = try await alice.addRecord(.init(recordID: visit3, patientID: patients["patient-3"]!, resourceType: "Observation", category: "vital-signs"), plaintext: vitals)
+            done("\(visit3): a HospitalA visit of patient-3, whose home HospitalB keeps a replica and a key copy")
         }
         try await acting("dr-bob") { bob in
             _ = try await bob.addRecord(.init(recordID: lab3, patientID: patients["patient-3"]!, resourceType: "Observation", category: "lab"), plaintext: Self.observation(patient: patients["patient-3"]!, glucose: 4.9))
@@ -80,6 +97,8 @@ struct DemoStory {
         let mental = try await acting("dr-bob") { try await $0.openRecord(note1, purpose: "TREAT") }
         try expect(mental.decision.outcome == .deny, "the mental-health note should stay denied")
         done("mental-health note still DENIED — \(mental.decision.rule)")
+
+        try await playOutage(record: visit3, plaintext: vitals, patientID: patients["patient-3"]!)
 
         step("patient-1 looks at who read their records")
         let trail = try await acting("patient-1") { try await $0.auditTrail(of: patients["patient-1"]!) }
@@ -154,43 +173,6 @@ struct DemoStory {
         print("\nThe story is complete.")
     }
 
-    // MARK: - Plumbing
-
-    @discardableResult
-    private func acting<Result: Sendable>(
-        _ name: String, _ body: (HealthRecords<HTTP2ClientTransport.Posix>) async throws -> Result
-    ) async throws -> Result {
-        let folder = identities.identity(name)
-        let signer = try folder.loadSigner()
-        return try await client(as: name) { client in
-            do {
-                return try await body(HealthRecords(client: client, signer: signer))
-            } catch let error as RPCError {
-                throw DemoFailure("as \(name): \(error.code): \(error.message)")
-            } catch let error as HealthRecordsError {
-                throw DemoFailure("as \(name): \(error)")
-            }
-        }
-    }
-
-    private func client<Result: Sendable>(
-        as name: String, _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
-    ) async throws -> Result {
-        let folder = identities.identity(name)
-        return try await NodeConnectionOptions.withNodeClient(address: address, trusting: folder.tlsTrustPath, identity: folder, body)
-    }
-
-    private func certificate(_ name: String) throws -> Data {
-        Data(try identities.identity(name).loadCertificate().derBytes)
-    }
-
-    private func step(_ text: String) { print("\n▶ \(text)") }
-    private func done(_ text: String) { print("  ✓ \(text)") }
-
-    private func expect(_ condition: Bool, _ failure: String) throws {
-        guard condition else { throw DemoFailure(failure) }
-    }
-
     /// A FHIR R4 glucose Observation with the identifiers a real one carries.
     static func observation(patient: String, glucose: Double) -> Data {
         Data(
@@ -201,20 +183,4 @@ struct DemoStory {
             "valueQuantity":{"value":\(glucose),"unit":"mmol/L","system":"http://unitsofmeasure.org","code":"mmol/L"}}
             """.utf8)
     }
-}
-
-/// The notice a watcher found.
-final class NoticeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: BreakGlassNotice?
-    var notice: BreakGlassNotice? {
-        get { lock.withLock { value } }
-        set { lock.withLock { value = newValue } }
-    }
-}
-
-/// A step of the demo did not behave as the story says.
-struct DemoFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
