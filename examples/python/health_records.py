@@ -1,6 +1,7 @@
 """Health records with client-side encryption, as Sources/MedLedgerKit/EHR/HealthRecords+Records.swift
 does them: the plaintext is sealed here with a fresh data key, only ciphertext goes to the content
-store, the key goes to the node wrapped (HPKE) to the patient and to the author's organisation, and
+store, the key goes to the node wrapped (HPKE) to the patient, to the author's organisation and (when
+it is another) to the patient's home organisation, and
 a read is an audited `OpenRecord` transaction before the node releases the key re-wrapped to the reader.
 """
 
@@ -51,22 +52,29 @@ class HealthRecords:
 
     def add_record(self, record_id, patient_id, resource_type, category, plaintext):
         """Encrypts, stores, deposits the wrapped keys and submits AddRecord; returns (record, CID)."""
-        patient_certificate = base64.b64decode(self.patient(patient_id)["certificate"])
+        patient = self.patient(patient_id)
+        patient_certificate = base64.b64decode(patient["certificate"])
         custodian = self.records.GetCustodian(pb["records"].GetCustodianRequest(), timeout=self.timeout)
+        # The patient's home organisation keeps a copy too (its node answers for its custodian).
+        home = self.records.GetCustodian(pb["records"].GetCustodianRequest(msp_id=patient["mspID"]), timeout=self.timeout)
 
         data_key = os.urandom(32)
         sealed, digest = sealed_stream.seal(data_key, plaintext)
         cid = self.store(sealed)
 
-        receipt = self.records.DepositKeys(
-            pb["records"].DepositKeysRequest(
-                channel_id=self.ledger.channel_id,
-                cid=cid,
-                patient_key=key_wrap.wrap(data_key, patient_certificate, cid),
-                organization_key=key_wrap.wrap(data_key, custodian.certificate, cid),
-            ),
-            timeout=self.timeout,
+        deposit = pb["records"].DepositKeysRequest(
+            channel_id=self.ledger.channel_id,
+            cid=cid,
+            patient_id=patient_id,
+            patient_key=key_wrap.wrap(data_key, patient_certificate, cid),
+            organization_key=key_wrap.wrap(data_key, custodian.certificate, cid),
         )
+        if home.certificate != custodian.certificate:
+            deposit.home_organization_key = key_wrap.wrap(data_key, home.certificate, cid)
+        receipt = self.records.DepositKeys(deposit, timeout=self.timeout)
+        key_digests = {"patient": receipt.patient_key_digest, "author": receipt.organization_key_digest}
+        if receipt.home_organization_key_digest:
+            key_digests["home"] = receipt.home_organization_key_digest
         request = {
             "recordID": record_id,
             "patientID": patient_id,
@@ -74,7 +82,7 @@ class HealthRecords:
             "plaintextSHA256": digest,
             "resourceType": resource_type,
             "category": category,
-            "keyDigests": {"patient": receipt.patient_key_digest, "author": receipt.organization_key_digest},
+            "keyDigests": key_digests,
         }
         return self.ledger.submit(CONTRACT, "AddRecord", request)[0], cid
 

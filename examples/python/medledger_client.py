@@ -5,6 +5,7 @@ exactly as Sources/MedLedgerKit/TransactionProposal.swift and LedgerGateway.swif
 Call `load_stubs(DIR)` once with the directory the stubs were generated into before anything else.
 """
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -25,9 +26,9 @@ pb = {}
 def load_stubs(generated):
     """Imports the generated medledger.v1 modules from `generated` into `pb`, e.g. pb["ledger"]."""
     sys.path.insert(0, str(generated))
-    for name in ["common", "identity", "ca", "ledger", "block", "gateway", "content", "content_service", "records"]:
+    for name in ["common", "identity", "ca", "ledger", "block", "deliver", "gateway", "content", "content_service", "records"]:
         pb[name] = importlib.import_module(f"medledger.v1.{name}_pb2")
-        if name in ("ca", "gateway", "content_service", "records"):
+        if name in ("ca", "deliver", "gateway", "content_service", "records"):
             pb[name + "_grpc"] = importlib.import_module(f"medledger.v1.{name}_pb2_grpc")
 
 
@@ -42,16 +43,24 @@ class Identity:
 
     @classmethod
     def from_folder(cls, folder):
-        """Reads an identity folder (cert.pem, key.pem PKCS#8, tls-ca.pem), as `medledger dev` writes them."""
+        """Reads an identity folder (cert.pem, key.pem PKCS#8, and tls-ca.pem or else ca.pem: the root
+        that issued the node's TLS certificate), as `medledger dev` and `medledger network up` write them."""
         folder = Path(folder)
         certificate = x509.load_pem_x509_certificate((folder / "cert.pem").read_bytes())
         key = serialization.load_pem_private_key((folder / "key.pem").read_bytes(), password=None)
+        tls_root = folder / "tls-ca.pem"
         return cls(
             folder.name,
             certificate.public_bytes(serialization.Encoding.DER),
             key,
-            (folder / "tls-ca.pem").read_bytes(),
+            (tls_root if tls_root.exists() else folder / "ca.pem").read_bytes(),
         )
+
+    @property
+    def msp_id(self):
+        """The organisation that issued this identity: its certificate's subject O."""
+        subject = x509.load_der_x509_certificate(self.certificate_der).subject
+        return subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value
 
     def sign(self, payload):
         """ECDSA P-256 over SHA-256 of `payload`, DER-encoded: the signature MedLedger expects everywhere."""
@@ -97,6 +106,68 @@ def enroll(address, tls_root_pem, msp_id, enrollment_id, secret):
     with grpc.secure_channel(address, grpc.ssl_channel_credentials(root_certificates=tls_root_pem)) as channel:
         response = pb["ca_grpc"].CertificateAuthorityStub(channel).Enroll(request, timeout=30)
     return Identity(enrollment_id, response.certificate, key, tls_root_pem)
+
+
+class Nodes:
+    """Where each identity connects: the one node of `medledger dev`, or, on a network of nodes
+    (`network.json` of `medledger network up`), the peer of the identity's own organisation.
+
+    On a network, `connect` first waits until that peer has committed every block of the channel
+    an earlier connection saw, so that each step reads what the previous ones wrote on other nodes."""
+
+    def __init__(self, address=None, network=None, channel_id="ehr", timeout=60):
+        self.single = address
+        self.peers = {}
+        if network is not None:
+            plan = json.loads(Path(network).read_text())
+            self.peers = {org["mspID"]: f"127.0.0.1:{org['peer']['port']}" for org in plan["organizations"]}
+        self.channel_id = channel_id
+        self.timeout = timeout
+        self.seen = 0
+
+    def address(self, identity):
+        if self.single is not None:
+            return self.single
+        if identity.msp_id not in self.peers:
+            raise KeyError(f"no peer of {identity.msp_id} ({identity.name}'s organisation) in the network")
+        return self.peers[identity.msp_id]
+
+    @contextlib.contextmanager
+    def connect(self, identity):
+        """An mTLS channel as `identity` to its node, caught up with what earlier steps saw."""
+        with identity.channel(self.address(identity)) as channel:
+            if self.single is None:
+                wait_for_height(channel, self.channel_id, self.seen, self.timeout)
+            yield channel
+            if self.single is None:
+                self.seen = max(self.seen, height(channel, self.channel_id))
+
+
+def _one_filtered_block(channel, channel_id, position, wait, timeout):
+    request = pb["deliver"].DeliverRequest(
+        channel_id=channel_id,
+        start=position,
+        stop=position,
+        filtered=True,
+        behavior=pb["deliver"].SEEK_BEHAVIOR_BLOCK_UNTIL_READY if wait else pb["deliver"].SEEK_BEHAVIOR_FAIL_IF_NOT_READY,
+    )
+    numbers = [r.filtered_block.number for r in pb["deliver_grpc"].DeliverStub(channel).Blocks(request, timeout=timeout)]
+    if not numbers:
+        raise ContractError(f"Deliver of {channel_id} sent no block")
+    return numbers[-1]
+
+
+def height(channel, channel_id="ehr", timeout=30):
+    """How many blocks of `channel_id` the node has committed (Deliver, filtered: no content)."""
+    newest = pb["deliver"].SeekPosition(newest=pb["deliver"].SeekPosition.Newest())
+    return _one_filtered_block(channel, channel_id, newest, False, timeout) + 1
+
+
+def wait_for_height(channel, channel_id, target, timeout=60):
+    """Returns once the node has committed `target` blocks of `channel_id` (DEADLINE_EXCEEDED after `timeout`)."""
+    if target > 0:
+        block = pb["deliver"].SeekPosition(specified=pb["deliver"].SeekPosition.Specified(number=target - 1))
+        _one_filtered_block(channel, channel_id, block, True, timeout)
 
 
 class ContractError(Exception):
