@@ -160,21 +160,5 @@ func requireTool(_ command: [String], install hint: String) async throws {
 /// Generates Python grpcio stubs for `protos` (paths under `proto/`) into a fresh directory,
 /// failing the test (with what to install) if Python's grpc tooling is missing.
 func generatePythonStubs(_ protos: [String], extraModules: [String] = []) async throws -> TemporaryDirectory {
-    let modules = (["grpc", "grpc_tools.protoc", "google.protobuf"] + extraModules).joined(separator: ", ")
-    try await requireTool(
-        ["python3", "-c", "import \(modules)"],
-        install: "pip install grpcio grpcio-tools protobuf \(extraModules.joined(separator: " "))"
-    )
-    let generated = try TemporaryDirectory()
-    let protoc = try await runProcess(
-        [
-            "python3", "-m", "grpc_tools.protoc",
-            "-I", repositoryRoot.appendingPathComponent("proto").path,
-            "--python_out=\(generated.url.path)",
-            "--grpc_python_out=\(generated.url.path)",
-        ] + protos
-    )
-    if protoc.status != 0 { generated.remove() }
-    try #require(protoc.status == 0, "grpc_tools.protoc failed\n\(protoc.summary)")
-    return generated
+    try await PythonStubs.generate(protos, protoRoot: repositoryRoot.appendingPathComponent("proto"), extraModules: extraModules)
 }
