@@ -1,8 +1,9 @@
 public import Schema
 
-/// The stateful half of validation, in block order: a tx ID may appear once on the ledger, and
-/// every version a transaction read (point reads and range scans) must still be current, counting
-/// the writes of valid transactions earlier in the same block.
+/// The stateful half of validation, in block order: a tx ID may appear once on the ledger, every
+/// version a transaction read (point reads and range scans) must still be current, counting the
+/// writes of valid transactions earlier in the same block, and a peer of every owner of the data
+/// it touches (the channel's `DataOwnerRule`s) must have endorsed it.
 public struct BlockValidator {
     public init() {}
 
@@ -25,6 +26,9 @@ public struct BlockValidator {
             if code == .valid {
                 code = try readConflict(transaction.readWriteSets, written: written, state: state) ?? .valid
             }
+            if code == .valid, !transaction.ownerRules.isEmpty, try !ownersEndorsed(transaction, state: state) {
+                code = .endorsementPolicyFailure
+            }
             if code == .valid {
                 for set in transaction.readWriteSets {
                     written[set.namespace, default: []].formUnion(set.writes.map(\.key))
@@ -33,6 +37,18 @@ public struct BlockValidator {
             codes.append(code)
         }
         return codes
+    }
+
+    /// True if a peer of every organisation owning what the transaction reads or writes endorsed
+    /// it (`DataOwnership`, on the committed state before this block: a read of a key an earlier
+    /// transaction of the block wrote is already a conflict).
+    private func ownersEndorsed(_ transaction: CheckedTransaction, state: some StateReader) throws -> Bool {
+        do {
+            let owners = try DataOwnership.owners(under: transaction.ownerRules, of: transaction.readWriteSets, state: state)
+            return owners.isSubset(of: transaction.endorsingPeerOrganizations)
+        } catch is DataOwnership.Unnamed {
+            return false
+        }
     }
 
     private func readConflict(

@@ -15,6 +15,16 @@ extension Medledger_V1_ChannelConfig {
         config.batch = batch
         return config
     }
+
+    /// Makes `chaincode` endorsed by a peer of the submitter's own organisation and, through
+    /// `owners` (data-owner rules of that chaincode), a peer of every organisation owning the data
+    /// a transaction reads or writes — `ehr` on a network of nodes: the submitter's organisation
+    /// and the patient's home organisation.
+    public mutating func endorseBySubmitterAndOwners(_ chaincode: String, owners: [Medledger_V1_DataOwnerRule]) {
+        endorsementPolicies[chaincode] = .signedByCreatorOrganization(role: .peer)
+        dataOwnerRules.removeAll { $0.chaincode == chaincode }
+        dataOwnerRules += owners
+    }
 }
 
 extension Medledger_V1_EndorsementPolicy {

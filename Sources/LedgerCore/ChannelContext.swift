@@ -126,9 +126,15 @@ public enum ChannelConfigRules {
             + config.endorsementPolicies.sorted { $0.key < $1.key }.map { ("endorsement_policies[\($0.key)]", $0.value) }
         for (field, policy) in policies {
             guard let policy else { throw .invalid("\(field) is missing") }
+            if policy.hasCreatorLeafNamingAnOrganization {
+                throw .invalid("\(field) has a creator_organization rule that also names an msp_id")
+            }
             if let unknown = policy.mspIDs.first(where: { !seen.contains($0) }) {
                 throw .invalid("\(field) names organisation \(unknown), which is not a member")
             }
+        }
+        for rule in config.dataOwnerRules where rule.chaincode.isEmpty || rule.objectType.isEmpty || rule.ownerField.isEmpty {
+            throw .invalid("data_owner_rules entry \(QuotedInput.quote(rule.summary)) needs chaincode, object_type and owner_field")
         }
         if let batch = config.batch, batch.absoluteMaxBytes != 0, batch.preferredMaxBytes > batch.absoluteMaxBytes {
             throw .invalid("batch.preferred_max_bytes exceeds batch.absolute_max_bytes")
@@ -137,12 +143,21 @@ public enum ChannelConfigRules {
 }
 
 extension Medledger_V1_EndorsementPolicy {
-    /// Every organisation the policy names.
+    /// Every organisation the policy names (creator-organisation rules name none).
     var mspIDs: [String] {
         switch rule {
-        case .signedBy(let leaf)?: [leaf.mspID]
+        case .signedBy(let leaf)?: leaf.creatorOrganization ? [] : [leaf.mspID]
         case .nOutOf(let threshold)?: threshold.rules.flatMap(\.mspIDs)
         case nil: []
+        }
+    }
+
+    /// True if a creator-organisation rule also sets `msp_id` (which it must leave empty).
+    var hasCreatorLeafNamingAnOrganization: Bool {
+        switch rule {
+        case .signedBy(let leaf)?: leaf.creatorOrganization && !leaf.mspID.isEmpty
+        case .nOutOf(let threshold)?: threshold.rules.contains { $0.hasCreatorLeafNamingAnOrganization }
+        case nil: false
         }
     }
 }

@@ -14,6 +14,11 @@ public struct CheckedTransaction: Sendable {
     public var readWriteSets: [Medledger_V1_ReadWriteSet]
     /// A configuration this transaction installs (config transactions only).
     public var config: Medledger_V1_ChannelConfig?
+    /// The channel's data-owner rules for the transaction's chaincode: `BlockValidator` checks
+    /// that a peer of every owner of what it reads or writes endorsed it.
+    public var ownerRules: [Medledger_V1_DataOwnerRule] = []
+    /// The organisations with a valid peer endorsement of the transaction.
+    public var endorsingPeerOrganizations: Set<String> = []
 
     public init(
         txID: String?, code: Medledger_V1_TxValidationCode, reason: String? = nil,

@@ -93,13 +93,39 @@ extension Medledger_V1_EndorsementPolicy {
         return policy
     }
 
+    /// Satisfied by one signature of `role` in the organisation of the transaction's creator.
+    public static func signedByCreatorOrganization(role: Medledger_V1_Role) -> Self {
+        var leaf = Medledger_V1_EndorsementPolicy.SignedBy()
+        leaf.creatorOrganization = true
+        leaf.role = role
+        var policy = Self()
+        policy.rule = .signedBy(leaf)
+        return policy
+    }
+
+    /// The policy for a transaction whose creator belongs to `mspID`: its creator-organisation
+    /// leaves name that organisation.
+    public func resolved(creator mspID: String) -> Self {
+        switch rule {
+        case .signedBy(let leaf)? where leaf.creatorOrganization:
+            return .signedBy(mspID, role: leaf.role)
+        case .nOutOf(var threshold)?:
+            threshold.rules = threshold.rules.map { $0.resolved(creator: mspID) }
+            var policy = self
+            policy.rule = .nOutOf(threshold)
+            return policy
+        default:
+            return self
+        }
+    }
+
     public static func anyOf(_ rules: [Self]) -> Self { outOf(1, rules) }
     public static func allOf(_ rules: [Self]) -> Self { outOf(rules.count, rules) }
 
     /// A readable form for error messages: `OutOf(1, HospitalAMSP.peer, HospitalBMSP.peer)`.
     public var summary: String {
         switch rule {
-        case .signedBy(let leaf)?: "\(leaf.mspID).\(leaf.role.certificateName ?? "member")"
+        case .signedBy(let leaf)?: "\(leaf.creatorOrganization ? "creator" : leaf.mspID).\(leaf.role.certificateName ?? "member")"
         case .nOutOf(let threshold)?: "OutOf(\(threshold.n), \(threshold.rules.map(\.summary).joined(separator: ", ")))"
         case nil: "<empty policy>"
         }

@@ -82,17 +82,25 @@ public struct TransactionValidator: Sendable {
         guard let response = payload.response, (200..<400).contains(response.status) else {
             return .invalid(txID, .badResponsePayload, "the chaincode response of \(txID) is an error (status \(payload.response?.status ?? 0))")
         }
-        if let failure = checkEndorsements(endorsed, chaincode: proposal.chaincodeName, at: time) {
-            return .invalid(txID, .endorsementPolicyFailure, "\(txID): \(failure)")
+        let endorsers: [Identity]
+        switch checkEndorsements(endorsed, chaincode: proposal.chaincodeName, creator: creator, at: time) {
+        case .success(let signers): endorsers = signers
+        case .failure(let failure): return .invalid(txID, .endorsementPolicyFailure, "\(txID): \(failure.description)")
         }
         if let (code, reason) = checkShape(payload.results, chaincode: proposal.chaincodeName) {
             return .invalid(txID, code, "\(txID): \(reason)")
         }
-        return CheckedTransaction(txID: txID, code: .valid, readWriteSets: payload.results)
+        var checked = CheckedTransaction(txID: txID, code: .valid, readWriteSets: payload.results)
+        checked.ownerRules = channel.config.dataOwnerRules.filter { $0.chaincode == proposal.chaincodeName }
+        checked.endorsingPeerOrganizations = Set(endorsers.filter { $0.role == .peer }.map(\.mspID))
+        return checked
     }
 
-    /// Nil if enough valid endorsements satisfy the policy; otherwise why not.
-    private func checkEndorsements(_ endorsed: Medledger_V1_EndorserTransaction, chaincode: String, at time: Date) -> String? {
+    /// The valid endorsers if they satisfy the chaincode's policy (its creator-organisation rules
+    /// naming `creator`'s organisation); otherwise why not.
+    private func checkEndorsements(
+        _ endorsed: Medledger_V1_EndorserTransaction, chaincode: String, creator: Identity, at time: Date
+    ) -> Result<[Identity], PolicyFailure> {
         var signers: [Identity] = []
         var rejected: [String] = []
         for endorsement in endorsed.endorsements {
@@ -110,13 +118,13 @@ public struct TransactionValidator: Sendable {
             }
             if !signers.contains(endorser) { signers.append(endorser) }
         }
-        let policy = channel.endorsementPolicy(for: chaincode)
+        let policy = channel.endorsementPolicy(for: chaincode).resolved(creator: creator.mspID)
         guard policies.isSatisfied(policy, by: signers) else {
             let by = signers.map(\.description).joined(separator: ", ")
             let extra = rejected.isEmpty ? "" : " (\(rejected.joined(separator: "; ")))"
-            return "endorsements by [\(by)] do not satisfy the policy \(policy.summary) of chaincode \(QuotedInput.quote(chaincode))\(extra)"
+            return .failure(PolicyFailure(description: "endorsements by [\(by)] do not satisfy the policy \(policy.summary) of chaincode \(QuotedInput.quote(chaincode))\(extra)"))
         }
-        return nil
+        return .success(signers)
     }
 
     /// Nil if the read-write sets are sorted, unique and touch only the chaincode's namespace.
@@ -173,4 +181,9 @@ public struct TransactionValidator: Sendable {
         }
         return CheckedTransaction(txID: txID, code: .valid, config: config)
     }
+}
+
+/// Why a transaction's endorsements do not satisfy its policy.
+struct PolicyFailure: Error {
+    let description: String
 }
