@@ -32,6 +32,7 @@ extension ChannelCommand {
             for (chaincode, policy) in config.endorsementPolicies.sorted(by: { $0.key < $1.key }) {
                 print("  endorsement of \(chaincode): \(policy.summary)")
             }
+            for rule in config.dataOwnerRules { print("  data owners also endorse: \(rule.summary)") }
             print("  admin: \(config.adminPolicy?.summary ?? "none")")
             print("batch:")
             for setting in (config.batch ?? .init()).settings { print("  \(setting.name): \(setting.value)") }

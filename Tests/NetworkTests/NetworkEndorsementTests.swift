@@ -61,7 +61,7 @@ extension MultiNodeNetwork {
                         && refused?.message.contains(hospitalB.peer.address) == true,
                     "\(String(describing: refused))")
 
-                // Channel ehr keeps its any-peer policy: HospitalA's peer endorses alone.
+                // Contract asset on channel ehr keeps the default any-peer policy: HospitalA's peer endorses alone.
                 let alone = try await network.withGateway("dr-alice", at: "HospitalA") { gateway in
                     try await gateway.submit("asset", "Put", ["ehr-while-b-is-down", "v"])
                 }

@@ -37,6 +37,8 @@ extension EHRContract {
             throw rejected(404, "patient \(record.patientID) has not requested erasure of record \(record.recordID)")
         }
         guard !record.erased else { throw rejected(409, "record \(record.recordID) is already erased") }
+        // Read so that the patient's home organisation endorses the erasure too (`dataOwners`).
+        _ = try existingPatient(record.patientID, stub)
         let time = now(stub)
         record.erased = true
         record.erasedAt = time

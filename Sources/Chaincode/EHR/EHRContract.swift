@@ -1,6 +1,6 @@
 import Foundation
 import LedgerCore
-import Schema
+public import Schema
 public import EHRModel
 
 /// The health-record contract: patients, record references, consents, audited reads, break-glass,
@@ -54,6 +54,13 @@ public struct EHRContract: Contract {
     public static func patientKey(_ patientID: String) throws -> String {
         try EHRKey.make(EHRKey.patient, patientID)
     }
+
+    /// Who owns a patient's data: the home organisation their entry names (`Patient.mspID`). Every
+    /// function about a patient reads that entry, so on a channel with this rule a peer of the
+    /// patient's home organisation endorses every such transaction.
+    public static let dataOwners = [
+        Medledger_V1_DataOwnerRule(chaincode: contractName, objectType: EHRKey.patient, ownerField: "mspID")
+    ]
 
     public init(breakGlassDuration: Int64 = 4 * 3600) {
         self.breakGlassDuration = breakGlassDuration

@@ -56,9 +56,11 @@ struct ChannelPeer: Sendable {
         _ signed: Medledger_V1_SignedProposal, organizations: [String], now: Date, othersReachable: Bool
     ) throws -> (local: Medledger_V1_EndorseResponse, remote: [String]) {
         let (proposal, creator) = try endorser.verify(signed, channel: context, now: now)
-        let (local, remote) = try endorsingPeers(
-            requested: organizations, creator: creator, chaincode: proposal.chaincodeName, now: now, othersReachable: othersReachable)
         let simulation = try simulate(proposal, creator: creator)
+        let owners = try dataOwners(of: simulation.readWriteSets, chaincode: proposal.chaincodeName)
+        let (local, remote) = try endorsingPeers(
+            requested: organizations, creator: creator, chaincode: proposal.chaincodeName, owners: owners, now: now,
+            othersReachable: othersReachable)
         let response = try endorser.endorse(
             proposal, by: local, results: simulation.readWriteSets, event: simulation.event, response: simulation.response)
         return (response, remote)
@@ -129,12 +131,26 @@ struct ChannelPeer: Sendable {
         }
     }
 
+    /// The organisations owning what a simulation read or wrote, whose peers must endorse too
+    /// (the channel's `DataOwnerRule`s for `chaincode`, on this node's committed state).
+    private func dataOwners(of sets: [Medledger_V1_ReadWriteSet], chaincode: String) throws -> Set<String> {
+        let rules = context.config.dataOwnerRules.filter { $0.chaincode == chaincode }
+        guard !rules.isEmpty else { return [] }
+        do {
+            return try DataOwnership.owners(under: rules, of: sets, state: store)
+        } catch let unnamed as DataOwnership.Unnamed {
+            throw GatewayError.chaincodeRefused(status: 500, message: unnamed.description)
+        }
+    }
+
     /// The requested organisations' peers; with none requested, the default peer if it satisfies
-    /// the chaincode's endorsement policy alone, else every hosted peer of a member organisation.
+    /// the chaincode's endorsement policy (creator-organisation rules naming the creator's) and
+    /// is of every data owner's organisation, else every hosted peer of a member organisation.
     /// When other organisations' peers are reachable, organisations this node does not host go in
-    /// `remote`: the requested ones, or the fewest the policy still needs (preferring hosted ones).
+    /// `remote`: the requested ones, or the fewest the policy and the owners still need
+    /// (preferring hosted ones).
     private func endorsingPeers(
-        requested: [String], creator: Identity, chaincode: String, now: Date, othersReachable: Bool
+        requested: [String], creator: Identity, chaincode: String, owners: Set<String>, now: Date, othersReachable: Bool
     ) throws -> (local: [HostedPeer], remote: [String]) {
         let context = context
         let hosted = peers.filter { context.isMember($0.mspID) }
@@ -146,16 +162,23 @@ struct ChannelPeer: Sendable {
         }
         let chosen = try peers.endorsers(requested: requested, creatorMSP: creator.mspID, isMember: context.isMember)
         guard requested.isEmpty else { return (chosen, []) }
-        let policy = context.endorsementPolicy(for: chaincode)
+        let policy = context.endorsementPolicy(for: chaincode).resolved(creator: creator.mspID)
         let identities = { (set: [HostedPeer]) in set.compactMap { try? context.identity(der: $0.signer.certificateDER, at: now) } }
-        if EndorsementPolicyEvaluator().isSatisfied(policy, by: identities(chosen)) { return (chosen, []) }
-        guard othersReachable, !EndorsementPolicyEvaluator().isSatisfied(policy, by: identities(hosted)) else { return (hosted, []) }
+        let suffices = { (set: [HostedPeer]) in
+            EndorsementPolicyEvaluator().isSatisfied(policy, by: identities(set)) && owners.isSubset(of: set.map(\.mspID))
+        }
+        if suffices(chosen) { return (chosen, []) }
+        guard othersReachable, !suffices(hosted) else { return (hosted, []) }
+        if let outsider = owners.first(where: { !context.isMember($0) }) {
+            throw GatewayError.unavailable("the data this transaction touches is owned by \(outsider), which is not a member of channel \(context.channelID)")
+        }
         let members = context.config.organizations.map(\.mspID)
-        guard let needed = policy.smallestEndorsingSet(among: members, preferring: Set(hosted.map(\.mspID))) else {
+        guard let forPolicy = policy.smallestEndorsingSet(among: members, preferring: Set(hosted.map(\.mspID)).union(owners)) else {
             throw GatewayError.unavailable(
                 "no set of member organisations' peers satisfies the endorsement policy \(policy.summary) of chaincode \(QuotedInput.quote(chaincode))")
         }
-        return (hosted.filter { needed.contains($0.mspID) }, needed.filter { org in !hosted.contains { $0.mspID == org } })
+        let needed = Set(forPolicy).union(owners)
+        return (hosted.filter { needed.contains($0.mspID) }, needed.filter { org in !hosted.contains { $0.mspID == org } }.sorted())
     }
 
     private func simulate(_ proposal: Medledger_V1_Proposal, creator: Identity) throws -> SimulationResult {

@@ -1,4 +1,5 @@
 internal import CertificateAuthority
+internal import Chaincode
 internal import Foundation
 internal import Identity
 internal import LedgerCore
@@ -59,8 +60,10 @@ struct NetworkProvisioning {
             batch.preferredMaxBytes = 512 * 1024
             batch.absoluteMaxBytes = 512 * 1024
             batch.batchTimeoutMillis = 50
-            let config = Medledger_V1_ChannelConfig.anyPeerEndorses(
+            var config = Medledger_V1_ChannelConfig.anyPeerEndorses(
                 channelID: channel.id, organizations: channel.members.compactMap { organizations[$0] }, batch: batch)
+            // Health records: the submitter's organisation and each patient's home organisation endorse.
+            config.endorseBySubmitterAndOwners(EHRContract.contractName, owners: EHRContract.dataOwners)
             // Every member's admin approves the channel, as nodes that join from the block require.
             let approvals = try channel.members.compactMap { member in plan.organizations.first { $0.name == member || $0.mspID == member } }
                 .map { try ConfigUpdate.approve(config, by: IdentityFolder(directory: directory.appendingPathComponent($0.admin, isDirectory: true)).loadSigner()) }
