@@ -95,11 +95,11 @@ extension Medledger_V1_EndorsementPolicy {
 
     /// Satisfied by one signature of `role` in the organisation of the transaction's creator.
     public static func signedByCreatorOrganization(role: Medledger_V1_Role) -> Self {
-        var leaf = Medledger_V1_EndorsementPolicy.SignedBy()
-        leaf.creatorOrganization = true
-        leaf.role = role
-        var policy = Self()
-        policy.rule = .signedBy(leaf)
+        var policy = signedBy("", role: role)
+        if case .signedBy(var leaf)? = policy.rule {
+            leaf.creatorOrganization = true
+            policy.rule = .signedBy(leaf)
+        }
         return policy
     }
 
