@@ -29,7 +29,7 @@ public struct EHRContract: Contract {
     /// The contract's name, also the namespace of its state.
     public static let contractName = EHREvent.contractName
     public let name = EHRContract.contractName
-    public let indexedFields = ["patientID"]
+    public let indexedFields = ["patientID", "cid"]
     /// How long a justified break-glass read lets the clinician read the patient's records again
     /// without a new justification, in seconds.
     public let breakGlassDuration: Int64

@@ -118,6 +118,11 @@ struct ChannelPeer: Sendable {
         return CommittedTransaction(location: location, proposal: proposal, response: payload.response ?? .init())
     }
 
+    /// Committed entries of `namespace` whose JSON value matches `query`, in key order, at most `limit`.
+    func committedEntries(namespace: String, matching query: RichQuery, limit: Int) throws -> [StateEntry] {
+        try store.query(namespace: namespace, query, after: "", limit: limit)
+    }
+
     /// The committed value of `key` in `namespace`, if any.
     func committedValue(namespace: String, key: String) throws -> Data? {
         try store.get(namespace: namespace, key: key)?.value

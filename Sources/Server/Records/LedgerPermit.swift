@@ -1,4 +1,5 @@
 internal import Chaincode
+internal import ContentStore
 internal import Foundation
 internal import GRPCCore
 internal import Identity
@@ -14,9 +15,9 @@ enum LedgerPermit {
     static let window: TimeInterval = 5 * 60
 
     /// The committed transaction `txID` on `channel`, checked to be a VALID call of one of
-    /// `functions`, proposed within `window`, and redeemable by `caller`: its creator, or (relaying
-    /// for them) a peer of the creator's organisation. Otherwise the status that says which check
-    /// failed. Returns the transaction and its creator.
+    /// `functions`, proposed within `window`, and redeemable by `caller`: its creator, or a peer
+    /// relaying for them (`KeyRelease.recipient` then limits whom the key may be wrapped to).
+    /// Otherwise the status that says which check failed. Returns the transaction and its creator.
     static func committedCall(
         _ txID: String, of functions: [String], by caller: Identity, on channel: ChannelPeer, now: Date = Date()
     ) throws -> (CommittedTransaction, creator: Identity) {
@@ -26,8 +27,7 @@ enum LedgerPermit {
         let proposal = committed.proposal
         let proposedAt = (proposal.timestamp ?? .init()).date
         let creator = try channel.context.identity(der: proposal.creator, at: proposedAt)
-        let relayedByItsNode = caller.role == .peer && caller.mspID == creator.mspID
-        guard proposal.creator == Data(try caller.certificate.derBytes) || relayedByItsNode else {
+        guard proposal.creator == Data(try caller.certificate.derBytes) || caller.role == .peer else {
             throw RecordAccessError.submittedByAnother(txID: txID, caller: "\(caller)")
         }
         guard proposal.chaincodeName == EHRContract.contractName, let function = proposal.input?.function, functions.contains(function) else {
@@ -66,6 +66,19 @@ enum LedgerPermit {
             throw RecordAccessError.patientNotRegistered(patientID: patientID, channel: channel.channelID)
         }
         return try JSONDecoder().decode(Patient.self, from: value)
+    }
+
+    /// The ID of the committed record that holds `cid`, if any (found by the `cid` index the
+    /// `ehr` contract declares).
+    static func recordHolding(_ cid: CID, on channel: ChannelPeer) throws -> String? {
+        let selector = try JSONSerialization.data(withJSONObject: ["selector": ["cid": cid.description]])
+        let query = try RichQuery(json: selector)
+        for entry in try channel.committedEntries(namespace: EHRContract.contractName, matching: query, limit: 8) {
+            if let record = try? JSONDecoder().decode(RecordReference.self, from: entry.value), record.cid == cid.description {
+                return record.recordID
+            }
+        }
+        return nil
     }
 
     /// The record as world state holds it now.

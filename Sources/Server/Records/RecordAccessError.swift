@@ -32,6 +32,7 @@ enum RecordAccessError: Error, CustomStringConvertible {
     case replicaAlreadyHeld(cid: CID, mspID: String)
     case emptyPatientKey
     case keysAlreadyDeposited(cid: CID)
+    case alreadyRecorded(cid: CID, recordID: String)
     case noKeyHeld(cid: CID)
     case keyDigestMismatch(cid: CID)
     case contentMismatch(recordID: String)
@@ -39,6 +40,7 @@ enum RecordAccessError: Error, CustomStringConvertible {
     case headerMissing
     case secondHeader
     case notServingOrganization(mspID: String)
+    case depositElsewhere(mspID: String)
 
     var code: RPCError.Code {
         switch self {
@@ -50,9 +52,10 @@ enum RecordAccessError: Error, CustomStringConvertible {
         case .replicaAlreadyHeld: .alreadyExists
         case .notTheCall, .emptyPatientKey, .headerMissing, .secondHeader: .invalidArgument
         case .notValid, .decisionTooOld, .recordNotErased, .patientCertificateUnreadable, .patientKeyUnusable,
-            .notServingOrganization:
+            .notServingOrganization, .depositElsewhere:
             .failedPrecondition
         case .keysAlreadyDeposited: .alreadyExists
+        case .alreadyRecorded: .alreadyExists
         case .keyDigestMismatch, .contentMismatch: .dataLoss
         }
     }
@@ -90,6 +93,8 @@ enum RecordAccessError: Error, CustomStringConvertible {
         case .replicaAlreadyHeld(let cid, let mspID): "\(mspID) already holds a key of \(cid); a record's keys are written once"
         case .emptyPatientKey: "patient_key is empty"
         case .keysAlreadyDeposited(let cid): "keys of \(cid) were already deposited; a record's keys are written once"
+        case .alreadyRecorded(let cid, let recordID):
+            "record \(recordID) on the ledger already holds \(cid); its keys were deposited when it was added, and a record's keys are written once"
         case .noKeyHeld(let cid): "this node holds no key of \(cid) (erased, or deposited elsewhere)"
         case .keyDigestMismatch(let cid): "the stored key of \(cid) does not match the digest on the ledger"
         case .contentMismatch(let recordID): "record \(QuotedInput.quote(recordID)) does not match the SHA-256 on the ledger"
@@ -97,6 +102,8 @@ enum RecordAccessError: Error, CustomStringConvertible {
         case .secondHeader: "only the first SealContent message may be a header"
         case .notServingOrganization(let mspID):
             "this node does not serve \(mspID); ask your own organisation's node to decrypt, or use ReleaseKey"
+        case .depositElsewhere(let mspID):
+            "this node does not keep the keys of \(mspID): upload a record through your own organisation's node"
         }
     }
 }

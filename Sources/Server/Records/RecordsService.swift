@@ -143,6 +143,11 @@ extension RecordsService {
     func deposit(
         cid: CID, patientKey: Data, organizationKey: Data, homeKey: Data, patient: Patient?, depositor: Identity, on ledger: ChannelLedger
     ) async throws -> Digests {
+        if let recordID = try LedgerPermit.recordHolding(cid, on: ledger.peer) {
+            // On a network the node may hold no key of another organisation's record: the ledger says it exists.
+            throw RecordAccessError.alreadyRecorded(cid: cid, recordID: recordID)
+        }
+        guard custody.serves(depositor.mspID) else { throw RecordAccessError.depositElsewhere(mspID: depositor.mspID) }
         try custody.checkDeposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
         guard let patient, patient.mspID != depositor.mspID else {
             let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
