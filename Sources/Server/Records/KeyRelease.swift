@@ -13,8 +13,10 @@ internal import Schema
 /// (fresh, record not erased, the deciding consent not revoked since), and the `StudyRecords`
 /// decision a node of a research organisation submitted as its own peer (fresh, the record listed
 /// in it and not erased, its patient still approving the study). Either may be redeemed by its
-/// creator or relayed by a peer of the creator's organisation; the key is only ever wrapped to
-/// the creator or a peer of its organisation, so a relaying node cannot take it for anyone else.
+/// creator or relayed by a member's peer (the node the reader called). The key is only ever
+/// wrapped to the creator or — asked by a peer of the creator's own organisation — to that peer,
+/// so a relaying node cannot take it for anyone else, and another organisation's node relays a
+/// key it cannot open.
 struct KeyRelease: Sendable {
     var txID: String
     var record: RecordReference
@@ -22,6 +24,8 @@ struct KeyRelease: Sendable {
     var creator: Identity
     var creatorCertificate: Data
     var custodians: RecordCustodians
+    /// True when a peer of another organisation than the creator's relays the request.
+    var relayedByOutsider: Bool
 
     static let openRecord = "OpenRecord"
     static let studyRecords = "StudyRecords"
@@ -50,7 +54,8 @@ struct KeyRelease: Sendable {
         let patient = try LedgerPermit.currentPatient(record.patientID, on: channel)
         return KeyRelease(
             txID: txID, record: record, cid: try ContentErrorStatus.map { try CID(record.cid) }, creator: creator,
-            creatorCertificate: committed.proposal.creator, custodians: RecordCustodians(record: record, patient: patient))
+            creatorCertificate: committed.proposal.creator, custodians: RecordCustodians(record: record, patient: patient),
+            relayedByOutsider: committed.proposal.creator != Data(try caller.certificate.derBytes) && caller.mspID != creator.mspID)
     }
 
     /// Record `recordID` as it is now, if the `StudyRecords` decision lists it and its patient
@@ -66,12 +71,13 @@ struct KeyRelease: Sendable {
         return try LedgerPermit.currentRecord(recordID, on: channel)
     }
 
-    /// The certificate to wrap the key to: `requested` (DER) if it is the creator's or a peer's of
-    /// the creator's organisation (a node unwrapping for a client it serves); empty: the creator's.
+    /// The certificate to wrap the key to: `requested` (DER) if it is the creator's, or a peer's
+    /// of the creator's organisation asked by that organisation (a node unwrapping for a client it
+    /// serves); empty: the creator's.
     func recipient(_ requested: Data, on channel: ChannelPeer, now: Date = Date()) throws -> Identity {
         if requested.isEmpty || requested == creatorCertificate { return creator }
         let identity = try channel.context.identity(der: requested, at: now)
-        guard identity.role == .peer, identity.mspID == creator.mspID else {
+        guard !relayedByOutsider, identity.role == .peer, identity.mspID == creator.mspID else {
             throw RecordAccessError.recipientNotAllowed(recipient: "\(identity)", creator: "\(creator)")
         }
         return identity

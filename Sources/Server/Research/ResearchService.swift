@@ -84,7 +84,7 @@ struct ResearchService: Medledger_V1_Research.SimpleServiceProtocol {
     /// This node's peer of the researcher's organisation, which submits and redeems the decision.
     private func ownPeer(of researcher: Identity) throws -> HostedPeer {
         guard let own = node.peers.first(where: { $0.mspID == researcher.mspID }) else {
-            throw GatewayError.unavailable(
+            throw GatewayError.failedPrecondition(
                 "this node hosts no peer of \(researcher.mspID): a researcher exports through their own organisation's node")
         }
         return own
