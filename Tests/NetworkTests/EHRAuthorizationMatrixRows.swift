@@ -24,7 +24,7 @@ actor MatrixScratch {
 /// The rows of `EHRAuthorizationMatrixTests`, table by table, and the builders that turn a
 /// (caller, action, state, expected) line into a call over mTLS.
 struct MatrixCalls: Sendable {
-    let dev: RunningDevNetwork
+    let dev: any MatrixTarget
     let fixture: Fixture
     let inbox: ResearcherInbox
     let scratch = MatrixScratch()
@@ -35,10 +35,10 @@ struct MatrixCalls: Sendable {
     // MARK: builders
 
     func row(
-        _ caller: String, _ action: String, _ state: String, _ expected: Observed, knownIssue: String? = nil,
+        _ caller: String, _ action: String, _ state: String, _ expected: Observed, knownIssue: String? = nil, elsewhere: Observed? = nil,
         _ call: @escaping @Sendable () async throws -> Observed
     ) -> MatrixRow {
-        MatrixRow(caller: caller, action: action, state: state, expected: expected, knownIssue: knownIssue, call: call)
+        MatrixRow(caller: caller, action: action, state: state, expected: expected, knownIssue: knownIssue, elsewhere: elsewhere, call: call)
     }
 
     /// An evaluated query; OK when `check` (if any) finds nothing wrong with the payload.
@@ -46,7 +46,7 @@ struct MatrixCalls: Sendable {
         _ caller: String, _ function: String, _ fields: [String: String], _ state: String, _ expected: Observed,
         channel: String = "ehr", check: (@Sendable (Data) throws -> String?)? = nil
     ) -> MatrixRow {
-        let argument = RunningDevNetwork.json(fields)
+        let argument = matrixJSON(fields)
         return row(caller, "\(function) \(argument)", state, expected) { [dev, inbox] in
             let payload = try await dev.evaluate(as: caller, function, argument, channel: channel)
             if caller == "researcher" { await inbox.keep(payload, from: "\(function) \(argument)") }
@@ -60,7 +60,7 @@ struct MatrixCalls: Sendable {
         _ caller: String, _ function: String, _ fields: [String: Any], _ state: String, _ expected: Observed,
         channel: String = "ehr", check: (@Sendable (Data) throws -> String?)? = nil
     ) -> MatrixRow {
-        let argument = RunningDevNetwork.json(fields)
+        let argument = matrixJSON(fields)
         return row(caller, "\(function) \(argument)", state, expected) { [dev, inbox] in
             let payload = try await dev.submit(as: caller, function, argument, channel: channel).payload
             if caller == "researcher" { await inbox.keep(payload, from: "\(function) \(argument)") }
@@ -82,7 +82,7 @@ struct MatrixCalls: Sendable {
                 // Kept byte for byte: the decision, and any key the node then releases.
                 var fields = ["recordID": recordID, "purpose": purpose]
                 fields["justification"] = justification
-                let (txID, payload) = try await dev.submit(as: caller, "OpenRecord", RunningDevNetwork.json(fields))
+                let (txID, payload) = try await dev.submit(as: caller, "OpenRecord", matrixJSON(fields))
                 await inbox.keep(payload, from: action)
                 let result = try JSONDecoder().decode(OpenRecordResult.self, from: payload)
                 guard result.decision.outcome == .permit else { return .deny }
@@ -99,8 +99,11 @@ struct MatrixCalls: Sendable {
     }
 
     /// An RPC whose success is OK.
-    func rpc(_ caller: String, _ action: String, _ state: String, _ expected: Observed, knownIssue: String? = nil, _ call: @escaping @Sendable () async throws -> Void) -> MatrixRow {
-        row(caller, action, state, expected, knownIssue: knownIssue) {
+    func rpc(
+        _ caller: String, _ action: String, _ state: String, _ expected: Observed, knownIssue: String? = nil, elsewhere: Observed? = nil,
+        _ call: @escaping @Sendable () async throws -> Void
+    ) -> MatrixRow {
+        row(caller, action, state, expected, knownIssue: knownIssue, elsewhere: elsewhere) {
             try await call()
             return .ok
         }
@@ -241,7 +244,7 @@ struct MatrixCalls: Sendable {
 
     /// Consents, research requests and answers, registration and record writes.
     func consentAndResearchRows() -> [MatrixRow] {
-        let auditorConsent = RunningDevNetwork.json([
+        let auditorConsent = matrixJSON([
             "patientID": "P-1", "scope": "treatment", "purposes": ["TREAT"], "categories": ["lab"],
             "grantee": ["kind": "identity", "mspID": "RegulatorMSP", "enrollmentID": "auditor"],
         ])
@@ -255,12 +258,12 @@ struct MatrixCalls: Sendable {
         let revoke = { (caller: String, state: String, expected: Observed) in
             row(caller, "RevokeConsent of P-1's consent to the auditor", state, expected) { [dev, scratch] in
                 let consentID = try await scratch.value("consent")
-                _ = try await dev.submit(as: caller, "RevokeConsent", RunningDevNetwork.json(["patientID": "P-1", "consentID": consentID]))
+                _ = try await dev.submit(as: caller, "RevokeConsent", matrixJSON(["patientID": "P-1", "consentID": consentID]))
                 return .ok
             }
         }
         let certificate = { (name: String) in
-            (try? dev.network.identity(name).loadCertificate().derBytes).map { Data($0).base64EncodedString() } ?? ""
+            (try? dev.identity(name).loadCertificate().derBytes).map { Data($0).base64EncodedString() } ?? ""
         }
         let zeros = String(repeating: "0", count: 64)
         let addRecord: [String: Any] = [
@@ -358,15 +361,17 @@ struct MatrixCalls: Sendable {
                 return .ok
             }
         }
+        // Only the researcher's own organisation's node runs its export.
         let export = { (caller: String, studyID: String, state: String, expected: Observed, check: (@Sendable (Data) -> String?)?) in
-            row(caller, "Export \(studyID)", state, expected) { [dev, inbox] in
+            row(caller, "Export \(studyID)", state, expected, elsewhere: caller == "researcher" ? .code(.failedPrecondition) : nil) { [dev, inbox] in
                 let export = try await dev.export(as: caller, study: studyID)
                 if caller == "researcher" { await inbox.keep(export.received, from: "Export \(state)") }
                 return check?(export.ndjson).map(Observed.wrong) ?? .ok
             }
         }
-        let deposit = { (caller: String, cid: CID, custodian: String, state: String, expected: Observed, knownIssue: String?) in
-            rpc(caller, "DepositKeys \(cid)", state, expected, knownIssue: knownIssue) { [dev] in
+        // Keys are deposited at the depositor's own organisation's node, which keeps them.
+        let deposit = { (caller: String, cid: CID, custodian: String, state: String, expected: Observed, elsewhere: Observed?) in
+            rpc(caller, "DepositKeys \(cid)", state, expected, elsewhere: elsewhere) { [dev] in
                 try await dev.depositKeys(as: caller, cid: cid, wrappedTo: custodian)
             }
         }
@@ -381,9 +386,9 @@ struct MatrixCalls: Sendable {
             deposit("researcher", fresh, "PharmaCoMSP", "researcher", .code(.permissionDenied), nil),
             deposit("auditor", fresh, "RegulatorMSP", "auditor", .code(.permissionDenied), nil),
             deposit("hospitala-admin", fresh, "HospitalAMSP", "admin", .code(.permissionDenied), nil),
-            deposit("dr-alice", fresh, "HospitalBMSP", "key wrapped to another org's custodian", .code(.invalidArgument), nil),
-            deposit("dr-alice", fresh, "HospitalAMSP", "clinician, key wrapped to own custodian", .ok, nil),
-            deposit("dr-alice", fresh, "HospitalAMSP", "keys of this CID already deposited", .code(.alreadyExists), nil),
+            deposit("dr-alice", fresh, "HospitalBMSP", "key wrapped to another org's custodian", .code(.invalidArgument), .code(.failedPrecondition)),
+            deposit("dr-alice", fresh, "HospitalAMSP", "clinician, key wrapped to own custodian", .ok, .code(.failedPrecondition)),
+            deposit("dr-alice", fresh, "HospitalAMSP", "keys of this CID already deposited", .code(.alreadyExists), .code(.failedPrecondition)),
             deposit(
                 "dr-bob", (try? CID(alphaCID)) ?? fresh, "HospitalBMSP", "another org's existing record (keys are written once)",
                 .code(.alreadyExists), nil),
@@ -426,7 +431,7 @@ struct MatrixCalls: Sendable {
                 return .code(member.code)
             }
         }
-        let patient = RunningDevNetwork.json(["patientID": "P-H1"])
+        let patient = matrixJSON(["patientID": "P-H1"])
         let query = { (caller: String, function: String, argument: String) in
             hidden(caller, function) { [dev] channel in _ = try await dev.evaluate(as: caller, function, argument, channel: channel) }
         }
@@ -435,10 +440,10 @@ struct MatrixCalls: Sendable {
             query("researcher", "ListRecords", patient),
             query("researcher", "ListAccessRequests", "{}"),
             hidden("researcher", "OpenRecord") { [dev] channel in
-                _ = try await dev.submit(as: "researcher", "OpenRecord", RunningDevNetwork.json(["recordID": "rec-alpha", "purpose": "HRESCH"]), channel: channel)
+                _ = try await dev.submit(as: "researcher", "OpenRecord", matrixJSON(["recordID": "rec-alpha", "purpose": "HRESCH"]), channel: channel)
             },
             hidden("researcher", "StudyRecords") { [dev] channel in
-                _ = try await dev.submit(as: "researcher", "StudyRecords", RunningDevNetwork.json(["studyID": Self.study]), channel: channel)
+                _ = try await dev.submit(as: "researcher", "StudyRecords", matrixJSON(["studyID": Self.study]), channel: channel)
             },
             hidden("researcher", "ReleaseKey") { [dev] channel in _ = try await dev.releaseKey(as: "researcher", fixture.researcherOpen, channel: channel) },
             hidden("researcher", "Export") { [dev] channel in
@@ -504,7 +509,7 @@ struct MatrixCalls: Sendable {
             open("researcher", "rec-epsilon", "HRESCH", "erased, approving patient", .deny),
             release("dr-bob", fixture.bobPermitEpsilon, "permit obtained before the erasure"),
             release("patient-1", fixture.patientPermitEpsilon, "own permit obtained before the erasure"),
-            row("researcher", "Export \(study)", "after the erasure", .ok) { [dev, inbox] in
+            row("researcher", "Export \(study)", "after the erasure", .ok, elsewhere: .code(.failedPrecondition)) { [dev, inbox] in
                 let export = try await dev.export(as: "researcher", study: study)
                 await inbox.keep(export.received, from: "Export after the erasure")
                 return withoutErased(export.ndjson).map(Observed.wrong) ?? .ok
