@@ -79,6 +79,14 @@ public struct TestUser: Sendable {
         self.certificate = certificate
     }
 
+    /// A node's own TLS identity (role peer), as other nodes present it when they call: the
+    /// `server.pem` and `server-key.pem` of its `tls` directory.
+    public static func node(tlsDirectory tls: URL) throws -> TestUser {
+        let certificate = try Certificate(pemEncoded: String(contentsOf: tls.appendingPathComponent("server.pem"), encoding: .utf8))
+        let key = try P256.Signing.PrivateKey(pemRepresentation: String(contentsOf: tls.appendingPathComponent("server-key.pem"), encoding: .utf8))
+        return TestUser(signer: RequestSigner(key: key, certificateDER: Data(try certificate.derBytes)), certificate: certificate)
+    }
+
     /// The identity kept in `folder` (`cert.pem`, `key.pem`).
     public init(folder: IdentityFolder) throws {
         certificate = try folder.loadCertificate()

@@ -56,9 +56,7 @@ struct HostileInputTests {
     ) async throws -> Result {
         guard caller == HostileInputCases.nodeCaller else { return try await dev.withClient(as: caller, body) }
         let tls = dev.network.dataDirectory.appendingPathComponent("tls", isDirectory: true)
-        let certificate = try Certificate(pemEncoded: String(contentsOf: tls.appendingPathComponent("server.pem"), encoding: .utf8))
-        let key = try P256.Signing.PrivateKey(pemRepresentation: String(contentsOf: tls.appendingPathComponent("server-key.pem"), encoding: .utf8))
-        let node = TestUser(signer: RequestSigner(key: key, certificateDER: Data(try certificate.derBytes)), certificate: certificate)
+        let node = try TestUser.node(tlsDirectory: tls)
         return try await MedLedgerTesting.withClient(
             address: dev.address, trusting: tls.appendingPathComponent("ca.pem").path, as: node, body)
     }

@@ -1,4 +1,6 @@
 import ContentStore
+import Crypto
+import RecordCrypto
 import EHRModel
 import Foundation
 import GRPCCore
@@ -136,6 +138,47 @@ extension MultiNodeNetwork {
                 _ = try await network.command(["down"])
                 let tips = try await network.verifyEveryNode().values.compactMap { RunningNetwork.tip(of: "ehr", in: $0) }
                 #expect(Set(tips).count == 1 && tips.count >= network.plan.organizations.count, "every node's ehr chain verifies to one tip: \(tips)")
+            }
+        }
+
+        @Test func anotherOrganisationsNodeRelaysAKeyOnlyToTheReader() async throws {
+            try await withNetwork { network in
+                let hospitalA = network.organization("HospitalA")
+                let lab = Data(#"{"resourceType":"Observation","status":"final","valueQuantity":{"value":4.4}}"#.utf8)
+                let recordID = "RELAY-\(Int(Date().timeIntervalSince1970))"
+                let permit = try await network.withRecords("dr-alice", at: "HospitalA") { alice in
+                    try await alice.registerPatient("P-001", certificateDER: try network.certificate("patient-1"))
+                    _ = try await alice.addRecord(.init(recordID: recordID, patientID: "P-001", resourceType: "Observation", category: "lab"), plaintext: lab)
+                    return try await alice.openRecord(recordID, purpose: "TREAT")
+                }
+                #expect(permit.decision.outcome == .permit)
+                let cid = try CID(try #require(permit.record?.cid))
+
+                // HospitalB's node calls HospitalA's custodian for dr-alice's decision, as it does for a
+                // reader who came to it: the key comes wrapped to dr-alice, whom only she can open.
+                let nodeB = try TestUser.node(tlsDirectory: network.nodeDirectory(network.organization("HospitalB").peer).appendingPathComponent("tls"))
+                let trustA = network.nodeDirectory(hospitalA.peer).appendingPathComponent("tls/ca.pem").path
+                func release(to recipient: Data) async throws -> Medledger_V1_ReleaseKeyResponse {
+                    try await withClient(address: ListeningAddress(host: "127.0.0.1", port: hospitalA.peer.port), trusting: trustA, as: nodeB) { client in
+                        var request = Medledger_V1_ReleaseKeyRequest()
+                        request.channelID = "ehr"
+                        request.transactionID = permit.txID
+                        request.recipientCertificate = recipient
+                        return try await Medledger_V1_Records.Client(wrapping: client).releaseKey(request, options: callOptions())
+                    }
+                }
+                let relayed = try await release(to: Data())
+                let alice = try TestUser(folder: network.identity("dr-alice"))
+                let aliceKey = try P256.KeyAgreement.PrivateKey(rawRepresentation: alice.signer.key.rawRepresentation)
+                _ = try KeyWrap.unwrap(relayed.wrappedKey, with: aliceKey, record: cid)
+                let nodeKey = try P256.KeyAgreement.PrivateKey(rawRepresentation: nodeB.signer.key.rawRepresentation)
+                #expect(throws: (any Error).self, "HospitalB's node cannot open what it relays") { try KeyWrap.unwrap(relayed.wrappedKey, with: nodeKey, record: cid) }
+
+                // Asked for the key wrapped to itself, or to HospitalA's own peer, it is refused by name.
+                for recipient in [nodeB.signer.certificateDER, try TestUser.node(tlsDirectory: network.nodeDirectory(hospitalA.peer).appendingPathComponent("tls")).signer.certificateDER] {
+                    let refused = await #expect(throws: RPCError.self) { try await release(to: recipient) }
+                    #expect(refused?.code == .permissionDenied && refused?.message.contains("neither the decision's creator") == true, "\(String(describing: refused))")
+                }
             }
         }
     }
