@@ -73,6 +73,60 @@ extension MultiNodeNetwork {
             }
         }
 
+        @Test func twoPeersThatSimulatedDifferentResultsAreAbortedByName() async throws {
+            try await withNetwork { network in
+                let hospitalA = network.organization("HospitalA")
+                let hospitalB = network.organization("HospitalB")
+                try await network.withGateway("dr-alice", at: "HospitalA", channel: "hospitals") { _ = try await $0.submit("asset", "Put", ["scan", "v1"]) }
+                _ = try await eventually(timeout: .seconds(20)) {
+                    try await network.withGateway("dr-bob", at: "HospitalB", channel: "hospitals") { gateway in
+                        guard try await gateway.evaluate("asset", "Get", ["scan"]).payload == Data("v1".utf8) else { throw NodeProcessLag(node: "HospitalB") }
+                    }
+                }
+                // HospitalB's peer misses v2: down while it commits, and restarted while the hospitals'
+                // orderers are paused, so it cannot catch up.
+                let peerB = network.process(hospitalB.peer)
+                let pid = try #require(peerB.runningPID())
+                let arguments = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8).split(separator: "\0").map(String.init)
+                #expect(peerB.send(SIGKILL))
+                try await network.withGateway("dr-alice", at: "HospitalA", channel: "hospitals") { _ = try await $0.submit("asset", "Put", ["scan", "v2"]) }
+                let orderers = [hospitalA.orderer, hospitalB.orderer].compactMap { $0 }.map { network.process($0) }
+                for orderer in orderers { #expect(orderer.send(SIGSTOP)) }
+                defer { for orderer in orderers { orderer.send(SIGCONT) } }
+                var restarted = peerB
+                restarted.arguments = arguments
+                try restarted.start()
+                #expect(await TCPProbe.waitUntilListening(port: hospitalB.peer.port, timeout: .seconds(60)))
+
+                // dr-alice asks both hospitals to endorse a read of the key: their results differ.
+                let aborted = await #expect(throws: RPCError.self) {
+                    try await network.withNodeClient(hospitalA.peer, as: "identities/dr-alice") { client in
+                        let signer = try TestUser(folder: network.identity("dr-alice")).signer
+                        let (signed, txID) = try TransactionProposal.make(
+                            channel: "hospitals", chaincode: "asset", function: "Get", args: [Data("scan".utf8)], signer: signer)
+                        var request = TransactionProposal.endorseRequest(signed, txID: txID, channel: "hospitals")
+                        request.endorsingOrganizations = ["HospitalAMSP", "HospitalBMSP"]
+                        return try await Medledger_V1_Gateway.Client(wrapping: client).endorse(request, options: callOptions())
+                    }
+                }
+                #expect(aborted?.code == .aborted, "\(String(describing: aborted))")
+                #expect(
+                    aborted?.message.contains(hospitalB.peer.address) == true && aborted?.message.contains(hospitalA.peer.address) == true,
+                    "ABORTED names both peers: \(String(describing: aborted))")
+
+                // The orderers resume; HospitalB's peer catches up and the chains agree.
+                for orderer in orderers { orderer.send(SIGCONT) }
+                _ = try await eventually(timeout: .seconds(30)) {
+                    try await network.withGateway("dr-bob", at: "HospitalB", channel: "hospitals") { gateway in
+                        guard try await gateway.evaluate("asset", "Get", ["scan"]).payload == Data("v2".utf8) else { throw NodeProcessLag(node: "HospitalB") }
+                    }
+                }
+                try await network.command(["down"])
+                let tips = try await network.verifyEveryNode().values.compactMap { RunningNetwork.tip(of: "hospitals", in: $0) }
+                #expect(tips.count == 4 && Set(tips).count == 1, "both hospitals' peers and orderers agree: \(tips)")
+            }
+        }
+
         /// The MSP IDs of the endorsers of transaction `txID` in `block`, sorted.
         static func endorsingOrganizations(of txID: String, in block: Medledger_V1_Block) throws -> [String] {
             for bytes in block.data?.data ?? [] {

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRPCCore
+internal import Identity
 internal import LedgerCore
 internal import Schema
 internal import Wire
@@ -28,7 +29,7 @@ struct RemoteEndorsement: Sendable {
             let (endpoint, theirs) = try await endorsement(of: signed, proposal: proposal, by: organization)
             guard theirs.proposalResponsePayload == endorsed.proposalResponsePayload else {
                 throw .aborted(
-                    "the peer of \(organization) at \(endpoint) and this node's peer simulated different results for transaction \(proposal.txID) (the state they read differs; submit again)")
+                    "the peer of \(organization) at \(endpoint) and \(ownPeers(of: endorsed)) simulated different results for transaction \(proposal.txID) (the state they read differs; submit again)")
             }
             endorsed.endorsements += theirs.endorsements
         }
@@ -38,6 +39,17 @@ struct RemoteEndorsement: Sendable {
         var response = local
         response.preparedTransaction = prepared
         return response
+    }
+
+    /// This node's endorsing peers, named by organisation and the address the channel gives for it.
+    private func ownPeers(of endorsed: Medledger_V1_EndorserTransaction) -> String {
+        let config = current.context.config
+        let organizations = endorsed.endorsements.compactMap { try? current.context.identity(der: $0.endorser, at: Date()).mspID }
+        let named = organizations.map { organization in
+            let endpoints = config.organizations.first { $0.mspID == organization }?.peerEndpoints ?? []
+            return "the peer of \(organization)" + (endpoints.isEmpty ? "" : " at \(endpoints.joined(separator: " or "))")
+        }
+        return named.isEmpty ? "this node's peer" : "this node's " + named.joined(separator: " and ")
     }
 
     /// The endorser transaction a peer of `organization` prepared for `signed`, and its address.
