@@ -55,6 +55,7 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
             if wire.onlyHash { return try await body(DiscardingSink()) }
             return try await store.addStreaming(pin: wire.pin, body)
         }
+        if !wire.onlyHash { NodeMetrics.current?.contentAdded(bytes: Int(result.size)) }
         var response = Medledger_V1_AddResponse()
         response.cid = result.cid.description
         response.size = result.size
@@ -76,6 +77,7 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
                     var message = Medledger_V1_CatResponse()
                     message.chunk = Data(bytes[start..<end])
                     try await response.write(message)
+                    NodeMetrics.current?.contentServed(bytes: end - start)
                     start = end
                 }
             }

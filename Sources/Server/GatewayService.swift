@@ -163,12 +163,17 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     }
 
     private func endorse(_ request: Medledger_V1_EndorseRequest) async throws -> Medledger_V1_EndorseResponse {
-        try await channel(request.channelID).endorse(
+        let started = ContinuousClock.now
+        let endorsed = try await channel(request.channelID).endorse(
             try signedProposal(request.proposedTransaction), organizations: request.endorsingOrganizations, now: Date())
+        NodeMetrics.current?.endorsed(channel: request.channelID, after: started.duration(to: .now))
+        return endorsed
     }
 
     private func submit(_ request: Medledger_V1_SubmitRequest) async throws {
+        let started = ContinuousClock.now
         try await channel(request.channelID).submit(try envelopeBytes(request), declaredTxID: request.transactionID)
+        NodeMetrics.current?.ordered(request.transactionID, channel: request.channelID, after: started.duration(to: .now), submittedAt: started)
     }
 
     private func envelopeBytes(_ request: Medledger_V1_SubmitRequest) throws -> Data {

@@ -32,6 +32,10 @@ public struct MedLedgerNode: Sendable {
     public let authorities: [OrganizationCA]
     public let ledger: LedgerNode
     public let server: MedLedgerServer
+    /// What the node counts; rendered by `metricsEndpoint`.
+    public let metrics: NodeMetrics
+    /// `GET /metrics` on 127.0.0.1, when `configuration.metricsPort` is set.
+    public let metricsEndpoint: MetricsEndpoint?
     /// Shreds the keys and content of records the ledger marks erased.
     let erasures: ErasureEnforcer
     /// Held while this node is open: one node per data directory.
@@ -90,6 +94,8 @@ public struct MedLedgerNode: Sendable {
             network: network,
             logger: logger
         )
+        let metrics = NodeMetrics()
+        ledger.onCommit { channel, block, _ in metrics.committed(block, channel: channel) }
         self.server = try MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),
@@ -104,12 +110,15 @@ public struct MedLedgerNode: Sendable {
                 .research(node: ledger, content: content, keys: keys, salts: configuration.keysDirectory.appendingPathComponent("study-salts")),
             ],
             interceptors: [
+                MetricsInterceptor(metrics: metrics),
                 AuthenticationInterceptor(membership: {
                     ledger.membership(local: Membership(organizations: try authorities.flatMap { try $0.membership().organizations }))
                 })
             ],
             logger: logger
         )
+        self.metrics = metrics
+        self.metricsEndpoint = try configuration.metricsPort.map { try MetricsEndpoint(metrics: metrics, port: $0) }
         self.erasures = ErasureEnforcer(node: ledger, content: content, keys: keys, logger: logger)
         self.configuration = configuration
         self.ca = own.ca
@@ -129,6 +138,7 @@ public struct MedLedgerNode: Sendable {
             tasks.addTask {
                 try await server.run()
                 ledger.shutDown()
+                await metricsEndpoint?.close()
             }
             tasks.addTask { await ledger.run() }
         }
@@ -142,6 +152,7 @@ public struct MedLedgerNode: Sendable {
             tasks.addTask {
                 try await server.runUntilTerminated()
                 ledger.shutDown()
+                await metricsEndpoint?.close()
             }
             tasks.addTask { await ledger.run() }
         }

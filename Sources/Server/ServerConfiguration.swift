@@ -16,17 +16,22 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// Extra DNS names or IP addresses the server certificate must name, beside loopback and `localhost`.
     public var hostnames: [String]
+    /// The port of the Prometheus endpoint (`GET /metrics`, plain HTTP, 127.0.0.1 only); 0 asks
+    /// for a free port; nil serves no metrics.
+    public var metricsPort: Int?
 
     public init(
         dataDirectory: URL,
         host: String = "127.0.0.1",
         port: Int = ServerConfiguration.defaultPort,
-        hostnames: [String] = []
+        hostnames: [String] = [],
+        metricsPort: Int? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.hostnames = hostnames
+        self.metricsPort = metricsPort
     }
 
     /// Where the content store keeps blocks and pins.

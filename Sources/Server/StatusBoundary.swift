@@ -33,13 +33,17 @@ struct StatusBoundary: ServerInterceptor {
         return response
     }
 
-    private func status(for error: any Error, method: String) -> RPCError {
-        // GRPCCore wraps what a unary handler throws as UNKNOWN with an empty message and the
-        // error as its cause: map the cause.
-        var underlying = error
+    /// What a handler threw: GRPCCore wraps what a unary handler throws as UNKNOWN with an empty
+    /// message and the error as its cause.
+    static func underlying(_ error: any Error) -> any Error {
         if let wrapped = error as? RPCError, wrapped.code == .unknown, wrapped.message.isEmpty, let cause = wrapped.cause {
-            underlying = cause
+            return cause
         }
+        return error
+    }
+
+    private func status(for error: any Error, method: String) -> RPCError {
+        let underlying = Self.underlying(error)
         var status = StatusMapping.rpcError(for: underlying)
         if status.code == .internalError || status.code == .unknown {
             logger.error("\(method) failed", metadata: ["error": "\(String(reflecting: status.cause ?? underlying))"])

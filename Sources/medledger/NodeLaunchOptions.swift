@@ -23,12 +23,18 @@ struct NodeLaunchOptions: ParsableArguments {
     @Option(help: "One of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).")
     var logLevel = "info"
 
+    @Option(help: "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (loopback only; 0 picks a free port).")
+    var metricsPort: Int?
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'")
         }
         guard (0...65535).contains(port) else {
             throw ValidationError("port \(port) is outside 0...65535")
+        }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port \(metricsPort) is outside 0...65535")
         }
     }
 
@@ -49,7 +55,7 @@ struct NodeLaunchOptions: ParsableArguments {
             fileURLWithPath: dataDirectory,
             relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         ).standardizedFileURL
-        return ServerConfiguration(dataDirectory: dataURL, host: host, port: port, hostnames: hostnames)
+        return ServerConfiguration(dataDirectory: dataURL, host: host, port: port, hostnames: hostnames, metricsPort: metricsPort)
     }
 }
 
@@ -59,7 +65,11 @@ func serveUntilTerminated(_ node: MedLedgerNode, banner: @escaping @Sendable (St
         tasks.addTask { try await node.runUntilTerminated() }
         if let address = try? await node.server.announcedAddress {
             // Written unbuffered: scripts and tests read these lines while the server runs.
-            FileHandle.standardOutput.write(Data(banner("\(address)").utf8))
+            var text = banner("\(address)")
+            if let metrics = node.metricsEndpoint {
+                text += "Prometheus metrics: http://127.0.0.1:\(metrics.port)/metrics\n"
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 }

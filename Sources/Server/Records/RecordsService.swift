@@ -63,6 +63,17 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
     func releaseKey(request: Medledger_V1_ReleaseKeyRequest, context: ServerContext) async throws
         -> Medledger_V1_ReleaseKeyResponse
     {
+        do {
+            let response = try await released(request)
+            NodeMetrics.current?.keyRelease(denied: nil)
+            return response
+        } catch {
+            NodeMetrics.current?.keyRelease(denied: StatusMapping.rpcError(for: error).code)
+            throw error
+        }
+    }
+
+    private func released(_ request: Medledger_V1_ReleaseKeyRequest) async throws -> Medledger_V1_ReleaseKeyResponse {
         let caller = try CallerIdentity.required()
         let ledger = try await StatusMapping.mapped { try node.channel(request.channelID, for: caller) }
         if caller.role == .peer {
