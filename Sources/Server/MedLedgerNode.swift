@@ -38,6 +38,7 @@ public struct MedLedgerNode: Sendable {
     public let metricsEndpoint: MetricsEndpoint?
     /// Shreds the keys and content of records the ledger marks erased.
     let erasures: ErasureEnforcer
+    let logger: Logger
     /// Held while this node is open: one node per data directory.
     let lock: DataDirectoryLock
     /// Where the bootstrap admin's identity folder is.
@@ -120,6 +121,7 @@ public struct MedLedgerNode: Sendable {
         self.metrics = metrics
         self.metricsEndpoint = try configuration.metricsPort.map { try MetricsEndpoint(metrics: metrics, port: $0) }
         self.erasures = ErasureEnforcer(node: ledger, content: content, keys: keys, logger: logger)
+        self.logger = logger
         self.configuration = configuration
         self.ca = own.ca
         self.authorities = authorities
@@ -132,25 +134,26 @@ public struct MedLedgerNode: Sendable {
     /// Serves until `server.beginGracefulShutdown()` (or the task is cancelled); then stops
     /// ordering and lets the committers finish the blocks already cut.
     public func run() async throws {
-        let enforcing = Task { await erasures.run() }
-        defer { enforcing.cancel() }
-        try await withThrowingDiscardingTaskGroup { tasks in
-            tasks.addTask {
-                try await server.run()
-                ledger.shutDown()
-                await metricsEndpoint?.close()
-            }
-            tasks.addTask { await ledger.run() }
-        }
+        try await serve { try await server.run() }
     }
 
     /// Like `run()`, but until SIGTERM or SIGINT.
     public func runUntilTerminated() async throws {
+        try await serve { try await server.runUntilTerminated() }
+    }
+
+    /// Runs the ledger, the erasure enforcer and the daily certificate-expiry check beside
+    /// `serving` (the gRPC server), and closes the rest when it returns.
+    private func serve(_ serving: @escaping @Sendable () async throws -> Void) async throws {
         let enforcing = Task { await erasures.run() }
-        defer { enforcing.cancel() }
+        let watching = Task { await ExpiryWatch.watch(authorities, logger: logger) }
+        defer {
+            enforcing.cancel()
+            watching.cancel()
+        }
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {
-                try await server.runUntilTerminated()
+                try await serving()
                 ledger.shutDown()
                 await metricsEndpoint?.close()
             }

@@ -3,6 +3,7 @@ internal import Foundation
 internal import GRPCCore
 internal import Identity
 internal import Schema
+internal import Server
 
 extension CACommand {
     struct Revoke: AsyncParsableCommand {
@@ -38,6 +39,7 @@ extension CACommand {
 
         func run() async throws {
             var token = ""
+            var expiring = 0
             repeat {
                 var request = Medledger_V1_ListIdentitiesRequest()
                 request.enrollmentIDPrefix = prefix
@@ -48,14 +50,21 @@ extension CACommand {
                 for identity in page.identities {
                     let max = identity.maxEnrollments < 0 ? "unlimited" : "\(identity.maxEnrollments)"
                     print("\(identity.enrollmentID)  role=\(identity.role.certificateName ?? "?")  enrollments=\(identity.enrollmentsUsed)/\(max)\(identity.revoked ? "  REVOKED" : "")")
+                    let newest = identity.certificates.filter { !$0.revoked }.max { ($0.notAfter?.seconds ?? 0) < ($1.notAfter?.seconds ?? 0) }
                     for certificate in identity.certificates {
                         let expiry = Date(timeIntervalSince1970: TimeInterval(certificate.notAfter?.seconds ?? 0))
-                        let state = certificate.revoked ? "revoked" : (expiry < Date() ? "expired" : "valid")
+                        var state = certificate.revoked ? "revoked" : (expiry < Date() ? "expired" : "valid")
+                        let daysLeft = Int(expiry.timeIntervalSinceNow / 86_400)
+                        if certificate.serial == newest?.serial, !identity.revoked, expiry > Date(), expiry.timeIntervalSinceNow < ExpiryWatch.horizon {
+                            state = "EXPIRES IN \(daysLeft) DAYS: re-enroll (medledger ca reenroll)"
+                            expiring += 1
+                        }
                         print("    serial \(certificate.serial)  expires \(expiry.ISO8601Format())  \(state)")
                     }
                 }
                 token = page.nextPageToken
             } while !token.isEmpty
+            if expiring > 0 { print("\(expiring) identities' certificates expire within 30 days") }
         }
     }
 }
