@@ -114,7 +114,8 @@ public struct MedLedgerNode: Sendable {
                 MetricsInterceptor(metrics: metrics),
                 AuthenticationInterceptor(membership: {
                     ledger.membership(local: Membership(organizations: try authorities.flatMap { try $0.membership().organizations }))
-                })
+                }),
+                StreamQuota(),
             ],
             logger: logger
         )

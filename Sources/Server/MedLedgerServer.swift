@@ -40,6 +40,9 @@ public struct ListeningAddress: Sendable, Hashable, CustomStringConvertible {
 public final class MedLedgerServer: Service, Sendable {
     /// The name under which the health service itself reports.
     public static let healthServiceName = "grpc.health.v1.Health"
+    /// HTTP/2 streams one connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS); a
+    /// client's further calls wait for a free one. Node-to-node connections carry many calls.
+    public static let maxConcurrentStreams = 1024
 
     public let configuration: ServerConfiguration
     /// The health of the node and its services; hosted services may change their own status here.
@@ -81,6 +84,7 @@ public final class MedLedgerServer: Service, Sendable {
                     logger: logger
                 )
                 config.channelDebuggingCallbacks.onAcceptHTTP2Stream = RequestSizeGuard.installer
+                config.http2.maxConcurrentStreams = Self.maxConcurrentStreams
                 // Other nodes ping every 10 s to notice a stopped peer; that is not abuse.
                 config.connection.keepalive.clientBehavior = .init(minPingIntervalWithoutCalls: .seconds(5), allowWithoutCalls: true)
             }
