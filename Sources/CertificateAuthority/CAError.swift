@@ -13,6 +13,7 @@ public enum CAError: Error, Equatable, CustomStringConvertible {
     /// Wrong enrollment ID or secret; deliberately does not say which.
     case enrollmentDenied
     case lockedOut(enrollmentID: String)
+    case notLocked(enrollmentID: String, failedAttempts: Int, limit: Int)
     case enrollmentsExhausted(enrollmentID: String, max: Int)
     case identityRevoked(String)
     case invalidCSR(String)
@@ -29,7 +30,9 @@ public enum CAError: Error, Equatable, CustomStringConvertible {
         case .alreadyRegistered(let id): "identity \(QuotedInput.quote(id)) is already registered"
         case .unknownIdentity(let id): "no identity \(QuotedInput.quote(id)) is registered"
         case .enrollmentDenied: "enrollment ID or secret is wrong"
-        case .lockedOut(let id): "identity \(QuotedInput.quote(id)) is locked after too many wrong secrets; a registrar must re-register it"
+        case .lockedOut(let id): "identity \(QuotedInput.quote(id)) is locked after too many wrong secrets; an admin of its organisation must unlock it (medledger ca unlock), which issues a new secret"
+        case .notLocked(let id, let failed, let limit):
+            "identity \(QuotedInput.quote(id)) is not locked (\(failed) of \(limit) wrong secrets); nothing to unlock"
         case .enrollmentsExhausted(let id, let max): "identity \(QuotedInput.quote(id)) has used all \(max) of its enrollments"
         case .identityRevoked(let id): "identity \(QuotedInput.quote(id)) is revoked"
         case .invalidCSR(let why): "invalid certificate signing request: \(why)"

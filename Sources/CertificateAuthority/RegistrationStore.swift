@@ -54,6 +54,16 @@ public final class RegistrationStore: Sendable {
             // When the current CRL was signed, so it can be re-signed before its nextUpdate passes.
             try db.execute(sql: "ALTER TABLE crl ADD COLUMN signed_at REAL NOT NULL DEFAULT 0")
         }
+        // Unlocks of identities that wrong secrets locked: who, when, after how many (audited).
+        migrator.registerMigration("v3-unlocks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE unlock (
+                        id INTEGER PRIMARY KEY, enrollment_id TEXT NOT NULL, unlocked_by TEXT NOT NULL,
+                        unlocked_at REAL NOT NULL, failed_attempts INTEGER NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 

@@ -37,6 +37,7 @@ public struct AuthorizationTable: Sendable {
         method(Medledger_V1_CertificateAuthority.Method.Register.descriptor): .roles([.admin]),
         method(Medledger_V1_CertificateAuthority.Method.Revoke.descriptor): .roles([.admin]),
         method(Medledger_V1_CertificateAuthority.Method.ListIdentities.descriptor): .roles([.admin]),
+        method(Medledger_V1_CertificateAuthority.Method.Unlock.descriptor): .roles([.admin]),
         // Content holds ciphertext only (keys are released by the ledger), so any member may read it;
         // writing and pinning is for the systems that add records and for nodes; GC for admins.
         method(Medledger_V1_Content.Method.Cat.descriptor): .anyMember,

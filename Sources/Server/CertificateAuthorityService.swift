@@ -6,6 +6,7 @@ public import Schema
 internal import SwiftASN1
 internal import X509
 internal import Wire
+internal import Logging
 
 /// The `medledger.v1.CertificateAuthority` gRPC service over the CAs of the organisations a node
 /// hosts (usually one). Calls by an identity go to the CA of the caller's organisation; Enroll and
@@ -16,6 +17,8 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
     /// The hosted CAs; the first is the node's own organisation's.
     public let authorities: [OrganizationCA]
     public let clock: @Sendable () -> Date
+    /// Where unlocks are logged (they are also recorded in the CA's store).
+    let logger = Logger(label: "medledger.ca")
 
     public init(ca: OrganizationCA, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.init(authorities: [ca], clock: clock)
@@ -103,6 +106,20 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
         }
     }
 
+    public func unlock(request: Medledger_V1_UnlockRequest, context: ServerContext) async throws -> Medledger_V1_UnlockResponse {
+        try await StatusMapping.mapped {
+            let admin = try CallerIdentity.required()
+            let ca = try authority(of: admin)
+            let (secret, failed) = try ca.unlock(request.enrollmentID, by: "\(admin.enrollmentID)@\(admin.mspID)", now: clock())
+            logger.notice(
+                "identity unlocked", metadata: ["enrollment_id": "\(request.enrollmentID)", "by": "\(admin.enrollmentID)@\(admin.mspID)"])
+            var response = Medledger_V1_UnlockResponse()
+            response.secret = secret
+            response.failedAttempts = Int32(failed)
+            return response
+        }
+    }
+
     public func getCRL(request: Medledger_V1_GetCRLRequest, context: ServerContext) async throws
         -> Medledger_V1_GetCRLResponse
     {
@@ -137,7 +154,13 @@ public struct CertificateAuthorityService: Medledger_V1_CertificateAuthority.Sim
                 prefix: request.enrollmentIDPrefix, pageSize: Int(request.pageSize), after: request.pageToken
             )
             var response = Medledger_V1_ListIdentitiesResponse()
-            response.identities = page.identities.map(Self.info)
+            response.identities = try page.identities.map { entry in
+                var info = Self.info(entry)
+                info.failedAttempts = Int32(entry.0.failedAttempts)
+                info.locked = entry.0.failedAttempts >= ca.policy.maxFailedAttempts
+                info.unlocks = Int32(try ca.unlocks(of: entry.0.enrollmentID).count)
+                return info
+            }
             if page.hasMore, let last = page.identities.last {
                 response.nextPageToken = last.0.enrollmentID
             }

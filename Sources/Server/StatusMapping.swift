@@ -78,7 +78,7 @@ public enum StatusMapping {
             .unauthenticated
         case .lockedOut, .enrollmentsExhausted, .identityRevoked:
             .permissionDenied
-        case .alreadyRevoked:
+        case .alreadyRevoked, .notLocked:
             .failedPrecondition
         case .storage:
             .internalError

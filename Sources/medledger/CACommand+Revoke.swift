@@ -49,7 +49,9 @@ extension CACommand {
                 }
                 for identity in page.identities {
                     let max = identity.maxEnrollments < 0 ? "unlimited" : "\(identity.maxEnrollments)"
-                    print("\(identity.enrollmentID)  role=\(identity.role.certificateName ?? "?")  enrollments=\(identity.enrollmentsUsed)/\(max)\(identity.revoked ? "  REVOKED" : "")")
+                    let locked = identity.locked ? "  LOCKED after \(identity.failedAttempts) wrong secrets (medledger ca unlock)" : ""
+                    let unlocked = identity.unlocks > 0 ? "  unlocked \(identity.unlocks)×" : ""
+                    print("\(identity.enrollmentID)  role=\(identity.role.certificateName ?? "?")  enrollments=\(identity.enrollmentsUsed)/\(max)\(identity.revoked ? "  REVOKED" : "")\(locked)\(unlocked)")
                     let newest = identity.certificates.filter { !$0.revoked }.max { ($0.notAfter?.seconds ?? 0) < ($1.notAfter?.seconds ?? 0) }
                     for certificate in identity.certificates {
                         let expiry = Date(timeIntervalSince1970: TimeInterval(certificate.notAfter?.seconds ?? 0))

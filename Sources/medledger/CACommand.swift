@@ -12,7 +12,7 @@ struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca",
         abstract: "Manage an organisation's certificate authority and identities.",
-        subcommands: [Init.self, Register.self, Enroll.self, Reenroll.self, Revoke.self, List.self]
+        subcommands: [Init.self, Register.self, Enroll.self, Reenroll.self, Revoke.self, Unlock.self, List.self]
     )
 
     struct Init: AsyncParsableCommand {

@@ -88,6 +88,27 @@ struct CertificateAuthorityTests {
         #expect(try ca.store.certificates(of: "dave").isEmpty)
     }
 
+    @Test("An unlock resets the count, replaces the secret and is recorded; only a locked, live identity is unlocked")
+    func unlock() throws {
+        var policy = OrganizationCA.Policy()
+        policy.maxFailedAttempts = 2
+        let ca = try makeCA(policy: policy)
+        let secret = try ca.register(enrollmentID: "erin", role: .patient)
+        let csr = try IdentityFolder.makeCSR(commonName: "erin").csr
+        #expect(throws: CAError.notLocked(enrollmentID: "erin", failedAttempts: 0, limit: 2)) { try ca.unlock("erin", by: "admin@X") }
+        for _ in 0..<2 { _ = try? ca.enroll(enrollmentID: "erin", secret: "wrong-secret", csr: csr) }
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        let (fresh, failed) = try ca.unlock("erin", by: "admin@X", now: at)
+        #expect(failed == 2 && fresh != secret)
+        #expect(try ca.unlocks(of: "erin") == [OrganizationCA.Unlock(enrollmentID: "erin", unlockedBy: "admin@X", unlockedAt: at, failedAttempts: 2)])
+        #expect(throws: CAError.enrollmentDenied) { try ca.enroll(enrollmentID: "erin", secret: secret, csr: csr) }
+        _ = try ca.enroll(enrollmentID: "erin", secret: fresh, csr: csr)
+        #expect(throws: CAError.unknownIdentity("nobody")) { try ca.unlock("nobody", by: "admin@X") }
+        _ = try ca.register(enrollmentID: "gone", role: .patient)
+        _ = try ca.revoke(.identity("gone"), reason: 0)
+        #expect(throws: CAError.identityRevoked("gone")) { try ca.unlock("gone", by: "admin@X") }
+    }
+
     @Test("Unknown IDs and wrong secrets get the same answer")
     func unknownIdentity() throws {
         let ca = try makeCA()

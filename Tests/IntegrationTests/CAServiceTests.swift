@@ -187,4 +187,44 @@ struct CAServiceTests {
             #expect(try running.ca.store.certificates(of: "target").isEmpty)
         }
     }
+
+    @Test("An admin unlocks a locked identity with a new secret, recorded; nobody else can, and only a locked one")
+    func unlockOverGRPC() async throws {
+        let scratch = try TemporaryDirectory()
+        defer { scratch.remove() }
+        try await withRunningServer { running in
+            let oldSecret = try await register(running, "target", role: .patient)
+            var unlock = Medledger_V1_UnlockRequest()
+            unlock.enrollmentID = "target"
+            let notLocked = await #expect(throws: RPCError.self) {
+                try await withCAClient(running, identity: running.admin) { try await $0.unlock(unlock, options: callOptions()) }
+            }
+            #expect(notLocked?.code == .failedPrecondition && notLocked?.message.contains("not locked (0 of 5") == true, "\(String(describing: notLocked))")
+            for _ in 0..<running.ca.policy.maxFailedAttempts {
+                _ = try? await enroll(running, "target", secret: "not-the-secret", into: scratch)
+            }
+            var list = Medledger_V1_ListIdentitiesRequest()
+            list.enrollmentIDPrefix = "target"
+            let before = try await withCAClient(running, identity: running.admin) { try await $0.listIdentities(list, options: callOptions()) }
+            #expect(before.identities.first?.locked == true && before.identities.first?.failedAttempts == 5)
+
+            // A user of the organisation (not an admin) may not unlock.
+            let clinician = try await enroll(running, "helper", secret: try await register(running, "helper", role: .clinician), into: scratch)
+            let refused = await #expect(throws: RPCError.self) {
+                try await withCAClient(running, identity: clinician) { try await $0.unlock(unlock, options: callOptions()) }
+            }
+            #expect(refused?.code == .permissionDenied, "\(String(describing: refused))")
+
+            let unlocked = try await withCAClient(running, identity: running.admin) { try await $0.unlock(unlock, options: callOptions()) }
+            #expect(unlocked.failedAttempts == 5 && unlocked.secret != oldSecret && !unlocked.secret.isEmpty)
+            // The old secret is gone with the lock; the new one enrolls.
+            let stale = await #expect(throws: RPCError.self) { try await enroll(running, "target", secret: oldSecret, into: scratch) }
+            #expect(stale?.code == .unauthenticated)
+            _ = try await enroll(running, "target", secret: unlocked.secret, into: scratch)
+            let recorded = try running.ca.unlocks(of: "target")
+            #expect(recorded.count == 1 && recorded.first?.unlockedBy.hasSuffix("@\(running.ca.mspID)") == true && recorded.first?.failedAttempts == 5)
+            let after = try await withCAClient(running, identity: running.admin) { try await $0.listIdentities(list, options: callOptions()) }
+            #expect(after.identities.first?.locked == false && after.identities.first?.unlocks == 1)
+        }
+    }
 }

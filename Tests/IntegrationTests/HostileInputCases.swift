@@ -22,6 +22,7 @@ enum HostileInputCases {
         (Medledger_V1_CertificateAuthority.Method.GetCRL.descriptor, .unary, "dr-alice"),
         (Medledger_V1_CertificateAuthority.Method.GetCAInfo.descriptor, .unary, "dr-alice"),
         (Medledger_V1_CertificateAuthority.Method.ListIdentities.descriptor, .unary, "hospitala-admin"),
+        (Medledger_V1_CertificateAuthority.Method.Unlock.descriptor, .unary, "hospitala-admin"),
         (Medledger_V1_Content.Method.Add.descriptor, .clientStreaming, "dr-alice"),
         (Medledger_V1_Content.Method.Cat.descriptor, .serverStreaming, "dr-alice"),
         (Medledger_V1_Content.Method.Stat.descriptor, .unary, "dr-alice"),
