@@ -10,6 +10,8 @@ public struct NetworkPlan: Codable, Sendable {
         /// `hospitala-peer`, `hospitala-orderer`: also the name of its data directory, log and pid file.
         public var name: String
         public var port: Int
+        /// Where it serves Prometheus metrics on 127.0.0.1 (plans made before metrics have none).
+        public var metricsPort: Int?
         /// The address clients and other nodes dial.
         public var address: String { "127.0.0.1:\(port)" }
     }
@@ -65,14 +67,17 @@ public struct NetworkPlan: Codable, Sendable {
 
     /// A plan for `organizations` (name, MSP ID, runs an orderer) on free loopback ports.
     public static func make(organizations: [(name: String, mspID: String, runsOrderer: Bool)], channels: [Channel]) throws -> NetworkPlan {
-        let ports = try FreePorts.reserve(organizations.count * 2)
+        // Per organisation: peer, orderer, and the metrics port of each.
+        let ports = try FreePorts.reserve(organizations.count * 4)
         var planned: [Organization] = []
         for (index, organization) in organizations.enumerated() {
             let slug = organization.name.lowercased()
+            let base = 4 * index
             planned.append(
                 Organization(
-                    name: organization.name, mspID: organization.mspID, peer: Node(name: "\(slug)-peer", port: ports[2 * index]),
-                    orderer: organization.runsOrderer ? Node(name: "\(slug)-orderer", port: ports[2 * index + 1]) : nil,
+                    name: organization.name, mspID: organization.mspID,
+                    peer: Node(name: "\(slug)-peer", port: ports[base], metricsPort: ports[base + 2]),
+                    orderer: organization.runsOrderer ? Node(name: "\(slug)-orderer", port: ports[base + 1], metricsPort: ports[base + 3]) : nil,
                     admin: "identities/\(slug)-admin"))
         }
         return NetworkPlan(organizations: planned, channels: channels)

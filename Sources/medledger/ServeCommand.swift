@@ -83,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
                         MedLedger orderer of \(node.mspID) listening on \(address) (gRPC over TLS 1.3)
                         Ordering through etcd at \(etcdEndpoints.joined(separator: ", "))
                         Channels: \(node.channels.channelIDs.joined(separator: ", "))
-
+                        \(node.metricsEndpoint.map { "Prometheus metrics: http://127.0.0.1:\($0.port)/metrics\n" } ?? "")
                         """.utf8))
                 }
             }

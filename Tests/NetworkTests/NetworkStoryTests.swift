@@ -4,6 +4,10 @@ import LocalNetwork
 import MedLedgerTesting
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 extension MultiNodeNetwork {
     /// The health-record story and the Python example on `medledger network up`, every user at
     /// their own organisation's peer; afterwards every node's ledger verifies to the same tip.
@@ -30,9 +34,39 @@ extension MultiNodeNetwork {
                 }
                 #expect(network.process(network.organization("HospitalA").peer).runningPID() != nil, "the demo leaves HospitalA's peer running")
 
+                // Every node serves metrics: the peers agree on ehr's height, the orderers took the broadcasts.
+                let heights = try await eventually(timeout: .seconds(20)) {
+                    var heights: [String: Double] = [:]
+                    for organization in network.plan.organizations {
+                        heights[organization.name] = try await Self.sample(
+                            "medledger_block_height", ["channel": "ehr"], at: try #require(organization.peer.metricsPort))
+                    }
+                    guard Set(heights.values).count == 1 else { throw NodeProcessLag(node: "\(heights)") }
+                    return heights
+                }
+                #expect((heights.values.first ?? 0) > 10, "\(heights)")
+                var broadcasts = 0.0
+                for orderer in network.plan.organizations.compactMap(\.orderer) {
+                    broadcasts += try await Self.sample(
+                        "medledger_grpc_requests_total", ["method": "Broadcast", "code": "OK"], at: try #require(orderer.metricsPort))
+                }
+                #expect(broadcasts > 10, "the orderers counted \(broadcasts) broadcasts")
+
                 _ = try await network.command(["down"])
                 let tips = try await network.verifyEveryNode().values.compactMap { RunningNetwork.tip(of: "ehr", in: $0) }
                 #expect(Set(tips).count == 1 && tips.count >= network.plan.organizations.count, "every node's ehr chain verifies to one tip: \(tips)")
+            }
+        }
+
+        /// The sum of the samples of `name` with `labels` that the node's metrics endpoint on `port` reports.
+        static func sample(_ name: String, _ labels: [String: String], at port: Int) async throws -> Double {
+            let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").reduce(0.0) { sum, line in
+                guard !line.hasPrefix("#"), line.hasPrefix(name + "{") || line.hasPrefix(name + " "),
+                    labels.allSatisfy({ line.contains("\($0.key)=\"\($0.value)\"") }),
+                    let value = line.split(separator: " ").last.flatMap({ Double($0) })
+                else { return sum }
+                return sum + value
             }
         }
 

@@ -20,6 +20,10 @@ public final class OrdererNode: Sendable {
     public let configuration: ServerConfiguration
     public let mspID: String
     public let server: MedLedgerServer
+    /// What the orderer counts; rendered by `metricsEndpoint`.
+    public let metrics: NodeMetrics
+    /// `GET /metrics` on 127.0.0.1, when `configuration.metricsPort` is set.
+    public let metricsEndpoint: MetricsEndpoint?
     /// The address peers reach this orderer at, published to the other orderers when it leads.
     public let advertisedAddress: String
     /// The channels it joined.
@@ -76,6 +80,8 @@ public final class OrdererNode: Sendable {
         self.advertisedAddress = advertisedAddress
         self.logger = logger
 
+        let metrics = NodeMetrics()
+        self.metrics = metrics
         let tlsDirectory = configuration.tlsDirectory
         let material = ServerTLSMaterial(
             certificateChainPEM: [try String(contentsOf: tlsDirectory.appendingPathComponent("server.pem"), encoding: .utf8)],
@@ -88,8 +94,9 @@ public final class OrdererNode: Sendable {
                 HostedService(name: DeliverService.serviceName, service: DeliverService { id, caller in try channels.chain(id, for: caller) }),
                 HostedService(name: AdminService.serviceName, service: OrdererAdminService(channels: channels)),
             ],
-            interceptors: [AuthenticationInterceptor(table: .orderer, membership: { channels.membership() })],
+            interceptors: [MetricsInterceptor(metrics: metrics), AuthenticationInterceptor(table: .orderer, membership: { channels.membership() })],
             logger: logger)
+        metricsEndpoint = try configuration.metricsPort.map { try MetricsEndpoint(metrics: metrics, port: $0) }
     }
 
     /// Connects to etcd and serves until `server.beginGracefulShutdown()` or cancellation.
@@ -108,6 +115,7 @@ public final class OrdererNode: Sendable {
                 tasks.addTask {
                     try await serve()
                     self.channels.finish()
+                    await self.metricsEndpoint?.close()
                 }
                 for await chain in channels.joined {
                     let source = OrdererDeliverSource(chain: chain, ownAddress: advertisedAddress, connections: connections, logger: logger)

@@ -36,6 +36,7 @@ struct LocalNetworkProcesses {
         let organization = plan.organizations.first { $0.peer == node || $0.orderer == node }!
         let data = layout.nodeDirectory(node).path
         var arguments = [Self.executable, "serve", "--data", data, "--port", "\(node.port)", "--log-level", logLevel]
+        if let metricsPort = node.metricsPort { arguments += ["--metrics-port", "\(metricsPort)"] }
         if organization.orderer == node {
             let cluster = try LocalEtcdCluster.openOrPlan(directory: etcdDirectory)
             let files = try cluster.tls.clientFiles(node.name)
@@ -107,6 +108,8 @@ struct LocalNetworkProcesses {
         for organization in plan.organizations {
             var line = "  \(organization.name): peer \(organization.peer.address)"
             if let orderer = organization.orderer { line += ", orderer \(orderer.address)" }
+            let metrics = [organization.peer, organization.orderer].compactMap { $0?.metricsPort }.map { ":\($0)" }
+            if !metrics.isEmpty { line += " (metrics on 127.0.0.1\(metrics.joined(separator: ", ")))" }
             lines.append(line)
         }
         lines.append("  channels: " + plan.channels.map { "\($0.id) (\($0.members.joined(separator: ", ")))" }.joined(separator: "; "))
