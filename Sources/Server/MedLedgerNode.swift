@@ -96,7 +96,7 @@ public struct MedLedgerNode: Sendable {
             logger: logger
         )
         let metrics = NodeMetrics()
-        ledger.onCommit { channel, block, _ in metrics.committed(block, channel: channel) }
+        ledger.onCommit { channel, block, transactionIDs, _ in metrics.committed(block, transactionIDs: transactionIDs, channel: channel) }
         self.server = try MedLedgerServer(
             configuration: configuration,
             tls: try identity.loadServerTLSMaterial(),

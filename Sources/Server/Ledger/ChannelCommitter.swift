@@ -141,7 +141,7 @@ final class ChannelCommitter: Sendable {
                 metadata: ["channel": "\(context.channelID)", "block": "\(number)", "sequence": "\(installed.config.sequence)"])
         }
         board.published(blockNumber: header.number, transactions: update.transactions)
-        observers.committed(block, events: update.events, channel: context.channelID)
+        observers.committed(block, transactionIDs: update.transactions.map(\.txID), events: update.events, channel: context.channelID)
         for (index, transaction) in checked.enumerated() where transaction.code != .valid {
             logger.debug("invalid transaction", metadata: ["tx": "\(transaction.txID ?? "?")", "reason": "\(transaction.reason ?? "")", "position": "\(index)"])
         }

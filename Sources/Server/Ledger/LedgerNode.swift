@@ -190,10 +190,12 @@ public final class LedgerNode: Sendable {
 extension LedgerNode {
     /// Calls `observer` with every block committed from now on, on every channel (including
     /// channels created later), right after the block is durable and applied. It runs on the
-    /// committer's thread: hand real work off. `events` are the chaincode events of the block's
-    /// valid transactions, in order.
+    /// committer's thread: hand real work off. `transactionIDs` are the block's transactions' IDs
+    /// (valid or not), `events` the chaincode events of its valid transactions, in order.
     public func onCommit(
-        _ observer: @escaping @Sendable (_ channel: String, _ block: Medledger_V1_Block, _ events: [Medledger_V1_ChaincodeEvent]) -> Void
+        _ observer: @escaping @Sendable (
+            _ channel: String, _ block: Medledger_V1_Block, _ transactionIDs: [String], _ events: [Medledger_V1_ChaincodeEvent]
+        ) -> Void
     ) {
         observers.add(observer)
     }

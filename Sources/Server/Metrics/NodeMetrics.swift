@@ -2,7 +2,6 @@ public import Foundation
 public import GRPCCore
 public import Prometheus
 public import Schema
-internal import Wire
 internal import Synchronization
 
 /// What a node counts and times, in Prometheus's registry (swift-prometheus), served as text by
@@ -75,7 +74,7 @@ public final class NodeMetrics: Sendable {
 
     /// `block` of `channel` committed: its height, its transactions by validation code, and the
     /// submit-to-commit latency of those submitted through this node.
-    public func committed(_ block: Medledger_V1_Block, channel: String) {
+    public func committed(_ block: Medledger_V1_Block, transactionIDs: [String], channel: String) {
         let now = ContinuousClock.now
         registry.makeGauge(name: "medledger_block_height", labels: [("channel", channel)], help: Help.height)
             .set(Double((block.header?.number ?? 0) + 1))
@@ -89,7 +88,7 @@ public final class NodeMetrics: Sendable {
             ).increment(by: count)
         }
         let started = submitted.withLock { pending in
-            Self.transactionIDs(of: block).compactMap { pending.removeValue(forKey: $0) }
+            transactionIDs.compactMap { pending.removeValue(forKey: $0) }
         }
         for start in started {
             histogram("medledger_commit_duration_seconds", channel: channel, help: Help.commit).record(start.duration(to: now))
@@ -136,16 +135,6 @@ public final class NodeMetrics: Sendable {
         "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
         "UNAUTHENTICATED",
     ]
-
-    private static func transactionIDs(of block: Medledger_V1_Block) -> [String] {
-        (block.data?.data ?? []).compactMap { bytes in
-            guard let envelope = try? Medledger_V1_Envelope(serializedData: bytes),
-                let transaction = try? Medledger_V1_Transaction(serializedData: envelope.payload),
-                case .endorserTransaction(let endorsed)? = transaction.body
-            else { return nil }
-            return endorsed.proposal?.txID
-        }
-    }
 
     private enum Help {
         static let requests = "gRPC calls served, by service, method and status code."

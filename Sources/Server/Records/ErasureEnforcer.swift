@@ -27,7 +27,7 @@ public struct ErasureEnforcer: Sendable {
     /// the catch-up pass covers what committed in between.
     public func run() async {
         let (erasures, continuation) = AsyncStream<[Medledger_V1_ChaincodeEvent]>.makeStream()
-        node.onCommit { _, _, events in
+        node.onCommit { _, _, _, events in
             let erased = events.filter(Self.isErasure)
             if !erased.isEmpty { continuation.yield(erased) }
         }
