@@ -1,5 +1,6 @@
 public import GRPCCore
 internal import Schema
+internal import Synchronization
 
 /// How far a node has committed a channel, read over `Deliver` (filtered blocks, so no
 /// transaction content is sent). A client that moves from one organisation's node to another
@@ -44,6 +45,42 @@ public enum ChannelHeight {
             }
             guard let number else { throw RPCError(code: .dataLoss, message: "Deliver of channel \(channel) sent no block") }
             return number
+        }
+    }
+}
+
+extension ChannelHeight {
+    /// The heights a client has seen on the nodes it called, per channel: before a call to the
+    /// next node it waits until that node has committed what an earlier one showed (a client that
+    /// moves between organisations' nodes reads its own writes).
+    public final class Watermark: Sendable {
+        private let seen = Mutex<[String: UInt64]>([:])
+
+        public init() {}
+
+        /// The highest height of `channel` noted so far.
+        public func height(of channel: String) -> UInt64 {
+            seen.withLock { $0[channel] ?? 0 }
+        }
+
+        /// Waits until the node behind `client` has committed every block of `channels` noted so
+        /// far; DEADLINE_EXCEEDED after `options.timeout`.
+        public func catchUp<Transport: ClientTransport>(
+            _ client: GRPCClient<Transport>, channels: [String], options: CallOptions
+        ) async throws {
+            for channel in channels {
+                try await ChannelHeight.wait(client: client, channel: channel, reaching: height(of: channel), options: options)
+            }
+        }
+
+        /// Notes how far the node behind `client` has committed `channels`.
+        public func note<Transport: ClientTransport>(_ client: GRPCClient<Transport>, channels: [String], options: CallOptions = .defaults)
+            async throws
+        {
+            for channel in channels {
+                let height = try await ChannelHeight.current(client: client, channel: channel, options: options)
+                seen.withLock { $0[channel] = max($0[channel] ?? 0, height) }
+            }
         }
     }
 }

@@ -87,13 +87,11 @@ struct MetricsEndpointTests {
         }
     }
 
-    /// One scrape of the node's endpoint.
-    static func scrape(_ port: Int) async throws -> Exposition {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        let http = try #require(response as? HTTPURLResponse)
-        #expect(http.statusCode == 200)
-        #expect(http.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
-        return Exposition(text: String(decoding: data, as: UTF8.self))
+    /// One scrape of the node's endpoint, checked to be Prometheus text.
+    static func scrape(_ port: Int) async throws -> PrometheusScrape {
+        let scrape = try await PrometheusScrape.fetch(port: port)
+        #expect(scrape.contentType?.hasPrefix("text/plain; version=0.0.4") == true)
+        return scrape
     }
 
     static func status(_ port: Int, path: String, method: String = "GET") async throws -> Int {
@@ -101,23 +99,5 @@ struct MetricsEndpointTests {
         request.httpMethod = method
         let (_, response) = try await URLSession.shared.data(for: request)
         return (response as? HTTPURLResponse)?.statusCode ?? 0
-    }
-
-    /// The Prometheus text format, read back sample by sample.
-    struct Exposition {
-        let text: String
-
-        /// The value of the sample `name` whose labels include `labels` (nil if none; the sum if several).
-        func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-            var found: [Double] = []
-            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-                guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
-                let series = line[..<space]
-                let sampleName = series.split(separator: "{", maxSplits: 1).first.map(String.init) ?? ""
-                guard sampleName == name, labels.allSatisfy({ series.contains("\($0.key)=\"\($0.value)\"") }) else { continue }
-                found.append(value)
-            }
-            return found.isEmpty ? nil : found.reduce(0, +)
-        }
     }
 }

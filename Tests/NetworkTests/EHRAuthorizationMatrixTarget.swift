@@ -56,7 +56,7 @@ final class NetworkMatrixTarget: MatrixTarget {
     let network: RunningNetwork
     /// Where the rows' callers connect.
     let placement: Placement
-    private let seen = Mutex<[String: UInt64]>([:])
+    private let seen = ChannelHeight.Watermark()
     private let rowsStarted = Mutex(false)
 
     init(network: RunningNetwork, placement: Placement) {
@@ -88,26 +88,16 @@ final class NetworkMatrixTarget: MatrixTarget {
         let node = node(for: name)
         let channels = ["HospitalA", "HospitalB"].contains(organization(of: name)) ? ["ehr", "hospitals"] : ["ehr"]
         return try await network.withNodeClient(node, as: "identities/\(name)") { client in
-            for channel in channels {
-                let height = seen.withLock { $0[channel] ?? 0 }
-                try await ChannelHeight.wait(client: client, channel: channel, reaching: height, options: callOptions(timeout: .seconds(60)))
-            }
+            try await seen.catchUp(client, channels: channels, options: callOptions(timeout: .seconds(60)))
             let result: Result
             do {
                 result = try await body(client)
             } catch {
-                try await note(channels, at: client)
+                try await seen.note(client, channels: channels, options: callOptions())
                 throw error
             }
-            try await note(channels, at: client)
+            try await seen.note(client, channels: channels, options: callOptions())
             return result
-        }
-    }
-
-    private func note(_ channels: [String], at client: GRPCClient<HTTP2ClientTransport.Posix>) async throws {
-        for channel in channels {
-            let height = try await ChannelHeight.current(client: client, channel: channel, options: callOptions())
-            seen.withLock { $0[channel] = max($0[channel] ?? 0, height) }
         }
     }
 }

@@ -4,10 +4,6 @@ import LocalNetwork
 import MedLedgerTesting
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 extension MultiNodeNetwork {
     /// The health-record story and the Python example on `medledger network up`, every user at
     /// their own organisation's peer; afterwards every node's ledger verifies to the same tip.
@@ -60,14 +56,7 @@ extension MultiNodeNetwork {
 
         /// The sum of the samples of `name` with `labels` that the node's metrics endpoint on `port` reports.
         static func sample(_ name: String, _ labels: [String: String], at port: Int) async throws -> Double {
-            let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").reduce(0.0) { sum, line in
-                guard !line.hasPrefix("#"), line.hasPrefix(name + "{") || line.hasPrefix(name + " "),
-                    labels.allSatisfy({ line.contains("\($0.key)=\"\($0.value)\"") }),
-                    let value = line.split(separator: " ").last.flatMap({ Double($0) })
-                else { return sum }
-                return sum + value
-            }
+            try await PrometheusScrape.fetch(port: port).value(name, labels) ?? 0
         }
 
         @Test func thePythonExampleRunsWithEachIdentityAtItsOwnNode() async throws {

@@ -60,7 +60,7 @@ extension DemoStory {
         return try await NodeConnectionOptions.withNodeClient(address: endpoint.address, trusting: endpoint.trust, identity: nodes.identities.identity(name)) { client in
             try await catchUp(client, endpoint)
             let result = try await body(client)
-            if !nodes.isSingleNode { seen.raise(to: try await ChannelHeight.current(client: client, channel: "ehr")) }
+            if !nodes.isSingleNode { try await seen.note(client, channels: ["ehr"]) }
             return result
         }
     }
@@ -69,13 +69,12 @@ extension DemoStory {
     /// so that each step reads what the previous ones wrote, whichever node wrote it.
     func catchUp(_ client: GRPCClient<HTTP2ClientTransport.Posix>, _ endpoint: DemoNodes.Endpoint) async throws {
         guard !nodes.isSingleNode else { return }
-        let height = seen.height
         var options = CallOptions.defaults
         options.timeout = .seconds(60)
         do {
-            try await ChannelHeight.wait(client: client, channel: "ehr", reaching: height, options: options)
+            try await seen.catchUp(client, channels: ["ehr"], options: options)
         } catch let error as RPCError where error.code == .deadlineExceeded {
-            throw DemoFailure("\(endpoint.node) did not reach ehr height \(height) within 60 s")
+            throw DemoFailure("\(endpoint.node) did not reach ehr height \(seen.height(of: "ehr")) within 60 s")
         }
     }
 
@@ -98,18 +97,6 @@ final class NoticeBox: @unchecked Sendable {
     var notice: BreakGlassNotice? {
         get { lock.withLock { value } }
         set { lock.withLock { value = newValue } }
-    }
-}
-
-/// The highest channel height seen so far, shared by the story's steps.
-final class HeightWatermark: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: UInt64 = 0
-
-    var height: UInt64 { lock.withLock { value } }
-
-    func raise(to height: UInt64) {
-        lock.withLock { value = max(value, height) }
     }
 }
 

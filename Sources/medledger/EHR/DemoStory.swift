@@ -13,8 +13,8 @@ struct DemoStory {
     let nodes: DemoNodes
     /// Makes record, study and patient IDs unique to this run, so the story can be replayed.
     let run: String
-    /// The highest `ehr` height any step has seen: the next step's node must reach it first.
-    let seen = HeightWatermark()
+    /// The `ehr` heights steps have seen: the next step's node must reach them first.
+    let seen = ChannelHeight.Watermark()
 
     init(nodes: DemoNodes, run: String) {
         self.nodes = nodes
