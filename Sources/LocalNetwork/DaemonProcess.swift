@@ -29,7 +29,7 @@ public struct DaemonProcess: Sendable {
     public func start(environment: [String: String] = [:]) throws -> Int32 {
         if let running = runningPID() { return running }
         if !FileManager.default.fileExists(atPath: logFile.path) {
-            FileManager.default.createFile(atPath: logFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         let log = try FileHandle(forWritingTo: logFile)
         defer { try? log.close() }
@@ -81,5 +81,27 @@ public struct DaemonProcess: Sendable {
             }
         }
         try? FileManager.default.removeItem(at: pidFile)
+    }
+
+    /// Waits until the child accepts connections on 127.0.0.1:`port`. Throws, naming `name`, the
+    /// log file and its last lines, as soon as the child has exited or once `timeout` has passed.
+    public func waitUntilListening(name: String, port: Int, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !TCPProbe.isListening(port: port) {
+            if runningPID() == nil {
+                throw LocalNetworkError.notReady("\(name) exited before it listened on 127.0.0.1:\(port); \(logTail())")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw LocalNetworkError.notReady("\(name) does not listen on 127.0.0.1:\(port) after \(timeout); \(logTail())")
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// "see LOG; it ends with: ..." — the last few lines of the log file, for an error message.
+    func logTail(lines: Int = 5) -> String {
+        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        let tail = text.split(separator: "\n").suffix(lines).joined(separator: "\n  ")
+        return tail.isEmpty ? "see \(logFile.path) (empty)" : "see \(logFile.path); it ends with:\n  \(tail)"
     }
 }

@@ -50,10 +50,9 @@ struct DemoNodes: Sendable {
             organization: "HospitalA", node: hospitalA.name,
             stop: { await processes.layout.process(hospitalA).stop() },
             start: {
-                try processes.process(hospitalA, plan: plan).start()
-                guard await TCPProbe.waitUntilListening(port: hospitalA.port, timeout: .seconds(60)) else {
-                    throw DemoFailure("\(hospitalA.name) did not listen on \(hospitalA.address) again; see \(directory.path)/logs/\(hospitalA.name).log")
-                }
+                let process = try processes.process(hospitalA, plan: plan)
+                try process.start()
+                try await process.waitUntilListening(name: hospitalA.name, port: hospitalA.port, timeout: .seconds(60))
             })
         return DemoNodes(identities: identities, outage: outage) { name in
             guard let organization = DevNetwork.demoIdentities.first(where: { $0.name == name })?.organization, let peer = peers[organization] else {

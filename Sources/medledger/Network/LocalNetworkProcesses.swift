@@ -60,11 +60,10 @@ struct LocalNetworkProcesses {
         let cluster = try LocalEtcdCluster.openOrPlan(directory: etcdDirectory)
         try cluster.start()
         try await cluster.waitUntilReady(timeout: .seconds(60))
-        for node in plan.nodes {
-            try process(node, plan: plan).start()
-        }
-        for node in plan.nodes where !(await TCPProbe.waitUntilListening(port: node.port, timeout: .seconds(60))) {
-            throw LocalNetworkError.notReady("\(node.name) does not listen on \(node.address); see \(directory.path)/logs/\(node.name).log")
+        let processes = try plan.nodes.map { node in (node, try process(node, plan: plan)) }
+        for (_, process) in processes { try process.start() }
+        for (node, process) in processes {
+            try await process.waitUntilListening(name: node.name, port: node.port, timeout: .seconds(60))
         }
     }
 
