@@ -177,6 +177,9 @@ public struct MethodSyntax: Sendable, Equatable {
     public var position: SourcePosition
     public var inputPosition: SourcePosition
     public var outputPosition: SourcePosition
+    /// Whether the method was declared with a `{ ... }` body (protoc then records an options
+    /// message in the descriptor even when the body sets none).
+    public var hasBody = false
 }
 
 public struct ServiceSyntax: Sendable, Equatable {

@@ -14,6 +14,10 @@ public struct FileModel: Sendable, Equatable {
     public var enums: [EnumModel]
     /// Services in declaration order.
     public var services: [ServiceModel]
+    /// The files this one imports, as written (paths relative to an import root).
+    public var imports: [String] = []
+    /// The file's serialized `google.protobuf.FileDescriptorProto`, as protoc writes it.
+    public var descriptor: [UInt8] = []
 
     public init(
         path: String,

@@ -262,7 +262,8 @@ extension Parser {
         let output = try parseStreamableType(what: "the response type of '\(name)'")
         try expectSymbol(")", after: "the response type of '\(name)'")
         var options: [OptionSyntax] = []
-        if isSymbol("{") {
+        let hasBody = isSymbol("{")
+        if hasBody {
             advance()
             while !isSymbol("}") {
                 switch current.kind {
@@ -279,7 +280,7 @@ extension Parser {
             name: name, inputType: input.name, outputType: output.name,
             clientStreaming: input.streaming, serverStreaming: output.streaming, options: options,
             comments: keyword.leadingComments, position: position,
-            inputPosition: input.position, outputPosition: output.position
+            inputPosition: input.position, outputPosition: output.position, hasBody: hasBody
         )
     }
 

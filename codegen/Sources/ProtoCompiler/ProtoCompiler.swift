@@ -33,7 +33,10 @@ public struct ProtoCompiler {
         var models: [FileModel] = []
         for path in paths {
             let builder = ModelBuilder(syntax: tree.files[path]!, symbols: symbols, visibleFiles: tree.visibleFiles(from: path), recursion: recursion)
-            models.append(try builder.build())
+            var model = try builder.build()
+            model.imports = tree.files[path]!.imports.map(\.path)
+            model.descriptor = try FileDescriptorEncoder(syntax: tree.files[path]!, resolver: builder.resolver).encode()
+            models.append(model)
         }
         return models
     }
