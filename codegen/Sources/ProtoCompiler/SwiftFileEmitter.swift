@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// Options that shape every generated file.
 public struct EmitterOptions: Sendable, Equatable {
     /// `public` or `internal`.
@@ -79,7 +81,45 @@ public struct SwiftFileEmitter {
                 function.line("messageTypes.first { $0.protoMessageName == fullName }")
             }
         }
+        printer.line()
+        printer.line("/// Every generated file's descriptor, for gRPC server reflection.")
+        printer.block("\(options.visibility) enum FileDescriptorRegistry {") { body in
+            body.block("\(options.visibility) static let files: [Wire.ProtoFileDescriptor] = [", closing: "]") { list in
+                for file in files {
+                    list.block("Wire.ProtoFileDescriptor(", closing: "),") { entry in
+                        entry.line("name: \(Self.literal(file.path)),")
+                        entry.line("dependencies: [\(file.imports.map(Self.literal).joined(separator: ", "))],")
+                        entry.line("symbols: [\(file.definedSymbols.map(Self.literal).joined(separator: ", "))],")
+                        entry.line("serializedBase64: \"\(Data(file.descriptor).base64EncodedString())\"")
+                    }
+                }
+            }
+        }
         return printer.output
+    }
+
+    /// A Swift string literal for `text` (quotes and backslashes escaped).
+    static func literal(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+extension FileModel {
+    /// Every message, enum, service and method the file defines, fully qualified.
+    public var definedSymbols: [String] {
+        var names: [String] = []
+        func collect(_ message: MessageModel) {
+            names.append(message.fullName)
+            names.append(contentsOf: message.nestedEnums.map(\.fullName))
+            message.nestedMessages.forEach(collect)
+        }
+        messages.forEach(collect)
+        names.append(contentsOf: enums.map(\.fullName))
+        for service in services {
+            names.append(service.fullName)
+            names.append(contentsOf: service.methods.map { service.fullName + "." + $0.name })
+        }
+        return names
     }
 }
 
