@@ -56,15 +56,24 @@ public func runProcess(
     try child.process.run()
 
     let pid = child.process.processIdentifier
-    let deadline = Task {
-        try await Task.sleep(for: timeout)
+    // True when the child had to be killed.
+    let deadline = Task { () -> Bool in
+        guard (try? await Task.sleep(for: timeout)) != nil else { return false }
         // SIGKILL, because the test runner's children may inherit SIGTERM blocked or ignored.
         kill(pid, SIGKILL)
+        // Foundation on Linux can miss a child's exit (its terminationHandler never runs): if no
+        // exit is reported soon after the kill, reap the child here so the caller is not left waiting.
+        if (try? await Task.sleep(for: .seconds(5))) != nil {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { exited.continuation.yield(128 + SIGKILL) }
+            exited.continuation.finish()
+        }
+        return true
     }
     var status: Int32 = -1
     for await code in exited.stream { status = code }
     deadline.cancel()
-    let timedOut = (try? await deadline.value) != nil
+    let timedOut = await deadline.value
     try? input.fileHandleForWriting.close()
     return child.output(status: status, timedOut: timedOut)
 }

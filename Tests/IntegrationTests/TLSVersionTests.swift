@@ -2,7 +2,7 @@ import MedLedgerTesting
 import Testing
 
 /// The server speaks TLS 1.3 only: OpenSSL's client, forced to a version, is the independent judge.
-@Suite("TLS version", .timeLimit(.minutes(1)))
+@Suite("TLS version", .timeLimit(.minutes(3)))
 struct TLSVersionTests {
     @Test("A TLS 1.3 client connects; a TLS 1.2 client is disconnected")
     func onlyTLS13() async throws {
