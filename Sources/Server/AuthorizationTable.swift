@@ -30,6 +30,9 @@ public struct AuthorizationTable: Sendable {
         "grpc.health.v1.Health/Check": .publicAccess,
         "grpc.health.v1.Health/Watch": .publicAccess,
         "grpc.health.v1.Health/List": .publicAccess,
+        // Reflection describes the public schema (proto/) to tools such as grpcurl; members only.
+        method(Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor): .anyMember,
+        method(Grpc_Reflection_V1alpha_ServerReflection.Method.ServerReflectionInfo.descriptor): .anyMember,
         method(Medledger_V1_CertificateAuthority.Method.Enroll.descriptor): .publicAccess,
         method(Medledger_V1_CertificateAuthority.Method.GetCAInfo.descriptor): .publicAccess,
         method(Medledger_V1_CertificateAuthority.Method.GetCRL.descriptor): .anyMember,
@@ -82,6 +85,9 @@ public struct AuthorizationTable: Sendable {
         "grpc.health.v1.Health/Check": .publicAccess,
         "grpc.health.v1.Health/Watch": .publicAccess,
         "grpc.health.v1.Health/List": .publicAccess,
+        // Reflection describes the public schema (proto/) to tools such as grpcurl; members only.
+        method(Grpc_Reflection_V1_ServerReflection.Method.ServerReflectionInfo.descriptor): .anyMember,
+        method(Grpc_Reflection_V1alpha_ServerReflection.Method.ServerReflectionInfo.descriptor): .anyMember,
         method(Medledger_V1_Orderer.Method.Broadcast.descriptor): .roles([.peer]),
         method(Medledger_V1_Deliver.Method.Blocks.descriptor): .anyMember,
         method(Medledger_V1_Admin.Method.ListChannels.descriptor): .roles([.admin]),

@@ -91,10 +91,21 @@ public final class MedLedgerServer: Service, Sendable {
         )
         self.server = GRPCServer(
             transport: transport,
-            services: [HealthService(board: health)] + services.map(\.service),
+            services: [HealthService(board: health)] + Self.reflectionServices(hosting: services) + services.map(\.service),
             interceptors: [StatusBoundary(logger: logger)] + interceptors
         )
     }
+
+    /// Server reflection, v1 and v1alpha, listing the health service, itself and `services`.
+    private static func reflectionServices(hosting services: [HostedService]) -> [any RegistrableRPCService] {
+        let catalog = ReflectionCatalog(
+            serviceNames: [healthServiceName, reflectionServiceName, reflectionServiceNameV1Alpha] + services.map(\.name))
+        return [ReflectionService(catalog: catalog), ReflectionServiceV1Alpha(catalog: catalog)]
+    }
+
+    /// The names of the reflection services every node serves.
+    public static let reflectionServiceName = "grpc.reflection.v1.ServerReflection"
+    public static let reflectionServiceNameV1Alpha = "grpc.reflection.v1alpha.ServerReflection"
 
     /// The bound address, once the server is listening; with port 0 this tells the port the kernel chose.
     ///
