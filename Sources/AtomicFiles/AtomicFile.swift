@@ -90,4 +90,7 @@ public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "cannot write \(path): \(reason)" }
+
+    /// Whether the write failed because the file system is full (ENOSPC) or over quota (EDQUOT).
+    public var isDiskFull: Bool { code == ENOSPC || code == EDQUOT }
 }

@@ -20,6 +20,8 @@ public enum CAError: Error, Equatable, CustomStringConvertible {
     case unknownSerial(String)
     case alreadyRevoked(serial: String)
     case storage(String)
+    /// The file system holding the registration store has no space left; nothing was written.
+    case diskFull
 
     public var description: String {
         switch self {
@@ -39,6 +41,7 @@ public enum CAError: Error, Equatable, CustomStringConvertible {
         case .unknownSerial(let serial): "no certificate with serial \(serial) was issued by this CA"
         case .alreadyRevoked(let serial): "certificate \(serial) is already revoked"
         case .storage(let why): "CA storage failed: \(why)"
+        case .diskFull: "CA storage failed: no space left on the device"
         }
     }
 }

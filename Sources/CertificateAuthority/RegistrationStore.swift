@@ -69,14 +69,19 @@ public final class RegistrationStore: Sendable {
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try database.read(body) } catch let error as CAError { throw error } catch {
-            throw CAError.storage("\(error)")
+            throw Self.storageError(error)
         }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try database.write(body) } catch let error as CAError { throw error } catch {
-            throw CAError.storage("\(error)")
+            throw Self.storageError(error)
         }
+    }
+
+    /// SQLITE_FULL (no space on the device; the transaction was rolled back) or another failure.
+    private static func storageError(_ error: any Error) -> CAError {
+        (error as? DatabaseError)?.resultCode == .SQLITE_FULL ? .diskFull : .storage("\(error)")
     }
 
     // MARK: - Registrations

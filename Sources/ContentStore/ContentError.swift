@@ -31,6 +31,8 @@ public enum ContentError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyUnwrapFailed(String)
     /// A file-system operation failed.
     case io(path: String, reason: String)
+    /// The file system holding `path` has no space left: nothing of the write was kept.
+    case diskFull(path: String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,7 @@ public enum ContentError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notPinned(let cid): "\(cid) is not pinned"
         case .keyUnwrapFailed(let reason): "cannot unwrap data key: \(reason)"
         case .io(let path, let reason): "\(path): \(reason)"
+        case .diskFull(let path): "\(path): no space left on the device"
         }
     }
 }

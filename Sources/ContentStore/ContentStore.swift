@@ -82,6 +82,8 @@ public final class ContentStore: Sendable {
         let store: ContentStore
         let id = UUID()
         private let writer: PipelinedBlockWriter?
+        /// Blocks this sink wrote that the store did not hold before: what a failed add removes.
+        private let created = Mutex<Set<Multihash>>([])
 
         init(store: ContentStore, pipelined: Bool = false) {
             self.store = store
@@ -90,6 +92,7 @@ public final class ContentStore: Sendable {
 
         func put(_ block: Data, as cid: CID) throws(ContentError) {
             store.state.withLock { _ = $0.leases[id, default: []].insert(cid.multihash) }
+            if !store.blocks.has(cid) { created.withLock { _ = $0.insert(cid.multihash) } }
             if let writer {
                 try writer.put(block, as: cid)
             } else {
@@ -101,40 +104,57 @@ public final class ContentStore: Sendable {
         func flush() throws(ContentError) {
             try writer?.finish()
         }
+
+        var createdBlocks: Set<Multihash> { created.withLock { $0 } }
     }
 
     /// Runs an import whose blocks are protected from collection until it returns; pins the root
     /// recursively first when `pin` is set. Blocks are written on a few threads while `body`
     /// runs, and are all stored before this returns (or throws).
+    ///
+    /// An add that fails (bad input, a full disk, a cancelled stream) leaves nothing behind: the
+    /// blocks it created that nothing else holds are deleted before the error is thrown.
     public func add(pin: Bool = true, _ body: (any BlockSink) throws -> ImportResult) throws -> ImportResult {
         let sink = LeasedSink(store: self, pipelined: true)
         defer { releaseLease(sink) }
-        let result: ImportResult
         do {
-            result = try body(sink)
+            let result = try body(sink)
+            try sink.flush()
+            if pin { try self.pin(result.cid, recursive: true) }
+            return result
         } catch {
             try? sink.flush()
+            discardCreatedBlocks(of: sink)
             throw error
         }
-        try sink.flush()
-        if pin { try self.pin(result.cid, recursive: true) }
-        return result
     }
 
     /// The async form of `add`, for streaming imports (service calls).
     public func addStreaming(pin: Bool = true, _ body: (any BlockSink) async throws -> ImportResult) async throws -> ImportResult {
         let sink = LeasedSink(store: self, pipelined: true)
         defer { releaseLease(sink) }
-        let result: ImportResult
         do {
-            result = try await body(sink)
+            let result = try await body(sink)
+            try sink.flush()
+            if pin { try self.pin(result.cid, recursive: true) }
+            return result
         } catch {
             try? sink.flush()
+            discardCreatedBlocks(of: sink)
             throw error
         }
-        try sink.flush()
-        if pin { try self.pin(result.cid, recursive: true) }
-        return result
+    }
+
+    /// Deletes the blocks a failed add created, except those a pin reaches or another add in
+    /// progress holds (a concurrent add may have found one of them already stored).
+    func discardCreatedBlocks(of sink: LeasedSink) {
+        let created = sink.createdBlocks
+        guard !created.isEmpty else { return }
+        state.withLock { state in
+            state.leases.removeValue(forKey: sink.id)
+            guard let keep = try? blocksToKeep(state) else { return }
+            for hash in created where !keep.contains(hash) { try? blocks.delete(hash) }
+        }
     }
 
     /// Runs `body` with a sink whose blocks garbage collection keeps until `body` returns; pin
@@ -247,13 +267,7 @@ public final class ContentStore: Sendable {
     /// Deletes every block that no pin reaches and no add in progress holds.
     public func collectGarbage(dryRun: Bool = false) throws -> GCResult {
         try state.withLock { state in
-            var keep = state.leases.values.reduce(into: Set<Multihash>()) { $0.formUnion($1) }
-            for text in state.pins.direct {
-                keep.insert(try CID(text).multihash)
-            }
-            for text in state.pins.recursive {
-                try walk(try CID(text)) { cid, _ in _ = keep.insert(cid.multihash) }
-            }
+            let keep = try blocksToKeep(state)
             var removed: [Multihash] = []
             var freed: UInt64 = 0
             for hash in try blocks.allMultihashes() where !keep.contains(hash) {
@@ -263,5 +277,17 @@ public final class ContentStore: Sendable {
             }
             return GCResult(removed: removed, freedBytes: freed)
         }
+    }
+
+    /// Every block a pin reaches or an add in progress holds.
+    private func blocksToKeep(_ state: State) throws -> Set<Multihash> {
+        var keep = state.leases.values.reduce(into: Set<Multihash>()) { $0.formUnion($1) }
+        for text in state.pins.direct {
+            keep.insert(try CID(text).multihash)
+        }
+        for text in state.pins.recursive {
+            try walk(try CID(text)) { cid, _ in _ = keep.insert(cid.multihash) }
+        }
+        return keep
     }
 }

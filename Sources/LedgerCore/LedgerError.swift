@@ -8,6 +8,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
     case corrupted(block: UInt64?, reason: String)
     /// The storage engine failed.
     case storage(String)
+    /// The file system holding a database has no space left; the transaction was rolled back.
+    case diskFull(String)
     /// A rich query is not valid JSON or uses an unsupported operator.
     case invalidQuery(String)
 
@@ -17,6 +19,7 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible {
         case .outOfOrderBlock(let expected, let got): "block \(got) appended where block \(expected) was expected"
         case .corrupted(let block, let reason): "block \(block.map(String.init) ?? "?"): \(reason)"
         case .storage(let why): "ledger storage failed: \(why)"
+        case .diskFull(let database): "ledger storage failed: \(database): no space left on the device"
         case .invalidQuery(let why): "invalid rich query: \(why)"
         }
     }

@@ -2,6 +2,7 @@ public import Foundation
 internal import GRDB
 public import LedgerCore
 public import Schema
+internal import Wire
 
 /// One channel's ledger on disk: a directory holding `blocks.sqlite` (the chain, the source of
 /// truth) and `state.sqlite` (world state, history, transaction index, savepoint — all derived
@@ -34,7 +35,7 @@ public final class LedgerStore: StateReader, StateWriter, Sendable {
         do {
             return try state.file.pool.read { db in try body(StateSnapshot(db: db)) }
         } catch let error as DatabaseError {
-            throw LedgerError.storage("state.sqlite: \(error)")
+            throw SQLiteFile.isDiskFull(error) ? LedgerError.diskFull("state.sqlite") : LedgerError.storage("state.sqlite: \(error)")
         }
     }
 
@@ -44,7 +45,12 @@ public final class LedgerStore: StateReader, StateWriter, Sendable {
         guard update.blockNumber == (block.header?.number ?? 0) else {
             throw .outOfOrderUpdate(expected: (block.header?.number ?? 0), got: update.blockNumber)
         }
-        try blocks.append(block)
+        // A retry after a failed state update (say, a full disk) finds this very block stored.
+        if try blocks.height() <= update.blockNumber {
+            try blocks.append(block)
+        } else if try blocks.blockBytes(update.blockNumber) != block.serializedData() {
+            throw .outOfOrderBlock(expected: try blocks.height(), got: update.blockNumber)
+        }
         try state.apply(update)
     }
 

@@ -56,8 +56,13 @@ struct SQLiteFile: Sendable {
 
     func mapped<T>(_ body: () throws -> T) throws(LedgerError) -> T {
         do { return try body() } catch let error as LedgerError { throw error } catch {
-            throw .storage("\(name): \(error)")
+            throw Self.isDiskFull(error) ? .diskFull(name) : .storage("\(name): \(error)")
         }
+    }
+
+    /// SQLITE_FULL: a write found no space on the device (SQLite rolls the transaction back).
+    static func isDiskFull(_ error: any Error) -> Bool {
+        (error as? DatabaseError)?.resultCode == .SQLITE_FULL
     }
 }
 

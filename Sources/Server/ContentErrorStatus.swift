@@ -13,6 +13,7 @@ enum ContentErrorStatus {
         case .corruptBlock: .dataLoss
         case .keyUnwrapFailed: .permissionDenied
         case .io: .internalError
+        case .diskFull: .resourceExhausted
         }
     }
 

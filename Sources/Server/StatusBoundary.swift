@@ -47,6 +47,8 @@ struct StatusBoundary: ServerInterceptor {
         var status = StatusMapping.rpcError(for: underlying)
         if status.code == .internalError || status.code == .unknown {
             logger.error("\(method) failed", metadata: ["error": "\(String(reflecting: status.cause ?? underlying))"])
+        } else if status.code == .resourceExhausted, let cause = status.cause {
+            logger.warning("\(method) refused", metadata: ["error": "\(cause)"])
         }
         status.message = QuotedInput.bounded(status.message, limit: Self.messageLimit)
         return status

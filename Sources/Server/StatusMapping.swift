@@ -14,6 +14,8 @@ public enum StatusMapping {
         switch error {
         case let error as RPCError:
             return error
+        case let error as CAError where error == .diskFull:
+            return diskFull(error, "the CA could not record it")
         case let error as CAError:
             let code = code(for: error)
             return code == .internalError ? logged(error, "CA storage failed") : RPCError(code: code, message: error.description)
@@ -33,6 +35,8 @@ public enum StatusMapping {
             }
         case let error as ChannelConfigError:
             return RPCError(code: .invalidArgument, message: error.description)
+        case let error as ContentError where ContentErrorStatus.code(for: error) == .resourceExhausted:
+            return diskFull(error, "the content could not be stored")
         case let error as ContentError:
             let code = ContentErrorStatus.code(for: error)
             // An I/O failure's description names server paths: it goes to the log, not the client.
@@ -53,6 +57,7 @@ public enum StatusMapping {
         case let error as LedgerError:
             switch error {
             case .invalidQuery: return RPCError(code: .invalidArgument, message: error.description)
+            case .diskFull: return diskFull(error, "the ledger could not store it")
             default: return logged(error, "ledger storage failed")
             }
         default:
@@ -64,6 +69,16 @@ public enum StatusMapping {
     /// `StatusBoundary` logs: what the client is not told, the operator is.
     static func logged(_ error: any Error, _ summary: String) -> RPCError {
         RPCError(code: .internalError, message: "\(summary) (see the node's log)", cause: error)
+    }
+
+    /// RESOURCE_EXHAUSTED for a write the node's full disk refused. The client learns what could not
+    /// be stored and that nothing of it was kept, never a server path; `StatusBoundary` logs the
+    /// cause (which names the file) for the operator.
+    static func diskFull(_ error: any Error, _ what: String) -> RPCError {
+        RPCError(
+            code: .resourceExhausted,
+            message: "the node's disk is full: \(what) and nothing of it was kept; retry once space is freed on the node",
+            cause: error)
     }
 
     static func code(for error: CAError) -> RPCError.Code {
@@ -82,6 +97,8 @@ public enum StatusMapping {
             .failedPrecondition
         case .storage:
             .internalError
+        case .diskFull:
+            .resourceExhausted
         }
     }
 

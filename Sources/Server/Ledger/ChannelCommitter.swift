@@ -131,7 +131,7 @@ final class ChannelCommitter: Sendable {
         let header = block.header ?? .init()
         let commitHash = block.metadata?.commitHash ?? Data()
 
-        try store.commit(block, update: update)
+        try storeWaitingForSpace(block, update: update)
         tip.withLock { $0 = Tip(header: header, commitHash: commitHash) }
         let installed = codes == [.valid] ? installing : nil
         if let installed {
@@ -147,6 +147,36 @@ final class ChannelCommitter: Sendable {
         }
         return installed
     }
+
+    /// Stores the block and its state update. A full disk does not stop the channel: the same block
+    /// and update are stored again every `diskFullRetry` until space is freed (nothing partial
+    /// stays: SQLite rolled the failed transaction back, and a block already appended is not
+    /// appended twice), while the orderer refuses new transactions with RESOURCE_EXHAUSTED.
+    private func storeWaitingForSpace(_ block: Medledger_V1_Block, update: StateUpdate) throws {
+        var waiting = false
+        defer { if waiting { halt.waitForSpace(false) } }
+        while true {
+            do {
+                try store.commit(block, update: update)
+                if waiting {
+                    logger.notice("disk has space again; committing", metadata: ["channel": "\(current.context.channelID)", "block": "\(update.blockNumber)"])
+                }
+                return
+            } catch .diskFull(let database) {
+                if !waiting {
+                    logger.error(
+                        "disk full: block waits to be stored, new transactions are refused until space is freed",
+                        metadata: ["channel": "\(current.context.channelID)", "block": "\(update.blockNumber)", "database": "\(database)"])
+                    waiting = true
+                    halt.waitForSpace(true)
+                }
+                Thread.sleep(forTimeInterval: Self.diskFullRetry)
+            }
+        }
+    }
+
+    /// How often a block the full disk refused is tried again, in seconds.
+    static let diskFullRetry = 0.5
 
     /// The stateless checks of a batch, split across the machine's cores.
     private func checkInParallel(

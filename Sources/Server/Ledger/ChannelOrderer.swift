@@ -42,6 +42,10 @@ final class ChannelOrderer: Sendable {
     func admit(_ envelopeBytes: Data, declaredTxID: String = "") throws(GatewayError) -> AdmittedTransaction {
         let context = current.context
         if let failed = halt.reason { throw .unavailable("channel \(context.channelID) stopped committing: \(failed)") }
+        if halt.isWaitingForSpace {
+            throw .diskFull(
+                "the node's disk is full: channel \(context.channelID) cannot store blocks, so no transaction is accepted until space is freed on the node")
+        }
         do {
             let admitted = try EnvelopeAdmission.check(envelopeBytes, context: context, declaredTxID: declaredTxID)
             return AdmittedTransaction(txID: admitted.txID, envelope: envelopeBytes, isConfigUpdate: admitted.isConfigUpdate)
@@ -78,11 +82,20 @@ final class ChannelOrderer: Sendable {
 /// with UNAVAILABLE rather than let them pile up behind a chain that cannot grow.
 final class CommitHalt: Sendable {
     private let failure = Mutex<String?>(nil)
+    private let waitingForSpace = Mutex(false)
 
     var reason: String? { failure.withLock { $0 } }
 
     func stop(because reason: String) {
         failure.withLock { $0 = reason }
+    }
+
+    /// True while the committer retries a block its full disk refused: the orderer takes no new
+    /// transaction meanwhile (RESOURCE_EXHAUSTED), and commits resume by themselves once space is freed.
+    var isWaitingForSpace: Bool { waitingForSpace.withLock { $0 } }
+
+    func waitForSpace(_ waiting: Bool) {
+        waitingForSpace.withLock { $0 = waiting }
     }
 }
 

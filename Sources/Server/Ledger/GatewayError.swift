@@ -27,6 +27,8 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
     case failedPrecondition(String)
     /// Peers of different organisations simulated different results for the same proposal.
     case aborted(String)
+    /// The node's disk is full: it takes no new writes until space is freed.
+    case diskFull(String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,7 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
         case .permissionDenied(let why): why
         case .failedPrecondition(let why): why
         case .aborted(let why): why
+        case .diskFull(let why): why
         }
     }
 
@@ -63,7 +66,7 @@ public enum GatewayError: Error, Equatable, CustomStringConvertible {
         case .notMember: .permissionDenied
         case .invalidArgument: .invalidArgument
         case .badSignature: .unauthenticated
-        case .tooLarge: .resourceExhausted
+        case .tooLarge, .diskFull: .resourceExhausted
         case .chaincodeRefused(let status, _):
             switch status {
             case 404: .notFound

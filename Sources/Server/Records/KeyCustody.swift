@@ -35,11 +35,18 @@ struct KeyCustody: Sendable {
         }
     }
 
-    /// Stores both copies of a new record's key after `checkDeposit`'s checks.
+    /// Stores both copies of a new record's key after `checkDeposit`'s checks, or none.
     func deposit(cid: CID, patientKey: Data, organizationKey: Data, depositor: Identity) throws -> (patient: String, organization: String) {
         try checkDeposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
-        try keys.save(patientKey, record: cid, reader: Self.patientCopy)
-        try keys.save(organizationKey, record: cid, reader: Self.organizationCopy(depositor.mspID))
+        do {
+            try keys.save(patientKey, record: cid, reader: Self.patientCopy)
+            try keys.save(organizationKey, record: cid, reader: Self.organizationCopy(depositor.mspID))
+        } catch {
+            // Both copies or neither (the checks found none before): a half deposit would make
+            // every retry fail as ALREADY_EXISTS once the disk has space again.
+            _ = try? keys.shred(record: cid)
+            throw error
+        }
         return (Self.digest(patientKey), Self.digest(organizationKey))
     }
 
