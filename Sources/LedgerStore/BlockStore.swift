@@ -8,9 +8,12 @@ internal import Wire
 /// the source of truth; appends are strictly sequential and each one is a single durable commit.
 public final class BlockStore: Sendable {
     let file: SQLiteFile
+    /// Where `blocks.sqlite` is (failpoints can be armed for one directory tree).
+    let directory: String
 
     /// Opens or creates `blocks.sqlite` in `directory`, committing with the given durability.
     public init(directory: URL, durability: Durability) throws(LedgerError) {
+        self.directory = directory.standardizedFileURL.path
         file = try SQLiteFile(directory: directory, name: "blocks.sqlite", synchronous: durability, migrator: Self.migrator)
     }
 
@@ -40,6 +43,9 @@ public final class BlockStore: Sendable {
             guard number == expected else { throw LedgerError.outOfOrderBlock(expected: expected, got: number) }
             try db.cachedStatement(sql: "INSERT INTO block (number, bytes) VALUES (?, ?)")
                 .execute(arguments: [Int64(storing: number), SQLBytes.argument(bytes)])
+        }
+        if Failpoints.fires(Failpoints.blockSync, at: directory) {
+            throw .storage("blocks.sqlite: fsync failed after block \(number) was written (failpoint \(Failpoints.blockSync))")
         }
     }
 

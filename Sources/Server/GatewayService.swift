@@ -188,16 +188,20 @@ struct GatewayService: Medledger_V1_Gateway.SimpleServiceProtocol {
     private func submitAndWait(_ request: Medledger_V1_SubmitRequest) async throws -> Medledger_V1_CommitStatusResponse {
         let channel = try channel(request.channelID)
         let ticket = try await channel.submitWatchingCommit(try envelopeBytes(request), declaredTxID: request.transactionID)
-        return try commitStatus(ticket.txID, at: try await channel.peer.waitForCommit(ticket))
+        return try commitStatus(ticket.txID, at: try await channel.peer.waitForCommit(ticket), on: channel)
     }
 
     private func commitStatus(channel: ChannelLedger, txID: String) async throws -> Medledger_V1_CommitStatusResponse {
         guard !txID.isEmpty else { throw GatewayError.invalidArgument("transaction_id is required") }
-        return try commitStatus(txID, at: try await channel.peer.commitStatus(txID))
+        return try commitStatus(txID, at: try await channel.peer.commitStatus(txID), on: channel)
     }
 
-    private func commitStatus(_ txID: String, at location: TransactionLocation?) throws -> Medledger_V1_CommitStatusResponse {
+    private func commitStatus(_ txID: String, at location: TransactionLocation?, on channel: ChannelLedger) throws -> Medledger_V1_CommitStatusResponse {
         guard let location else {
+            if let reason = channel.stoppedCommitting {
+                throw GatewayError.unavailable(
+                    "channel \(channel.context.channelID) stopped committing before \(txID) committed: \(reason); restart the node to recover from its block store")
+            }
             throw GatewayError.unavailable("the node is shutting down before \(txID) committed")
         }
         var status = Medledger_V1_CommitStatusResponse()

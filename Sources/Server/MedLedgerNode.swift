@@ -148,9 +148,11 @@ public struct MedLedgerNode: Sendable {
     private func serve(_ serving: @escaping @Sendable () async throws -> Void) async throws {
         let enforcing = Task { await erasures.run() }
         let watching = Task { await ExpiryWatch.watch(authorities, logger: logger) }
+        let reporting = Task { [ledger, server] in await ChannelHealth.report(ledger, on: server.health) }
         defer {
             enforcing.cancel()
             watching.cancel()
+            reporting.cancel()
         }
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask {

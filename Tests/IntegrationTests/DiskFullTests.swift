@@ -50,6 +50,7 @@ struct DiskFullTests {
             let refused = try await Self.eventuallyRefused(dev: dev, alice: alice)
             #expect(refused.code == .resourceExhausted && refused.message.contains("disk is full"), "\(refused)")
             #expect(!refused.message.contains(data.path))
+            #expect(try await BlockSyncFailureTests.eventually { try await BlockSyncFailureTests.health("ledger/ehr", dev: dev) == .notServing })
 
             // Reads go on.
             let read = try await dev.withClient(as: "dr-alice") { client in
@@ -67,6 +68,7 @@ struct DiskFullTests {
                 return try await Medledger_V1_Gateway.Client(wrapping: client).commitStatus(request, options: callOptions(timeout: .seconds(60)))
             }
             #expect(status.result == .valid)
+            #expect(try await BlockSyncFailureTests.eventually { try await BlockSyncFailureTests.health("ledger/ehr", dev: dev) == .serving })
             let after = try await Self.createAsset("after", dev: dev, alice: alice)
             #expect(after.status.result == .valid)
             #expect(try await Self.register("nurse-during-full-disk", dev: dev).isEmpty == false)

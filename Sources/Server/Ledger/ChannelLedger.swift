@@ -59,6 +59,13 @@ final class ChannelLedger: Sendable {
     /// The channel's configuration in force now.
     var context: ChannelContext { current.context }
 
+    /// Why the committer stopped (a storage failure other than a full disk), once it has.
+    var stoppedCommitting: String? { halt.reason }
+
+    /// Whether the channel takes new transactions now: not once its committer stopped, nor while
+    /// it waits for disk space.
+    var acceptsTransactions: Bool { halt.reason == nil && !halt.isWaitingForSpace }
+
     var channelID: String { context.channelID }
 
     /// Opens an existing channel directory: reads the configuration in force from the newest

@@ -74,6 +74,11 @@ public final class LedgerNode: Sendable {
     /// The names of the channels, sorted.
     public var channelIDs: [String] { channels.withLock { $0.keys.sorted() } }
 
+    /// For each channel, whether it takes new transactions now (see `ChannelLedger.acceptsTransactions`).
+    var channelsAcceptingTransactions: [String: Bool] {
+        channels.withLock { $0.mapValues(\.acceptsTransactions) }
+    }
+
     /// The node's own organisation (`local`, with its revocations) followed by every other
     /// organisation of every channel: who may authenticate to this node at all.
     public func membership(local: Membership) -> Membership {
