@@ -15,19 +15,37 @@ public final class LedgerStore: StateReader, StateWriter, Sendable {
 
     /// Opens the store in `directory`, creating it (mode 0700) and both databases if needed.
     /// `durability` applies to the block store; derived state always commits with `normal`,
-    /// since replay restores whatever a power loss takes from it. Fails with `corrupted` if the
-    /// state has applied blocks that the block store does not hold.
-    public init(directory: URL, durability: Durability = .full) throws(LedgerError) {
+    /// since replay restores whatever a power loss takes from it. State that has applied blocks the
+    /// block store does not hold is discarded (see `discardedState`), or, without
+    /// `repairingState` (a read-only check), reported as `corrupted`.
+    public init(directory: URL, durability: Durability = .full, repairingState: Bool = true) throws(LedgerError) {
         blocks = try BlockStore(directory: directory, durability: durability)
-        state = try WorldState(directory: directory, durability: .normal)
         let height = try blocks.height()
-        if let applied = try lastAppliedBlock(), applied >= height {
-            throw .corrupted(
-                block: applied,
-                reason: "state.sqlite has applied block \(applied) but blocks.sqlite holds only \(height) blocks"
-            )
+        var state: WorldState? = try WorldState(directory: directory, durability: .normal)
+        if let applied = try state?.file.read({ db in try WorldState.lastApplied(db) }), applied >= height {
+            guard repairingState else {
+                throw .corrupted(block: applied, reason: "state.sqlite has applied block \(applied) but blocks.sqlite holds only \(height) blocks")
+            }
+            // The block store lost its tail (a torn write the disk claimed to have synced): state,
+            // derived data, is dropped and rebuilt from the blocks that are there.
+            state = nil
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent("state.sqlite" + suffix))
+            }
+            discardedState = (applied: applied, height: height)
+        } else {
+            discardedState = nil
+        }
+        if let state {
+            self.state = state
+        } else {
+            self.state = try WorldState(directory: directory, durability: .normal)
         }
     }
+
+    /// Set when opening found state ahead of the block store (state had applied block `applied`,
+    /// the chain holds `height` blocks) and discarded it; `replay` rebuilds it from block 0.
+    public let discardedState: (applied: UInt64, height: UInt64)?
 
     /// Runs `body` with a reader whose every answer comes from the same committed state, even
     /// while blocks are being applied. The reader is valid only during `body`.

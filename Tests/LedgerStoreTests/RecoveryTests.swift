@@ -34,17 +34,22 @@ import Wire
         #expect(try store.allState() == allState(of: rebuilt))
     }
 
-    @Test func stateAheadOfTheBlockStoreIsCorrupted() throws {
+    @Test func stateAheadOfTheBlockStoreIsDiscardedAndRebuiltFromTheBlocks() throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
             let store = try LedgerStore(directory: directory)
             try store.commit(makeBlock(0), update: derive(makeBlock(0)))
             try store.apply(derive(makeBlock(1)))
+            #expect(store.discardedState == nil)
         }
-        #expect(throws: LedgerError.corrupted(block: 1, reason: "state.sqlite has applied block 1 but blocks.sqlite holds only 1 blocks")) {
-            try LedgerStore(directory: directory)
-        }
+        let reopened = try LedgerStore(directory: directory)
+        #expect(reopened.discardedState?.applied == 1 && reopened.discardedState?.height == 1)
+        #expect(try reopened.lastAppliedBlock() == nil)
+        #expect(try reopened.replay(derive: derive) == 1)
+        let reference = InMemoryState()
+        try reference.apply(derive(makeBlock(0)))
+        #expect(try reopened.allState() == allState(of: reference))
     }
 
     @Test func aFailingDerivationStopsReplayWithItsOwnError() throws {

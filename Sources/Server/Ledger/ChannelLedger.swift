@@ -75,6 +75,11 @@ final class ChannelLedger: Sendable {
         observers: CommitObservers, durability: Durability, network: PeerNetworking?, logger: Logger
     ) throws -> ChannelLedger {
         let store = try LedgerStore(directory: directory, durability: durability)
+        if let discarded = store.discardedState {
+            logger.warning(
+                "state was ahead of the block store (its tail was lost, as by a torn write); rebuilding state from the blocks",
+                metadata: ["directory": "\(directory.path)", "state-applied": "\(discarded.applied)", "blocks": "\(discarded.height)"])
+        }
         let context = try store.blocks.configurationInForce()
         let config = context.config
         let replayed = try store.replay(derive: StateUpdate.derive(from:))
