@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "Chaincode", targets: ["Chaincode"]),
         .library(name: "MedLedgerKit", targets: ["MedLedgerKit"]),
         .library(name: "MedLedgerTesting", targets: ["MedLedgerTesting"]),
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
@@ -318,6 +319,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Every decoder of untrusted bytes as a fuzz target: run by the libFuzzer driver in Fuzz/
+        // and, on the kept corpus, by FuzzTargetsTests in CI.
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "Wire", "Schema", "Identity", "ContentStore", "CertificateAuthority", "LedgerCore", "RecordCrypto", "ProtoCompiler",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "FuzzTargetsTests",
+            dependencies: ["FuzzTargets"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
