@@ -1,4 +1,5 @@
 public import Foundation
+internal import Dispatch
 
 /// Every decoder MedLedger runs on bytes it did not write, as a fuzz target: `run` must return
 /// for any input — a crash, a hang or a broken round trip is a finding. The libFuzzer driver
@@ -38,7 +39,28 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// Runs the target on `data`. Returns normally for any input; a violated property stops the
     /// process with `preconditionFailure`, which the fuzzer reports with the input.
-    public func run(_ data: Data) {
+    public func run(_ data: Data) async {
+        if self == .sealedStream {
+            await SealedStreamFuzzing.open(data)
+        } else {
+            runSynchronous(data)
+        }
+    }
+
+    /// `run` for libFuzzer's callback, which is synchronous: waits for the asynchronous target on
+    /// a semaphore. Call it only from a thread of its own (libFuzzer's), never from a task, whose
+    /// thread the waiting would take from the concurrency pool.
+    public func runBlocking(_ data: Data) {
+        guard self == .sealedStream else { return runSynchronous(data) }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await SealedStreamFuzzing.open(data)
+            done.signal()
+        }
+        done.wait()
+    }
+
+    private func runSynchronous(_ data: Data) {
         switch self {
         case .wire: WireFuzzing.binary(data)
         case .wireJSON: WireFuzzing.json(data)
@@ -53,7 +75,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .jsonValue: TextFuzzing.jsonValue(data)
         case .richQuery: TextFuzzing.richQuery(data)
         case .proto3: TextFuzzing.proto3(data)
-        case .sealedStream: SealedStreamFuzzing.open(data)
+        case .sealedStream: preconditionFailure("the sealed-stream target runs asynchronously")
         }
     }
 }

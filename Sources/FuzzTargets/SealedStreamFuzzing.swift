@@ -1,5 +1,4 @@
 internal import Crypto
-internal import Dispatch
 internal import Foundation
 internal import RecordCrypto
 
@@ -7,17 +6,12 @@ internal import RecordCrypto
 enum SealedStreamFuzzing {
     static let key = SymmetricKey(data: Data(repeating: 7, count: 32))
 
-    static func open(_ data: Data) {
+    static func open(_ data: Data) async {
         _ = try? SealedStream(header: data.prefix(SealedStream.headerSize))
         let reader = SealedStreamReader(key: key, sealedLength: UInt64(data.count)) { offset, length in
             let start = Int(min(offset, UInt64(data.count)))
             return data.subdata(in: start..<Int(min(UInt64(start) + length, UInt64(data.count))))
         }
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            try? await reader.plaintext { _ in }
-            done.signal()
-        }
-        done.wait()
+        try? await reader.plaintext { _ in }
     }
 }

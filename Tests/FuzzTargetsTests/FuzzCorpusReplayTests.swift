@@ -17,11 +17,11 @@ struct FuzzCorpusReplayTests {
     }
 
     @Test(arguments: FuzzTarget.allCases)
-    func everyKeptInputRunsToTheEnd(_ target: FuzzTarget) throws {
+    func everyKeptInputRunsToTheEnd(_ target: FuzzTarget) async throws {
         let corpus = Self.inputs(of: target, in: "corpus")
         #expect(corpus.count >= 3, "Fuzz/corpus/\(target.rawValue) holds \(corpus.count) inputs; run Fuzz/run to seed and grow it")
         for input in corpus + Self.inputs(of: target, in: "regressions") {
-            target.run(try Data(contentsOf: input))
+            await target.run(try Data(contentsOf: input))
         }
     }
 }

@@ -35,6 +35,6 @@ public func initialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutable
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    Selected.target.run(Data(bytes: data, count: size))
+    Selected.target.runBlocking(Data(bytes: data, count: size))
     return 0
 }
