@@ -90,13 +90,4 @@ public enum TCPProbe {
         (try? FreePorts.connects(port: port)) ?? false
     }
 
-    /// Waits until `port` accepts connections; false after `timeout`.
-    public static func waitUntilListening(port: Int, timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if isListening(port: port) { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
 }

@@ -42,16 +42,29 @@ public struct LedgerGateway<Transport: ClientTransport>: Sendable {
     public func submit(
         _ chaincode: String, _ function: String, _ args: [String] = [], transient: [String: Data] = [:]
     ) async throws -> Committed {
+        let (txID, response) = try await submitWithoutWaiting(chaincode, function, args, transient: transient)
+        return Committed(txID: txID, response: response, status: try await commitStatus(txID))
+    }
+
+    /// Endorses, signs and submits `function(args)` without waiting for its commit; returns the
+    /// transaction's ID and the chaincode's response at endorsement. `commitStatus` tells the outcome.
+    public func submitWithoutWaiting(
+        _ chaincode: String, _ function: String, _ args: [String] = [], transient: [String: Data] = [:]
+    ) async throws -> (txID: String, response: Medledger_V1_Response) {
         let (signed, txID) = try TransactionProposal.make(
             channel: channel, chaincode: chaincode, function: function, args: args.map { Data($0.utf8) },
             transient: transient, signer: signer)
         let endorsed = try await gateway.endorse(TransactionProposal.endorseRequest(signed, txID: txID, channel: channel), options: options)
         _ = try await gateway.submit(
             TransactionProposal.submitRequest(endorsed, txID: txID, channel: channel, signer: signer), options: options)
-        var statusRequest = Medledger_V1_CommitStatusRequest()
-        statusRequest.transactionID = txID
-        statusRequest.channelID = channel
-        let status = try await gateway.commitStatus(statusRequest, options: options)
-        return Committed(txID: txID, response: endorsed.result ?? .init(), status: status)
+        return (txID, endorsed.result ?? .init())
+    }
+
+    /// Waits until transaction `txID` of this channel has committed; its validation code and block.
+    public func commitStatus(_ txID: String) async throws -> Medledger_V1_CommitStatusResponse {
+        var request = Medledger_V1_CommitStatusRequest()
+        request.transactionID = txID
+        request.channelID = channel
+        return try await gateway.commitStatus(request, options: options)
     }
 }

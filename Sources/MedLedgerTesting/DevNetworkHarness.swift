@@ -32,6 +32,18 @@ public struct RunningDevNetwork: Sendable {
         try await MedLedgerTesting.withClient(address: address, trusting: network.identity(name).tlsTrustPath, as: try user(name), body)
     }
 
+    /// Runs `body` with the Gateway SDK acting as the demo identity `name` on `channel`, every
+    /// call bounded by `timeout`.
+    public func ledger<Result: Sendable>(
+        as name: String, channel: String = "ehr", timeout: Duration = .seconds(30),
+        _ body: (LedgerGateway<HTTP2ClientTransport.Posix>) async throws -> Result
+    ) async throws -> Result {
+        let user = try user(name)
+        return try await withClient(as: name) { client in
+            try await body(LedgerGateway(client: client, signer: user.signer, channel: channel, options: callOptions(timeout: timeout)))
+        }
+    }
+
     /// Runs `body` with the health-record SDK acting as the demo identity `name` on `channel`.
     @discardableResult
     public func records<Result: Sendable>(

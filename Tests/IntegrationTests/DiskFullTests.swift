@@ -17,9 +17,8 @@ struct DiskFullTests {
         defer { mount.remove() }
         let data = mount.directory.appendingPathComponent("dev")
         let stalled: String = try await withDevNetwork(in: data) { dev in
-            let alice = try dev.user("dr-alice")
             // Before the disk fills: a committed asset and stored content to read back later.
-            let before = try await Self.createAsset("before", dev: dev, alice: alice)
+            let before = try await Self.createAsset("before", dev: dev)
             #expect(before.status.result == .valid)
             let stored = try await Self.add(Self.bytes(200_000, seed: 1), dev: dev)
             let blocksBefore = try Self.blockFiles(under: data)
@@ -37,39 +36,27 @@ struct DiskFullTests {
             #expect(registration?.code == .resourceExhausted && registration?.message.contains("disk is full") == true, "\(String(describing: registration))")
 
             // The ledger: a transaction the committer cannot store waits; new ones are refused.
-            let waiting = try await dev.withClient(as: "dr-alice") { client in
-                let gateway = LedgerGateway(client: client, signer: alice.signer, channel: "ehr", options: callOptions())
-                let (signed, txID) = try TransactionProposal.make(
-                    channel: "ehr", chaincode: "asset", function: "CreateAsset",
-                    args: [Data("during".utf8), Data(#"{"owner":"alice","value":2,"padding":"\#(String(repeating: "x", count: 400_000))"}"#.utf8)],
-                    signer: alice.signer)
-                let endorsed = try await gateway.gateway.endorse(TransactionProposal.endorseRequest(signed, txID: txID, channel: "ehr"), options: callOptions())
-                _ = try await gateway.gateway.submit(TransactionProposal.submitRequest(endorsed, txID: txID, channel: "ehr", signer: alice.signer), options: callOptions())
-                return txID
+            let waiting = try await dev.ledger(as: "dr-alice") {
+                try await $0.submitWithoutWaiting(
+                    "asset", "CreateAsset", ["during", #"{"owner":"alice","value":2,"padding":"\#(String(repeating: "x", count: 400_000))"}"#]
+                ).txID
             }
-            let refused = try await Self.eventuallyRefused(dev: dev, alice: alice)
+            let refused = try await Self.eventuallyRefused(dev: dev)
             #expect(refused.code == .resourceExhausted && refused.message.contains("disk is full"), "\(refused)")
             #expect(!refused.message.contains(data.path))
-            #expect(try await BlockSyncFailureTests.eventually { try await BlockSyncFailureTests.health("ledger/ehr", dev: dev) == .notServing })
+            #expect(try await eventually { try await dev.health("ledger/ehr") == .notServing })
 
             // Reads go on.
-            let read = try await dev.withClient(as: "dr-alice") { client in
-                try await LedgerGateway(client: client, signer: alice.signer, channel: "ehr", options: callOptions()).evaluate("asset", "ReadAsset", ["before"])
-            }
+            let read = try await dev.ledger(as: "dr-alice") { try await $0.evaluate("asset", "ReadAsset", ["before"]) }
             #expect(read.status == 200)
             #expect(try await Self.cat(stored, dev: dev) == Self.bytes(200_000, seed: 1))
 
             // Space freed: the waiting transaction commits by itself, and writes succeed again.
             mount.emptyFiller()
-            let status = try await dev.withClient(as: "dr-alice") { client in
-                var request = Medledger_V1_CommitStatusRequest()
-                request.transactionID = waiting
-                request.channelID = "ehr"
-                return try await Medledger_V1_Gateway.Client(wrapping: client).commitStatus(request, options: callOptions(timeout: .seconds(60)))
-            }
+            let status = try await dev.ledger(as: "dr-alice", timeout: .seconds(60)) { try await $0.commitStatus(waiting) }
             #expect(status.result == .valid)
-            #expect(try await BlockSyncFailureTests.eventually { try await BlockSyncFailureTests.health("ledger/ehr", dev: dev) == .serving })
-            let after = try await Self.createAsset("after", dev: dev, alice: alice)
+            #expect(try await eventually { try await dev.health("ledger/ehr") == .serving })
+            let after = try await Self.createAsset("after", dev: dev)
             #expect(after.status.result == .valid)
             #expect(try await Self.register("nurse-during-full-disk", dev: dev).isEmpty == false)
             let again = try await Self.add(Self.bytes(300_000, seed: 2), dev: dev)
@@ -81,27 +68,19 @@ struct DiskFullTests {
         #expect(verified.status == 0, "ledger verify after the full disk\n\(verified.summary)")
     }
 
-    static func createAsset(_ id: String, dev: RunningDevNetwork, alice: TestUser) async throws -> LedgerGateway<HTTP2ClientTransport.Posix>.Committed {
-        try await dev.withClient(as: "dr-alice") { client in
-            try await LedgerGateway(client: client, signer: alice.signer, channel: "ehr", options: callOptions())
-                .submit("asset", "CreateAsset", [id, #"{"owner":"alice","value":1}"#])
-        }
+    static func createAsset(_ id: String, dev: RunningDevNetwork) async throws -> LedgerGateway<HTTP2ClientTransport.Posix>.Committed {
+        try await dev.ledger(as: "dr-alice") { try await $0.submit("asset", "CreateAsset", [id, #"{"owner":"alice","value":1}"#]) }
     }
 
     /// Submits until the node refuses (the committer has met the full disk); returns the refusal.
-    static func eventuallyRefused(dev: RunningDevNetwork, alice: TestUser) async throws -> RPCError {
+    static func eventuallyRefused(dev: RunningDevNetwork) async throws -> RPCError {
         let deadline = ContinuousClock.now + .seconds(30)
         var attempt = 0
         while ContinuousClock.now < deadline {
             attempt += 1
             do {
-                try await dev.withClient(as: "dr-alice") { client in
-                    let gateway = LedgerGateway(client: client, signer: alice.signer, channel: "ehr", options: callOptions(timeout: .seconds(2)))
-                    let (signed, txID) = try TransactionProposal.make(
-                        channel: "ehr", chaincode: "asset", function: "CreateAsset",
-                        args: [Data("probe-\(attempt)".utf8), Data(#"{"owner":"alice","value":4}"#.utf8)], signer: alice.signer)
-                    let endorsed = try await gateway.gateway.endorse(TransactionProposal.endorseRequest(signed, txID: txID, channel: "ehr"), options: callOptions())
-                    _ = try await gateway.gateway.submit(TransactionProposal.submitRequest(endorsed, txID: txID, channel: "ehr", signer: alice.signer), options: callOptions())
+                _ = try await dev.ledger(as: "dr-alice") {
+                    try await $0.submitWithoutWaiting("asset", "CreateAsset", ["probe-\(attempt)", #"{"owner":"alice","value":4}"#])
                 }
             } catch let error as RPCError where error.code == .resourceExhausted {
                 return error

@@ -96,7 +96,7 @@ extension MultiNodeNetwork {
                 var restarted = peerB
                 restarted.arguments = arguments
                 try restarted.start()
-                #expect(await TCPProbe.waitUntilListening(port: hospitalB.peer.port, timeout: .seconds(60)))
+                try await restarted.waitUntilListening(name: hospitalB.peer.name, port: hospitalB.peer.port, timeout: .seconds(60))
 
                 // dr-alice asks both hospitals to endorse a read of the key: their results differ.
                 let aborted = await #expect(throws: RPCError.self) {
