@@ -63,11 +63,11 @@ public final class LedgerStore: StateReader, StateWriter, Sendable {
         guard update.blockNumber == (block.header?.number ?? 0) else {
             throw .outOfOrderUpdate(expected: (block.header?.number ?? 0), got: update.blockNumber)
         }
-        // A retry after a failed state update (say, a full disk) finds this very block stored.
-        if try blocks.height() <= update.blockNumber {
+        do {
             try blocks.append(block)
-        } else if try blocks.blockBytes(update.blockNumber) != block.serializedData() {
-            throw .outOfOrderBlock(expected: try blocks.height(), got: update.blockNumber)
+        } catch .outOfOrderBlock(let expected, let got) where expected == got + 1 {
+            // A retry after a failed state update (say, a full disk) finds this very block stored.
+            guard try blocks.blockBytes(got) == block.serializedData() else { throw .outOfOrderBlock(expected: expected, got: got) }
         }
         try state.apply(update)
     }

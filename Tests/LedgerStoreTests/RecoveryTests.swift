@@ -52,6 +52,22 @@ import Wire
         #expect(try reopened.allState() == allState(of: reference))
     }
 
+    @Test func committingABlockAlreadyAppendedOnlyAppliesItsStateAndADifferentOneIsRefused() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try LedgerStore(directory: directory)
+        try store.commit(makeBlock(0), update: derive(makeBlock(0)))
+        // As after a state update that failed (a full disk) once the block was appended.
+        try store.blocks.append(makeBlock(1))
+        try store.commit(makeBlock(1), update: derive(makeBlock(1)))
+        #expect(try store.blocks.height() == 2)
+        #expect(try store.lastAppliedBlock() == 1)
+        var other = makeBlock(1)
+        other.metadata = Medledger_V1_BlockMetadata()
+        other.metadata?.commitHash = Data([1, 2, 3])
+        #expect(throws: LedgerError.outOfOrderBlock(expected: 2, got: 1)) { try store.commit(other, update: derive(other)) }
+    }
+
     @Test func aFailingDerivationStopsReplayWithItsOwnError() throws {
         struct Refused: Error, Equatable {}
         let directory = temporaryDirectory()
