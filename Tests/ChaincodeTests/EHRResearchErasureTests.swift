@@ -152,7 +152,7 @@ struct EHRResearchErasureTests {
         #expect(otherNode.response.status == 403 && otherNode.response.message.contains("only a node of PharmaMSP"), "\(otherNode.response.message)")
         for asker in [Cast.rhea, Cast.alice] {
             let refused = try studyRecords(for: asker)
-            #expect(refused.response.status == 403 && refused.response.message.contains("only researchers of PharmaMSP"), "\(refused.response.message)")
+            #expect(refused.response.status == 403 && refused.response.message.contains("only researchers and backend clients of PharmaMSP"), "\(refused.response.message)")
         }
         #expect(try studyRecords("s-9").response.status == 404)
     }

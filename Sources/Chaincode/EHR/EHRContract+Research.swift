@@ -82,7 +82,9 @@ extension EHRContract {
 
     /// StudyRecords {studyID, researcher} → `StudyExport`: for each approving patient, the live
     /// records the consent evaluator permits for HRESCH; one audit event ("export") per patient
-    /// whose records are included, naming the researcher as the reader.
+    /// whose records are included, naming the researcher as the reader. The reader is a
+    /// researcher of the study's organisation, or one of its backend clients registered for the
+    /// study (role `backend-client`, enrollment ID the client ID; FHIR Bulk Data export).
     ///
     /// The answer names patients' ledger IDs and records' CIDs, which a researcher must never
     /// see, so a researcher does not submit it: the node of the study's organisation does
@@ -100,9 +102,11 @@ extension EHRContract {
         guard stub.creator.mspID == study.mspID else {
             throw rejected(403, "\(who(stub)) may not run StudyRecords for study \(study.studyID): only a node of \(study.mspID) may")
         }
-        guard request.researcher.role == Medledger_V1_Role.researcher.certificateName, request.researcher.mspID == study.mspID else {
+        if request.researcher.role == BackendClient.readerRole {
+            try requireBackendClient(request.researcher, mayExport: study, stub)
+        } else if request.researcher.role != Medledger_V1_Role.researcher.certificateName || request.researcher.mspID != study.mspID {
             let asker = "\(request.researcher.role) \(request.researcher.enrollmentID)@\(request.researcher.mspID)"
-            throw rejected(403, "\(asker) may not export study \(study.studyID): only researchers of \(study.mspID) may")
+            throw rejected(403, "\(asker) may not export study \(study.studyID): only researchers and backend clients of \(study.mspID) may")
         }
         let reader = request.researcher
         let time = now(stub)

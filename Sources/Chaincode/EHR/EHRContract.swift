@@ -19,9 +19,11 @@ public import EHRModel
 /// | `RequestAccess` | researcher | `AccessRequest` |
 /// | `ListAccessRequests` | any member | `[AccessRequest]` |
 /// | `RespondToAccessRequest` | the patient | `AccessResponse` |
-/// | `StudyRecords` | a node (peer) of the study's org, for a researcher of it; audited per patient | `{studyID, patients: [{patientID, records}]}` |
+/// | `StudyRecords` | a node (peer) of the study's org, for a researcher or backend client of it; audited per patient | `{studyID, patients: [{patientID, records}]}` |
 /// | `RequestErasure` | the patient | `ErasureRequest` |
 /// | `ApproveErasure` | admin of the authoring org | `RecordReference` (erased) |
+/// | `RegisterBackendClient` / `RevokeBackendClient` | admin of the org whose studies it names | `BackendClient` |
+/// | `GetBackendClient` | any member | `BackendClient` |
 ///
 /// Reads of patient data (`OpenRecord`, `StudyRecords`) write audit events, so they must be
 /// submitted, not merely evaluated. Refusals: 400 bad argument, 403 not allowed, 404 missing, 409 exists.
@@ -48,6 +50,11 @@ public struct EHRContract: Contract {
     /// The world-state key of patient `patientID`'s answer to study `studyID`.
     public static func accessResponseKey(studyID: String, patientID: String) throws -> String {
         try EHRKey.make(EHRKey.response, studyID, patientID)
+    }
+
+    /// The world-state key of backend client `clientID`'s registration.
+    public static func backendClientKey(_ clientID: String) throws -> String {
+        try EHRKey.make(EHRKey.backendClient, clientID)
     }
 
     /// The world-state key of patient `patientID`.
@@ -84,6 +91,9 @@ public struct EHRContract: Contract {
             "StudyRecords": Self.studyRecords,
             "RequestErasure": Self.requestErasure,
             "ApproveErasure": Self.approveErasure,
+            "RegisterBackendClient": Self.registerBackendClient,
+            "RevokeBackendClient": Self.revokeBackendClient,
+            "GetBackendClient": Self.getBackendClient,
         ]
     }
 }

@@ -14,6 +14,8 @@ enum EHRKey {
     static let request = "request"
     static let response = "response"
     static let erasure = "erasure"
+    /// client ID → `BackendClient`.
+    static let backendClient = "backendClient"
 
     /// The key of `objectType` and `attributes`; an attribute a key cannot hold (U+0000 or
     /// U+10FFFF) came from the caller, so it is a 400.

@@ -4,12 +4,13 @@ internal import Foundation
 internal import MedLedgerKit
 internal import EHRModel
 
-/// `medledger access request|list|approve|decline`: research access requests.
+/// `medledger access request|list|approve|decline|register-client|revoke-client`: research
+/// access requests, and the backend clients that export studies over FHIR Bulk Data.
 struct AccessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "access",
         abstract: "Research access: a researcher requests, each patient approves or declines.",
-        subcommands: [Request.self, List.self, Approve.self, Decline.self]
+        subcommands: [Request.self, List.self, Approve.self, Decline.self, RegisterClient.self, RevokeClient.self]
     )
 
     struct Request: AsyncParsableCommand {
@@ -57,6 +58,49 @@ struct AccessCommand: AsyncParsableCommand {
             let response = try await client.withRecords { try await $0.respond(toStudy: studyID, patientID: patientID, approve: false) }
             try client.output(response) { ["\($0.patientID) \($0.decision.rawValue) \($0.studyID)"] }
         }
+    }
+
+    struct RegisterClient: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "register-client",
+            abstract: "Register a SMART backend client of your organisation for FHIR Bulk Data export of its studies (admins).")
+        @OptionGroup var client: EHRClientOptions
+        @Option(name: .customLong("client-id"), help: "The client_id the backend service puts in its assertions' iss and sub.")
+        var clientID: String
+        @Option(help: "A name people recognise.") var name: String?
+        @Option(help: ArgumentHelp("The client's public JWK Set (ES384, RS384 or ES256 keys), a JSON file.", valueName: "FILE"))
+        var jwks: String
+        @Option(name: .customLong("study"), help: "A study the client may export (repeatable).") var studies: [String]
+
+        func validate() throws {
+            guard !studies.isEmpty else { throw ValidationError("name at least one --study the client may export") }
+        }
+
+        func run() async throws {
+            let set = try Data(contentsOf: URL(fileURLWithPath: jwks))
+            let registered = try await client.withRecords {
+                try await $0.registerBackendClient(clientID: clientID, name: name ?? clientID, jwks: set, studies: studies)
+            }
+            try client.output(registered) { [describe($0)] }
+        }
+    }
+
+    struct RevokeClient: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke-client", abstract: "Revoke a backend client: no more tokens, no more exports (admins).")
+        @OptionGroup var client: EHRClientOptions
+        @Option(name: .customLong("client-id")) var clientID: String
+
+        func run() async throws {
+            let revoked = try await client.withRecords { try await $0.revokeBackendClient(clientID) }
+            try client.output(revoked) { [describe($0)] }
+        }
+    }
+
+    static func describe(_ client: BackendClient) -> String {
+        let keys = client.keys.map { "\($0.kid) (\($0.algorithms.sorted().joined(separator: "/")))" }.joined(separator: ", ")
+        let state = client.revokedAt == nil ? "active" : "revoked"
+        return "\(client.clientID) of \(client.mspID), \(state): studies \(client.studies.joined(separator: ", ")); keys \(keys)"
     }
 
     static func describe(_ request: AccessRequest) -> String {
