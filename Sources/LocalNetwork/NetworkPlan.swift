@@ -12,6 +12,8 @@ public struct NetworkPlan: Codable, Sendable {
         public var port: Int
         /// Where it serves Prometheus metrics on 127.0.0.1 (plans made before metrics have none).
         public var metricsPort: Int?
+        /// Where a peer serves FHIR Bulk Data over HTTPS (orderers and older plans: none).
+        public var httpsPort: Int?
         /// The address clients and other nodes dial.
         public var address: String { "127.0.0.1:\(port)" }
     }
@@ -67,16 +69,16 @@ public struct NetworkPlan: Codable, Sendable {
 
     /// A plan for `organizations` (name, MSP ID, runs an orderer) on free loopback ports.
     public static func make(organizations: [(name: String, mspID: String, runsOrderer: Bool)], channels: [Channel]) throws -> NetworkPlan {
-        // Per organisation: peer, orderer, and the metrics port of each.
-        let ports = try FreePorts.reserve(organizations.count * 4)
+        // Per organisation: peer, orderer, the metrics port of each, and the peer's HTTPS port.
+        let ports = try FreePorts.reserve(organizations.count * 5)
         var planned: [Organization] = []
         for (index, organization) in organizations.enumerated() {
             let slug = organization.name.lowercased()
-            let base = 4 * index
+            let base = 5 * index
             planned.append(
                 Organization(
                     name: organization.name, mspID: organization.mspID,
-                    peer: Node(name: "\(slug)-peer", port: ports[base], metricsPort: ports[base + 2]),
+                    peer: Node(name: "\(slug)-peer", port: ports[base], metricsPort: ports[base + 2], httpsPort: ports[base + 4]),
                     orderer: organization.runsOrderer ? Node(name: "\(slug)-orderer", port: ports[base + 1], metricsPort: ports[base + 3]) : nil,
                     admin: "identities/\(slug)-admin"))
         }

@@ -36,6 +36,8 @@ public struct MedLedgerNode: Sendable {
     public let metrics: NodeMetrics
     /// `GET /metrics` on 127.0.0.1, when `configuration.metricsPort` is set.
     public let metricsEndpoint: MetricsEndpoint?
+    /// FHIR Bulk Data export and the SMART token endpoint over HTTPS, when `configuration.httpsPort` is set.
+    public let fhirEndpoint: FHIREndpoint?
     /// Shreds the keys and content of records the ledger marks erased.
     let erasures: ErasureEnforcer
     let logger: Logger
@@ -95,6 +97,8 @@ public struct MedLedgerNode: Sendable {
             network: network,
             logger: logger
         )
+        let exporter = StudyExporter(
+            node: ledger, content: content, keys: keys, salts: configuration.keysDirectory.appendingPathComponent("study-salts"))
         let metrics = NodeMetrics()
         ledger.onCommit { channel, block, transactionIDs, _ in metrics.committed(block, transactionIDs: transactionIDs, channel: channel) }
         self.server = try MedLedgerServer(
@@ -108,7 +112,7 @@ public struct MedLedgerNode: Sendable {
                 .deliver(node: ledger),
                 .admin(node: ledger),
                 .records(node: ledger, content: content, keys: keys),
-                .research(node: ledger, content: content, keys: keys, salts: configuration.keysDirectory.appendingPathComponent("study-salts")),
+                .research(exporter: exporter),
             ],
             interceptors: [
                 MetricsInterceptor(metrics: metrics),
@@ -121,6 +125,14 @@ public struct MedLedgerNode: Sendable {
         )
         self.metrics = metrics
         self.metricsEndpoint = try configuration.metricsPort.map { try MetricsEndpoint(metrics: metrics, port: $0) }
+        self.fhirEndpoint = try configuration.httpsPort.map { port in
+            try FHIREndpoint(
+                configuration: FHIREndpoint.Configuration(
+                    host: configuration.host, port: port, hostnames: configuration.hostnames, retention: configuration.exportRetention),
+                exporter: exporter,
+                certificate: try HTTPSCertificate(certificatePath: identity.serverCertificatePath, keyPath: identity.serverKeyPath),
+                dataDirectory: configuration.fhirDirectory, logger: logger)
+        }
         self.erasures = ErasureEnforcer(node: ledger, content: content, keys: keys, logger: logger)
         self.logger = logger
         self.configuration = configuration
@@ -158,9 +170,13 @@ public struct MedLedgerNode: Sendable {
             tasks.addTask {
                 try await serving()
                 ledger.shutDown()
+                fhirEndpoint?.stop()
                 await metricsEndpoint?.close()
             }
             tasks.addTask { await ledger.run() }
+            if let fhirEndpoint {
+                tasks.addTask { try await fhirEndpoint.run() }
+            }
         }
     }
 }

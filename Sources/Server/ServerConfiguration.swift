@@ -19,19 +19,28 @@ public struct ServerConfiguration: Sendable {
     /// The port of the Prometheus endpoint (`GET /metrics`, plain HTTP, 127.0.0.1 only); 0 asks
     /// for a free port; nil serves no metrics.
     public var metricsPort: Int?
+    /// The HTTPS port of FHIR Bulk Data export and the SMART token endpoint (on `host`, with the
+    /// node's TLS certificate); 0 asks for a free port; nil serves no HTTPS.
+    public var httpsPort: Int?
+    /// How long a finished bulk export's files are kept for download.
+    public var exportRetention: TimeInterval
 
     public init(
         dataDirectory: URL,
         host: String = "127.0.0.1",
         port: Int = ServerConfiguration.defaultPort,
         hostnames: [String] = [],
-        metricsPort: Int? = nil
+        metricsPort: Int? = nil,
+        httpsPort: Int? = nil,
+        exportRetention: TimeInterval = 3600
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.hostnames = hostnames
         self.metricsPort = metricsPort
+        self.httpsPort = httpsPort
+        self.exportRetention = exportRetention
     }
 
     /// Where the content store keeps blocks and pins.
@@ -47,6 +56,11 @@ public struct ServerConfiguration: Sendable {
     /// Where the node keeps record data keys in custody (wrapped, off chain) and study salts.
     public var keysDirectory: URL {
         dataDirectory.appendingPathComponent("keys", isDirectory: true)
+    }
+
+    /// Where the FHIR endpoint keeps export files (sealed) and the client assertions it accepted.
+    public var fhirDirectory: URL {
+        dataDirectory.appendingPathComponent("fhir", isDirectory: true)
     }
 
     /// The directory holding the node's TLS certificates and key.

@@ -26,6 +26,15 @@ struct NodeLaunchOptions: ParsableArguments {
     @Option(help: "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (loopback only; 0 picks a free port).")
     var metricsPort: Int?
 
+    @Option(help: "Serve FHIR Bulk Data export and the SMART token endpoint on https://HOST:PORT/fhir (default 8443, or a free port when --port is 0; 0 picks a free port).")
+    var httpsPort: Int?
+
+    @Flag(help: "Serve no HTTPS (no FHIR Bulk Data export).")
+    var noHttps = false
+
+    @Option(help: ArgumentHelp("How long a finished bulk export's files are kept, in minutes.", valueName: "MINUTES"))
+    var exportRetention = 60
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'")
@@ -35,6 +44,12 @@ struct NodeLaunchOptions: ParsableArguments {
         }
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port \(metricsPort) is outside 0...65535")
+        }
+        if let httpsPort, !(0...65535).contains(httpsPort) {
+            throw ValidationError("--https-port \(httpsPort) is outside 0...65535")
+        }
+        guard exportRetention > 0 else {
+            throw ValidationError("--export-retention must be at least 1 minute")
         }
     }
 
@@ -55,7 +70,9 @@ struct NodeLaunchOptions: ParsableArguments {
             fileURLWithPath: dataDirectory,
             relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         ).standardizedFileURL
-        return ServerConfiguration(dataDirectory: dataURL, host: host, port: port, hostnames: hostnames, metricsPort: metricsPort)
+        return ServerConfiguration(
+            dataDirectory: dataURL, host: host, port: port, hostnames: hostnames, metricsPort: metricsPort,
+            httpsPort: noHttps ? nil : httpsPort ?? (port == 0 ? 0 : 8443), exportRetention: TimeInterval(exportRetention * 60))
     }
 }
 
@@ -68,6 +85,10 @@ func serveUntilTerminated(_ node: MedLedgerNode, banner: @escaping @Sendable (St
             var text = banner("\(address)")
             if let metrics = node.metricsEndpoint {
                 text += "Prometheus metrics: http://127.0.0.1:\(metrics.port)/metrics\n"
+            }
+            if let fhir = node.fhirEndpoint {
+                let port = try await fhir.port
+                text += "FHIR Bulk Data: https://\(node.configuration.host.contains(":") ? "[\(node.configuration.host)]" : node.configuration.host):\(port)/fhir (SMART token endpoint /auth/token)\n"
             }
             FileHandle.standardOutput.write(Data(text.utf8))
         }

@@ -143,8 +143,18 @@ public final class LedgerNode: Sendable {
     /// The channel `id` if `caller`'s organisation is a member; the same refusal whether the
     /// channel is missing or the caller is an outsider, so outsiders learn nothing.
     func channel(_ id: String, for caller: Identity) throws(GatewayError) -> ChannelLedger {
-        guard let channel = channels.withLock({ $0[id] }), channel.context.isMember(caller.mspID) else {
-            throw .notMember(channel: id, mspID: caller.mspID)
+        try channel(id, forMember: caller.mspID)
+    }
+
+    /// Channel `id` if this node has joined it, for the node's own reads (no caller to check).
+    func joinedChannel(_ id: String) -> ChannelLedger? {
+        channels.withLock { $0[id] }
+    }
+
+    /// Channel `id` if organisation `mspID` is a member of it.
+    func channel(_ id: String, forMember mspID: String) throws(GatewayError) -> ChannelLedger {
+        guard let channel = channels.withLock({ $0[id] }), channel.context.isMember(mspID) else {
+            throw .notMember(channel: id, mspID: mspID)
         }
         return channel
     }

@@ -37,6 +37,7 @@ struct LocalNetworkProcesses {
         let data = layout.nodeDirectory(node).path
         var arguments = [Self.executable, "serve", "--data", data, "--port", "\(node.port)", "--log-level", logLevel]
         if let metricsPort = node.metricsPort { arguments += ["--metrics-port", "\(metricsPort)"] }
+        arguments += node.httpsPort.map { ["--https-port", "\($0)"] } ?? ["--no-https"]
         if organization.orderer == node {
             let cluster = try LocalEtcdCluster.openOrPlan(directory: etcdDirectory)
             let files = try cluster.tls.clientFiles(node.name)
