@@ -15,7 +15,7 @@ extension TestIdentities {
          ("hospital-a-peer", .peer)]
     )
     static let hospitalBStaff = organization("HospitalBMSP", [("bob", .clinician), ("ben", .clinician), ("bea", .admin)])
-    static let pharma = organization("PharmaMSP", [("rosa", .researcher), ("pharma-peer", .peer)])
+    static let pharma = organization("PharmaMSP", [("rosa", .researcher), ("percy", .admin), ("pharma-peer", .peer)])
     static let regulator = organization("RegulatorMSP", [("audrey", .auditor)])
 
     private static func organization(_ mspID: String, _ members: [(String, Medledger_V1_Role)]) -> [String: Identity] {
@@ -50,6 +50,7 @@ enum Cast {
     static var bea: Identity { TestIdentities.hospitalBStaff["bea"]! }
     static var rosa: Identity { TestIdentities.pharma["rosa"]! }
     static var pharmaPeer: Identity { TestIdentities.pharma["pharma-peer"]! }
+    static var percy: Identity { TestIdentities.pharma["percy"]! }
     static var hospitalAPeer: Identity { TestIdentities.hospitalAStaff["hospital-a-peer"]! }
     static var audrey: Identity { TestIdentities.regulator["audrey"]! }
 
