@@ -54,7 +54,7 @@ public struct DevNetwork: Sendable {
             DemoIdentity(name: "auditor", organization: "Regulator", role: .auditor),
         ]
 
-    static func adminName(of organization: String) -> String { "\(organization.lowercased())-admin" }
+    public static func adminName(of organization: String) -> String { "\(organization.lowercased())-admin" }
 
     public let dataDirectory: URL
 

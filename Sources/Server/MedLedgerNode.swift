@@ -170,7 +170,7 @@ public struct MedLedgerNode: Sendable {
             tasks.addTask {
                 try await serving()
                 ledger.shutDown()
-                fhirEndpoint?.stop()
+                await fhirEndpoint?.stop()
                 await metricsEndpoint?.close()
             }
             tasks.addTask { await ledger.run() }

@@ -134,8 +134,11 @@ struct BulkDataService: Sendable {
             throw Self.refusal(for: error)
         }
         let since = parameters.since
+        // Asked for everything: records no export can carry are counted as withheld (the error file).
+        let reportWithheld = parameters.types == nil && grant.resourceTypes == Self.exportableTypes
         let job = try await jobs.start(decision, with: exporter, for: grant.clientID, request: origin + request.uri.description) { record in
-            types.contains(record.resourceType) && (since.map { Double(record.createdAt) >= $0.timeIntervalSince1970 } ?? true)
+            let wanted = types.contains(record.resourceType) || (reportWithheld && !Self.exportableTypes.contains(record.resourceType))
+            return wanted && (since.map { Double(record.createdAt) >= $0.timeIntervalSince1970 } ?? true)
         }
         logger.info("bulk export started", metadata: ["client": "\(grant.clientID)", "study": "\(study)", "job": "\(job)", "transaction": "\(decision.txID)"])
         var response = Response(status: .accepted)

@@ -4,6 +4,7 @@ internal import Hummingbird
 internal import HummingbirdTLS
 public import Logging
 internal import NIOCore
+internal import ServiceLifecycle
 internal import Synchronization
 
 /// The node's HTTPS port (Hummingbird 2, the node's own TLS certificate, TLS 1.2 or 1.3 as HTTP
@@ -37,8 +38,8 @@ public final class FHIREndpoint: Sendable {
     let certificate: HTTPSCertificate
     let logger: Logger
     private let bound = ListeningPort()
-    /// The serving task, and whether `stop()` came (perhaps before `run()` did).
-    private let running = Mutex<(task: Task<Void, any Error>?, stopped: Bool)>((nil, false))
+    /// The running server, and whether `stop()` came (perhaps before `run()` did).
+    private let running = Mutex<(services: ServiceGroup?, stopped: Bool)>((nil, false))
 
     init(
         configuration: Configuration, exporter: StudyExporter, certificate: HTTPSCertificate, dataDirectory: URL, logger: Logger
@@ -86,27 +87,32 @@ public final class FHIREndpoint: Sendable {
                 await bound.set(.success(port))
             },
             logger: logger)
-        let task = Task { [certificate, jobs = service.jobs] in
+        let services = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: logger))
+        let stopped = running.withLock { running in
+            running.services = services
+            return running.stopped
+        }
+        guard !stopped else {
+            await bound.set(.failure(CancellationError()))
+            return
+        }
+        do {
             try await withThrowingDiscardingTaskGroup { tasks in
-                tasks.addTask { try await application.run() }
                 tasks.addTask {
-                    while !Task.isCancelled {
+                    try await services.run()
+                    // Stopped: the sweeper below ends with it, and nobody waits for a port any more.
+                    await bound.set(.failure(CancellationError()))
+                    throw CancellationError()
+                }
+                tasks.addTask { [certificate, jobs = service.jobs] in
+                    while true {
                         try await Task.sleep(for: .seconds(30))
                         await jobs.sweep()
                         certificate.reloadIfChanged()
                     }
                 }
             }
-        }
-        let stopped = running.withLock { running in
-            running.task = task
-            return running.stopped
-        }
-        if stopped { task.cancel() }
-        do {
-            try await task.value
         } catch is CancellationError {
-            await bound.set(.failure(CancellationError()))
         } catch {
             await bound.set(.failure(error))
             throw error
@@ -114,12 +120,13 @@ public final class FHIREndpoint: Sendable {
         await service.jobs.removeAll()
     }
 
-    /// Stops serving; export files are deleted.
-    func stop() {
-        running.withLock { running in
+    /// Stops serving (connections finish their requests); export files are deleted.
+    func stop() async {
+        let services = running.withLock { running in
             running.stopped = true
-            running.task?.cancel()
+            return running.services
         }
+        await services?.triggerGracefulShutdown()
     }
 }
 
