@@ -348,8 +348,10 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "MedLedgerTesting", "Server", "LedgerCore", "Schema", "Wire",
+                "MedLedgerTesting", "Server", "LedgerCore", "Schema", "Wire", "EHRModel",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings
         ),
