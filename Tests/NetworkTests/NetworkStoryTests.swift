@@ -42,11 +42,15 @@ extension MultiNodeNetwork {
                 }
                 #expect((heights.values.first ?? 0) > 10, "\(heights)")
                 var broadcasts = 0.0
+                var ordered = 0.0
                 for orderer in network.plan.organizations.compactMap(\.orderer) {
                     broadcasts += try await Self.sample(
                         "medledger_grpc_requests_total", ["method": "Broadcast", "code": "OK"], at: try #require(orderer.metricsPort))
+                    ordered += try await Self.sample(
+                        "medledger_orderer_broadcast_duration_seconds_count", ["channel": "ehr"], at: try #require(orderer.metricsPort))
                 }
                 #expect(broadcasts > 10, "the orderers counted \(broadcasts) broadcasts")
+                #expect(ordered > 10, "the orderers' ordering-latency histogram counted \(ordered) transactions")
 
                 _ = try await network.command(["down"])
                 let tips = try await network.verifyEveryNode().values.compactMap { RunningNetwork.tip(of: "ehr", in: $0) }

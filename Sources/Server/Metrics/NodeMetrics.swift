@@ -72,6 +72,11 @@ public final class NodeMetrics: Sendable {
         }
     }
 
+    /// An orderer placed a broadcast transaction of `channel` in a final block `duration` after it arrived.
+    func orderedInBlock(channel: String, after duration: Duration) {
+        histogram("medledger_orderer_broadcast_duration_seconds", channel: channel, help: Help.broadcast).record(duration)
+    }
+
     /// `block` of `channel` committed: its height, its transactions by validation code, and the
     /// submit-to-commit latency of those submitted through this node.
     public func committed(_ block: Medledger_V1_Block, transactionIDs: [String], channel: String) {
@@ -143,6 +148,7 @@ public final class NodeMetrics: Sendable {
         static let endorse = "Time to simulate and endorse a proposal here, remote endorsements included."
         static let order = "Time from Submit to the orderer's acceptance of the transaction."
         static let commit = "Time from Submit to the transaction's commit on this node."
+        static let broadcast = "Orderer: time from a Broadcast's arrival to its transaction's place in a final block (etcd append included)."
         static let height = "Blocks this node has committed on the channel."
         static let transactions = "Committed transactions by validation code."
         static let contentAdded = "Bytes of files added through Content.Add (hash-only adds excluded)."

@@ -90,7 +90,7 @@ public final class OrdererNode: Sendable {
         server = try MedLedgerServer(
             configuration: configuration, tls: material,
             services: [
-                HostedService(name: OrdererService.serviceName, service: OrdererService(channels: channels)),
+                HostedService(name: OrdererService.serviceName, service: OrdererService(channels: channels, metrics: metrics)),
                 HostedService(name: DeliverService.serviceName, service: DeliverService { id, caller in try channels.chain(id, for: caller) }),
                 HostedService(name: AdminService.serviceName, service: OrdererAdminService(channels: channels)),
             ],

@@ -16,12 +16,16 @@ struct OrdererService: Medledger_V1_Orderer.SimpleServiceProtocol {
     static let noConsensusMetadataKey = "medledger-no-consensus"
 
     let channels: OrdererChannels
+    /// Where the time from a Broadcast's arrival to its transaction's place in a final block goes.
+    var metrics: NodeMetrics?
 
     func broadcast(request: Medledger_V1_BroadcastRequest, context: ServerContext) async throws -> Medledger_V1_BroadcastResponse {
         try await StatusMapping.mapped {
             let orderer = try channels.orderer(request.channelID, for: try CallerIdentity.required())
+            let start = ContinuousClock.now
             var response = Medledger_V1_BroadcastResponse()
             response.blockNumber = try await orderer.submit(request.envelope)
+            metrics?.orderedInBlock(channel: request.channelID, after: start.duration(to: .now))
             return response
         }
     }
