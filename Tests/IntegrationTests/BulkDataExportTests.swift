@@ -49,6 +49,7 @@ struct BulkDataExportTests {
             let export = try await Self.python(
                 ["export"] + common + ["--group", "DM2-BULK", "--out", directory.url.appendingPathComponent("files").path, "--validator", Self.validator])
             try Self.checkExport(export)
+            try await Self.checkCapabilityStatement(export["capabilityStatement"] as? [String: Any] ?? [:], in: directory.url)
 
             // Only Observation, by scope and _type.
             let typed = try await Self.python(
@@ -108,7 +109,8 @@ struct BulkDataExportTests {
         #expect(kickoff["status"] as? Int == 202 && (kickoff["contentLocation"] as? String)?.contains("/fhir/bulkstatus/") == true, "\(kickoff)")
         let manifest = export["manifest"] as? [String: Any] ?? [:]
         #expect(manifest["requiresAccessToken"] as? Bool == true && (manifest["request"] as? String)?.contains("/fhir/Group/DM2-BULK/$export") == true)
-        #expect(manifest["transactionTime"] is String)
+        let instant = /[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})/
+        #expect((manifest["transactionTime"] as? String)?.wholeMatch(of: instant) != nil, "\(manifest["transactionTime"] ?? "")")
         let outputs = manifest["output"] as? [[String: Any]] ?? []
         #expect(Set(outputs.compactMap { $0["type"] as? String }) == ["Observation", "Condition", "MedicationRequest", "DiagnosticReport"], "\(manifest)")
         #expect(outputs.allSatisfy { $0["count"] as? Int == 1 })
@@ -129,6 +131,19 @@ struct BulkDataExportTests {
         }
         let deleted = export["delete"] as? [String: Any] ?? [:]
         #expect(deleted["status"] as? Int == 202 && deleted["statusAfter"] as? Int == 404 && deleted["fileAfter"] as? Int == 404, "\(deleted)")
+    }
+
+    /// `GET [base]/metadata` is an R4 CapabilityStatement (fhir.resources) naming Group `$export`.
+    static func checkCapabilityStatement(_ answer: [String: Any], in directory: URL) async throws {
+        #expect(answer["status"] as? Int == 200 && answer["contentType"] as? String == "application/fhir+json", "\(answer)")
+        let statement = answer["body"] as? [String: Any] ?? [:]
+        let operations = (statement["rest"] as? [[String: Any]])?.first?["resource"] as? [[String: Any]] ?? []
+        #expect(operations.contains { $0["type"] as? String == "Group" && ($0["operation"] as? [[String: Any]])?.first?["name"] as? String == "export" })
+        let file = directory.appendingPathComponent("capability.ndjson")
+        try JSONSerialization.data(withJSONObject: statement).write(to: file)
+        let run = try await runProcess(["sh", "-c", #"exec python3 "$1" < "$2""#, "sh", validator, file.path], timeout: .seconds(120))
+        try #require(run.status != 2, "fhir.resources for FHIR R4 is not installed; run .ci/setup\n\(run.summary)")
+        #expect(run.status == 0, "the CapabilityStatement is not valid R4: \(run.standardOutput)")
     }
 
     /// Each refusal as the standards give it: OAuth errors from the token endpoint, OperationOutcomes from FHIR.

@@ -161,7 +161,7 @@ struct BulkDataService: Sendable {
                 ["type": output.type, "url": "\(origin)/fhir/bulkfiles/\(id)/\(output.name)", "count": output.count]
             }
             let manifest: [String: Any] = [
-                "transactionTime": status.transactionTime.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)),
+                "transactionTime": FHIRJSON.instant(status.transactionTime),
                 "request": status.request,
                 "requiresAccessToken": true,
                 "output": outputs.filter { !$0.isError }.map(entry),

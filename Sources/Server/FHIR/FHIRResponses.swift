@@ -58,6 +58,13 @@ enum FHIRJSON {
         return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: encode(body))))
     }
 
+    /// A FHIR `instant` in UTC with milliseconds: `2026-12-06T21:29:55.049Z`.
+    static func instant(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
     /// An HTTP date (RFC 9110 §5.6.7), as `Expires` takes it.
     static func httpDate(_ date: Date) -> String {
         let formatter = DateFormatter()

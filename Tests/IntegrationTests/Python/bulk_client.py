@@ -27,7 +27,7 @@ TLS is always verified, against the PEM root given with --ca. Subcommands:
 keygen writes DIR/private.jwk.json (mode 0600) and DIR/jwks.json (public members only) and prints
 {"kid", "alg", "jwks", "private"}.
 
-export prints {"smartConfiguration", "token": {"status", "token_type", "expires_in", "scope",
+export prints {"smartConfiguration", "capabilityStatement": {"status", "contentType", "body"}, "token": {"status", "token_type", "expires_in", "scope",
 "error"}, "kickoff": {"status", "contentLocation", "contentType", "body", "url"}, "progress",
 "manifest", "files": [{"index", "url", "type", "count", "lines", "countMatches", "path", "status",
 "contentType", "validation"}], "errorFiles": [same shape], "delete": {"status", "statusAfter",
@@ -431,6 +431,9 @@ def run_export(session, args, signer, result, job):
     """
     discovery, endpoint = discover(session, args.base)
     result["smartConfiguration"] = discovery["body"]
+    # The server's FHIR CapabilityStatement ([base]/metadata), recorded for the caller to check.
+    metadata = session.get(args.base.rstrip("/") + "/metadata", headers={"Accept": "application/fhir+json"}, timeout=HTTP_TIMEOUT)
+    result["capabilityStatement"] = record(metadata)
     if endpoint is None:
         result["error"] = {"stage": "discovery", "message": "expected 200 with a token_endpoint", **discovery}
         return
@@ -503,7 +506,7 @@ def cmd_export(args):
     except OSError as error:
         raise Failure(f"cannot create {args.out}: {error}") from error
     session = new_session(args.ca)
-    result = {"smartConfiguration": None, "token": None, "kickoff": None, "progress": [], "manifest": None,
+    result = {"smartConfiguration": None, "capabilityStatement": None, "token": None, "kickoff": None, "progress": [], "manifest": None,
               "files": [], "errorFiles": [], "delete": None, "error": None}
     job = {}
     try:
