@@ -34,15 +34,24 @@ struct BulkDataExportTests {
 
         try await withDevNetwork(in: directory.url.appendingPathComponent("dev"), httpsPort: 0) { dev in
             try await Self.prepareStudies(dev)
-            // PharmaCo's admin registers two backend clients, each for one study.
-            let registered = try await dev.records(as: DevNetwork.adminName(of: "PharmaCo")) { admin in
-                let etl = try await admin.registerBackendClient(
+            // PharmaCo's admin registers two backend clients, each for one study: with the SDK and with the CLI.
+            let admin = DevNetwork.adminName(of: "PharmaCo")
+            let registered = try await dev.records(as: admin) { admin in
+                try await admin.registerBackendClient(
                     clientID: "pharma-etl", name: "PharmaCo ETL", jwks: try Data(contentsOf: key("etl", "jwks.json")), studies: ["DM2-BULK"])
-                _ = try await admin.registerBackendClient(
-                    clientID: "pharma-audit", name: "PharmaCo audit", jwks: try Data(contentsOf: key("audit", "jwks.json")), studies: ["OTHER-BULK"])
-                return etl
             }
             #expect(registered.keys.map(\.kid) == ["etl-es384"] && registered.studies == ["DM2-BULK"])
+            let cli = [
+                NodeProcess.medledger, "access", "register-client", "--address", "\(dev.address.host):\(dev.address.port)", "--identity",
+                try dev.network.identity(admin).directory.path, "--client-id", "pharma-audit", "--study", "OTHER-BULK", "--jwks",
+            ]
+            let viaCLI = try await runProcess(cli + [key("audit", "jwks.json").path]).requireSuccess()
+            #expect(viaCLI.contains("pharma-audit of PharmaCoMSP, active: studies OTHER-BULK; keys audit-rs384 (RS384)"), "\(viaCLI)")
+            // A set holding the private key is refused before anything is sent.
+            let privateSet = directory.url.appendingPathComponent("private-set.json")
+            try Data(#"{"keys":[\#(try String(contentsOf: key("audit", "private.jwk.json"), encoding: .utf8))]}"#.utf8).write(to: privateSet)
+            let refused = try await runProcess(cli + [privateSet.path])
+            #expect(refused.status != 0 && refused.standardError.contains("is a private key"), "\(refused.summary)")
             let base = try await #require(dev.node.fhirEndpoint).baseURL
             let common = ["--base", base, "--ca", dev.node.caCertificatePath, "--client-id", "pharma-etl", "--key", key("etl", "private.jwk.json").path]
 
