@@ -13,6 +13,21 @@ public struct PatientIDRequest: EHRRequest {
     public init(patientID: String) { self.patientID = patientID }
 }
 
+/// `{patientID, limit?}`: the argument of `ListAudit`; with `limit`, only the most recent
+/// `limit` events (by time, then event ID), so a busy patient's trail can be followed in pages
+/// that stay small.
+public struct ListAuditRequest: EHRRequest {
+    public enum CodingKeys: String, CodingKey, CaseIterable { case patientID, limit }
+    public typealias Field = CodingKeys
+    public var patientID: String
+    public var limit: Int?
+
+    public init(patientID: String, limit: Int? = nil) {
+        self.patientID = patientID
+        self.limit = limit
+    }
+}
+
 /// `{recordID}`: the argument of the per-record functions.
 public struct RecordIDRequest: EHRRequest {
     public enum CodingKeys: String, CodingKey, CaseIterable { case recordID }

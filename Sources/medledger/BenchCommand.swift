@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the node under load.",
-        subcommands: [Ledger.self, Network.self, Content.self]
+        subcommands: [Ledger.self, Network.self, Content.self, Soak.self]
     )
 
     /// `medledger bench ledger`: committed transactions per second beside the signature bound.

@@ -22,7 +22,7 @@ struct EHRContractTests {
     @Test("The EHR contract is built in, next to the asset contract")
     func builtIn() throws {
         #expect(BuiltInContracts.all.map(\.name) == ["asset", "ehr"])
-        #expect(EHRContract().functions.count == 15)
+        #expect(EHRContract().functions.count == 18)
         #expect(EHRContract().breakGlassDuration == 4 * 3600)
     }
 
@@ -67,6 +67,11 @@ struct EHRContractTests {
         #expect(audit.map(\.eventID) == [deniedResult.auditID, permitted.auditID])
         #expect(audit.allSatisfy { $0.reader == Reader(mspID: "HospitalBMSP", enrollmentID: "bob", role: "clinician") && $0.action == "open" })
         #expect(audit[1].rule.contains(consent.consentID))
+        // A page of the most recent events only; a limit outside 1...1000 is refused by name.
+        let last = try ledger.value([AuditEvent].self, "ListAudit", #"{"patientID":"p-7","limit":1}"#, as: Cast.pat)
+        #expect(last.map(\.eventID) == [permitted.auditID])
+        let tooMany = try ledger.call("ListAudit", #"{"patientID":"p-7","limit":5000}"#, as: Cast.pat)
+        #expect(tooMany.response.status == 400 && tooMany.response.message.contains("field \"limit\" must be 1 to 1000"))
 
         // Revocation is forward-only: the earlier permit stays audited, the next read is denied.
         let revoked = try ledger.value(

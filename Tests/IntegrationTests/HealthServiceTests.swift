@@ -5,7 +5,7 @@ import Server
 import Testing
 
 /// The health service, called by a grpc-swift-2 client over real loopback TLS.
-@Suite("Health service over TLS", .timeLimit(.minutes(1)))
+@Suite("Health service over TLS", .timeLimit(.minutes(3)))
 struct HealthServiceTests {
     @Test("Check reports SERVING for the server and for registered services")
     func checkServing() async throws {

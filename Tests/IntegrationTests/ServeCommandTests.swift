@@ -5,7 +5,7 @@ import Server
 import Testing
 
 /// `medledger serve` as an operator runs it: a separate process, stopped by a signal.
-@Suite("medledger serve", .timeLimit(.minutes(1)))
+@Suite("medledger serve", .timeLimit(.minutes(3)))
 struct ServeCommandTests {
     /// The `medledger` binary `swift build --build-tests` put beside the test bundle.
     static let medledger = BuiltProduct.path("medledger")

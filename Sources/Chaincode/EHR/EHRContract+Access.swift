@@ -75,13 +75,21 @@ extension EHRContract {
 
     /// ListAudit {patientID} → `[AuditEvent]`, oldest first (key order, see `writeAudit`), for the
     /// patient or an auditor.
+    /// The most events one `ListAudit` page may ask for.
+    static let maximumAuditPage = 1000
+
     static func listAudit(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
-        let request = try request(PatientIDRequest.self, stub)
+        let request = try request(ListAuditRequest.self, stub)
         let patient = try existingPatient(request.patientID, stub)
         guard isPatient(patient, stub.creator) || stub.creator.role == .auditor else {
             throw rejected(403, "\(who(stub)) may not read the audit trail of patient \(patient.patientID): only the patient and auditors may")
         }
+        if let limit = request.limit, !(1...maximumAuditPage).contains(limit) {
+            throw rejected(400, "field \"limit\" must be 1 to \(maximumAuditPage); got \(limit)")
+        }
         let events = try loadAll(AuditEvent.self, EHRKey.audit, [patient.patientID], stub)
-        return try respond(events)
+        guard let limit = request.limit else { return try respond(events) }
+        let recent = events.sorted { ($0.recordedAt, $0.eventID) < ($1.recordedAt, $1.eventID) }.suffix(limit)
+        return try respond(Array(recent))
     }
 }

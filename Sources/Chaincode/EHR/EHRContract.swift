@@ -15,7 +15,7 @@ public import EHRModel
 /// | `GrantConsent` / `RevokeConsent` | the patient | `Consent` |
 /// | `ListConsents` | the patient, auditors | `[Consent]` |
 /// | `OpenRecord` | anyone; always 200 and audited, permit or deny | `{decision, record?, auditID}` |
-/// | `ListAudit` | the patient, auditors | `[AuditEvent]` |
+/// | `ListAudit` | the patient, auditors | `[AuditEvent]` (all, or the `limit` most recent) |
 /// | `RequestAccess` | researcher | `AccessRequest` |
 /// | `ListAccessRequests` | any member | `[AccessRequest]` |
 /// | `RespondToAccessRequest` | the patient | `AccessResponse` |

@@ -56,8 +56,9 @@ extension HealthRecords {
         try await evaluate("ListConsents", PatientIDRequest(patientID: patientID))
     }
 
-    /// Who opened the patient's records, when, why, and with what outcome.
-    public func auditTrail(of patientID: String) async throws -> [AuditEvent] {
-        try await evaluate("ListAudit", PatientIDRequest(patientID: patientID))
+    /// Who opened the patient's records, when, why, and with what outcome: every event, or the
+    /// `limit` most recent.
+    public func auditTrail(of patientID: String, last limit: Int? = nil) async throws -> [AuditEvent] {
+        try await evaluate("ListAudit", ListAuditRequest(patientID: patientID, limit: limit))
     }
 }
