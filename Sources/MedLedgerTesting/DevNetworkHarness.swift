@@ -58,13 +58,16 @@ public struct RunningDevNetwork: Sendable {
 
 /// Opens the development network under `directory` on a free loopback port, runs `body`, then
 /// shuts the node down gracefully. With `metricsPort` it serves Prometheus metrics too, with
-/// `httpsPort` FHIR Bulk Data export (0: a free port).
+/// `httpsPort` FHIR Bulk Data export (0: a free port); `uploadGrace` is how long an upload may
+/// stay unreferenced by a committed record before the node collects it.
 public func withDevNetwork<Result: Sendable>(
-    in directory: URL, metricsPort: Int? = nil, httpsPort: Int? = nil, _ body: (RunningDevNetwork) async throws -> Result
+    in directory: URL, metricsPort: Int? = nil, httpsPort: Int? = nil, uploadGrace: TimeInterval = 3600,
+    _ body: (RunningDevNetwork) async throws -> Result
 ) async throws -> Result {
     let network = DevNetwork(dataDirectory: directory)
     let (node, created) = try network.openNode(
-        configuration: ServerConfiguration(dataDirectory: directory, port: 0, metricsPort: metricsPort, httpsPort: httpsPort),
+        configuration: ServerConfiguration(
+            dataDirectory: directory, port: 0, metricsPort: metricsPort, httpsPort: httpsPort, uploadGrace: uploadGrace),
         durability: .normal,
         logger: Logger(label: "medledger.tests.dev"))
     return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in

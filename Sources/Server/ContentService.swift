@@ -14,9 +14,12 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
     static let streamChunkSize = 256 * 1024
 
     let store: ContentStore
+    /// Where provisional pins (the first step of a record upload) are leased; nil refuses them.
+    let leases: UploadLeases?
 
-    init(store: ContentStore) {
+    init(store: ContentStore, leases: UploadLeases? = nil) {
         self.store = store
+        self.leases = leases
     }
 
     func add(
@@ -38,6 +41,12 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
         guard wire.layout == .balanced else {
             throw RPCError(code: .unimplemented, message: "only the balanced layout is implemented")
         }
+        if wire.provisional {
+            guard wire.pin, !wire.onlyHash else {
+                throw RPCError(code: .invalidArgument, message: "options.provisional leases a pin: it needs options.pin and not options.only_hash")
+            }
+            guard leases != nil else { throw RPCError(code: .unimplemented, message: "this node holds no upload leases") }
+        }
         let pending = first
         let body: (any BlockSink) async throws -> ImportResult = { sink in
             var importer = FileImporter(options: options, sink: sink)
@@ -55,6 +64,7 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
             if wire.onlyHash { return try await body(DiscardingSink()) }
             return try await store.addStreaming(pin: wire.pin, body)
         }
+        if wire.provisional { try leases?.hold(result.cid) }
         if !wire.onlyHash { NodeMetrics.current?.contentAdded(bytes: Int(result.size)) }
         var response = Medledger_V1_AddResponse()
         response.cid = result.cid.description
@@ -181,8 +191,8 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
 
 extension HostedService {
     /// The Content service over `store`, ready to host in a `MedLedgerServer`.
-    public static func content(store: ContentStore) -> HostedService {
-        HostedService(name: ContentService.serviceName, service: ContentService(store: store))
+    public static func content(store: ContentStore, leases: UploadLeases? = nil) -> HostedService {
+        HostedService(name: ContentService.serviceName, service: ContentService(store: store, leases: leases))
     }
 }
 

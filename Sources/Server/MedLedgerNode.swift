@@ -40,6 +40,8 @@ public struct MedLedgerNode: Sendable {
     public let fhirEndpoint: FHIREndpoint?
     /// Shreds the keys and content of records the ledger marks erased.
     let erasures: ErasureEnforcer
+    /// Removes what uploads abandoned before their `AddRecord` committed left behind.
+    let uploads: UploadCollector
     let logger: Logger
     /// Held while this node is open: one node per data directory.
     let lock: DataDirectoryLock
@@ -88,6 +90,8 @@ public struct MedLedgerNode: Sendable {
         let identity = NodeTLSIdentity(directory: configuration.tlsDirectory, ca: own.ca, hostnames: configuration.hostnames, logger: logger)
         let content = try ContentStore(directory: configuration.contentDirectory)
         let keys = try WrappedKeyStore(root: configuration.keysDirectory)
+        let leases = try UploadLeases(
+            path: configuration.keysDirectory.appendingPathComponent("upload-leases.json").path, grace: configuration.uploadGrace)
         let ledger = try LedgerNode(
             directory: configuration.ledgerDirectory,
             peers: organizations.map { HostedPeer(mspID: $0.ca.mspID, signer: $0.peer) },
@@ -107,11 +111,11 @@ public struct MedLedgerNode: Sendable {
             renewingTLS: identity,
             services: [
                 HostedService(name: "medledger.v1.CertificateAuthority", service: CertificateAuthorityService(authorities: authorities)),
-                .content(store: content),
+                .content(store: content, leases: leases),
                 .gateway(node: ledger),
                 .deliver(node: ledger),
                 .admin(node: ledger),
-                .records(node: ledger, content: content, keys: keys),
+                .records(node: ledger, content: content, keys: keys, leases: leases),
                 .research(exporter: exporter),
             ],
             interceptors: [
@@ -134,6 +138,7 @@ public struct MedLedgerNode: Sendable {
                 dataDirectory: configuration.fhirDirectory, logger: logger)
         }
         self.erasures = ErasureEnforcer(node: ledger, content: content, keys: keys, logger: logger)
+        self.uploads = UploadCollector(node: ledger, content: content, keys: keys, leases: leases, logger: logger)
         self.logger = logger
         self.configuration = configuration
         self.ca = own.ca
@@ -155,14 +160,18 @@ public struct MedLedgerNode: Sendable {
         try await serve { try await server.runUntilTerminated() }
     }
 
-    /// Runs the ledger, the erasure enforcer and the daily certificate-expiry check beside
+    /// Runs the ledger, the erasure enforcer, the collector of abandoned uploads and the daily certificate-expiry check beside
     /// `serving` (the gRPC server), and closes the rest when it returns.
     private func serve(_ serving: @escaping @Sendable () async throws -> Void) async throws {
         let enforcing = Task { await erasures.run() }
+        let collecting = Task { [uploads] in
+            await uploads.run(every: .milliseconds(Int64(min(60, max(0.25, uploads.leases.grace / 4)) * 1000)))
+        }
         let watching = Task { await ExpiryWatch.watch(authorities, logger: logger) }
         let reporting = Task { [ledger, server] in await ChannelHealth.report(ledger, on: server.health) }
         defer {
             enforcing.cancel()
+            collecting.cancel()
             watching.cancel()
             reporting.cancel()
         }

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var httpsPort: Int?
     /// How long a finished bulk export's files are kept for download.
     public var exportRetention: TimeInterval
+    /// How long a record upload may take from its first call (Content.Add provisional, or
+    /// DepositKeys) to its `AddRecord` commit before what it left is collected.
+    public var uploadGrace: TimeInterval
 
     public init(
         dataDirectory: URL,
@@ -32,7 +35,8 @@ public struct ServerConfiguration: Sendable {
         hostnames: [String] = [],
         metricsPort: Int? = nil,
         httpsPort: Int? = nil,
-        exportRetention: TimeInterval = 3600
+        exportRetention: TimeInterval = 3600,
+        uploadGrace: TimeInterval = 3600
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -41,6 +45,7 @@ public struct ServerConfiguration: Sendable {
         self.metricsPort = metricsPort
         self.httpsPort = httpsPort
         self.exportRetention = exportRetention
+        self.uploadGrace = uploadGrace
     }
 
     /// Where the content store keeps blocks and pins.

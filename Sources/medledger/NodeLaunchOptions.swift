@@ -35,6 +35,12 @@ struct NodeLaunchOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How long a finished bulk export's files are kept, in minutes.", valueName: "MINUTES"))
     var exportRetention = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "How long a record upload may stay unreferenced by a committed record before its content and keys are collected, in minutes.",
+            valueName: "MINUTES"))
+    var uploadGrace = 60
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("unknown log level '\(logLevel)'")
@@ -48,8 +54,8 @@ struct NodeLaunchOptions: ParsableArguments {
         if let httpsPort, !(0...65535).contains(httpsPort) {
             throw ValidationError("--https-port \(httpsPort) is outside 0...65535")
         }
-        guard exportRetention > 0 else {
-            throw ValidationError("--export-retention must be at least 1 minute")
+        guard exportRetention > 0, uploadGrace > 0 else {
+            throw ValidationError("--export-retention and --upload-grace must be at least 1 minute")
         }
     }
 
@@ -72,7 +78,8 @@ struct NodeLaunchOptions: ParsableArguments {
         ).standardizedFileURL
         return ServerConfiguration(
             dataDirectory: dataURL, host: host, port: port, hostnames: hostnames, metricsPort: metricsPort,
-            httpsPort: noHttps ? nil : httpsPort ?? (port == 0 ? 0 : 8443), exportRetention: TimeInterval(exportRetention * 60))
+            httpsPort: noHttps ? nil : httpsPort ?? (port == 0 ? 0 : 8443), exportRetention: TimeInterval(exportRetention * 60),
+            uploadGrace: TimeInterval(uploadGrace * 60))
     }
 }
 

@@ -108,10 +108,11 @@ class HealthRecords:
         return result, tx_id, plaintext
 
     def store(self, sealed):
-        """Adds sealed bytes to the content store (CIDv1, raw leaves, pinned); returns the CID."""
+        """Adds sealed bytes to the content store (CIDv1, raw leaves, pinned provisionally: the node
+        collects them if no committed record references them within its upload grace); returns the CID."""
 
         def requests():
-            yield pb["content"].AddRequest(options=pb["content"].AddOptions(cid_version=1, pin=True))
+            yield pb["content"].AddRequest(options=pb["content"].AddOptions(cid_version=1, pin=True, provisional=True))
             for start in range(0, len(sealed), CHUNK_SIZE):
                 yield pb["content"].AddRequest(chunk=sealed[start : start + CHUNK_SIZE])
 

@@ -1,5 +1,5 @@
 public import EHRModel
-internal import ContentStore
+public import ContentStore
 internal import Crypto
 public import Foundation
 internal import GRPCCore
@@ -58,42 +58,60 @@ extension HealthRecords {
 
     /// Encrypts `plaintext` with a fresh data key, stores the ciphertext, deposits the key wrapped
     /// to the patient, to the caller's organisation and (when it is another) to the patient's home
-    /// organisation, whose node then holds a replica of the content, and submits `AddRecord`.
+    /// organisation, whose node then holds a replica of the content, and submits `AddRecord`:
+    /// `uploadContent`, `depositKeys` and `commitRecord` in turn. If the client stops between
+    /// them, the node collects what the upload left once its upload lease runs out.
     public func addRecord(_ draft: RecordDraft, plaintext: Data) async throws -> RecordReference {
-        let patient = try await patient(draft.patientID)
-        guard let patientCertificate = Data(base64Encoded: patient.certificate) else {
-            throw HealthRecordsError.unusableKey("patient '\(draft.patientID)' has no readable certificate on the ledger")
-        }
-        let custodian = try await records.getCustodian(Medledger_V1_GetCustodianRequest(), options: options)
-        var home = Medledger_V1_GetCustodianRequest()
-        home.mspID = patient.mspID
-        let homeCustodian = try await records.getCustodian(home, options: options)
+        let upload = try await uploadContent(plaintext)
+        return try await commitRecord(draft, try await depositKeys(for: upload, patientID: draft.patientID))
+    }
 
+    /// Step one of an upload: seals `plaintext` under a fresh data key and stores the ciphertext,
+    /// pinned provisionally (under the node's upload lease).
+    public func uploadContent(_ plaintext: Data) async throws -> SealedUpload {
         let dataKey = SealedStream.newDataKey()
         var sealer = SealingWriter(key: dataKey, format: try SealedStream())
         var sealed = try sealer.write(plaintext)
         let (tail, digest) = try sealer.finish()
         sealed += tail
-        let cid = try CID(try await store(sealed))
+        return SealedUpload(cid: try CID(try await store(sealed)), dataKey: dataKey, plaintextSHA256: Hex.encode(digest))
+    }
 
+    /// Step two: deposits `upload`'s data key wrapped to patient `patientID`, to the caller's
+    /// organisation and (when it is another) to the patient's home organisation.
+    public func depositKeys(for upload: SealedUpload, patientID: String) async throws -> DepositedUpload {
+        let patient = try await patient(patientID)
+        guard let patientCertificate = Data(base64Encoded: patient.certificate) else {
+            throw HealthRecordsError.unusableKey("patient '\(patientID)' has no readable certificate on the ledger")
+        }
+        let custodian = try await records.getCustodian(Medledger_V1_GetCustodianRequest(), options: options)
+        var home = Medledger_V1_GetCustodianRequest()
+        home.mspID = patient.mspID
+        let homeCustodian = try await records.getCustodian(home, options: options)
+        let cid = upload.cid
         var deposit = Medledger_V1_DepositKeysRequest()
         deposit.channelID = ledger.channel
         deposit.cid = cid.description
-        deposit.patientKey = try KeyWrap.wrap(dataKey, to: try Self.agreementKey(certificateDER: patientCertificate), record: cid)
-        deposit.organizationKey = try KeyWrap.wrap(dataKey, to: try Self.agreementKey(certificateDER: custodian.certificate), record: cid)
-        deposit.patientID = draft.patientID
+        deposit.patientKey = try KeyWrap.wrap(upload.dataKey, to: try Self.agreementKey(certificateDER: patientCertificate), record: cid)
+        deposit.organizationKey = try KeyWrap.wrap(upload.dataKey, to: try Self.agreementKey(certificateDER: custodian.certificate), record: cid)
+        deposit.patientID = patientID
         if homeCustodian.certificate != custodian.certificate {
             deposit.homeOrganizationKey = try KeyWrap.wrap(
-                dataKey, to: try Self.agreementKey(certificateDER: homeCustodian.certificate), record: cid)
+                upload.dataKey, to: try Self.agreementKey(certificateDER: homeCustodian.certificate), record: cid)
         }
         let receipt = try await records.depositKeys(deposit, options: options)
         var keyDigests = [KeyCopy.patient: receipt.patientKeyDigest, KeyCopy.author: receipt.organizationKeyDigest]
         if !receipt.homeOrganizationKeyDigest.isEmpty { keyDigests[KeyCopy.home] = receipt.homeOrganizationKeyDigest }
+        return DepositedUpload(upload: upload, keyDigests: keyDigests)
+    }
 
+    /// Step three: submits `AddRecord` for `deposited`, which makes the upload's content and keys
+    /// the record's for good.
+    public func commitRecord(_ draft: RecordDraft, _ deposited: DepositedUpload) async throws -> RecordReference {
         let request = AddRecordRequest(
-            recordID: draft.recordID, patientID: draft.patientID, cid: cid.description,
-            plaintextSHA256: Hex.encode(digest), resourceType: draft.resourceType,
-            category: draft.category, keyDigests: keyDigests,
+            recordID: draft.recordID, patientID: draft.patientID, cid: deposited.upload.cid.description,
+            plaintextSHA256: deposited.upload.plaintextSHA256, resourceType: draft.resourceType,
+            category: draft.category, keyDigests: deposited.keyDigests,
             previousRecordID: draft.previousRecordID)
         return try await submit("AddRecord", request).response
     }
@@ -133,6 +151,7 @@ extension HealthRecords {
             var addOptions = Medledger_V1_AddOptions()
             addOptions.cidVersion = 1
             addOptions.pin = true
+            addOptions.provisional = true
             var first = Medledger_V1_AddRequest()
             first.part = .options(addOptions)
             try await writer.write(first)
@@ -166,3 +185,17 @@ extension HealthRecords {
     }
 }
 
+
+/// A record's content sealed and stored (step one of an upload): its CID, and the data key that
+/// only this client holds until it deposits it.
+public struct SealedUpload: Sendable {
+    public let cid: CID
+    let dataKey: SymmetricKey
+    let plaintextSHA256: String
+}
+
+/// An upload whose keys are deposited (step two): ready for `commitRecord`.
+public struct DepositedUpload: Sendable {
+    public let upload: SealedUpload
+    let keyDigests: [String: String]
+}

@@ -146,6 +146,11 @@ public final class LedgerNode: Sendable {
         try channel(id, forMember: caller.mspID)
     }
 
+    /// Every channel this node has joined, in ID order, for the node's own reads.
+    func joinedChannels() -> [ChannelLedger] {
+        channels.withLock { channels in channels.sorted { $0.key < $1.key }.map(\.value) }
+    }
+
     /// Channel `id` if this node has joined it, for the node's own reads (no caller to check).
     func joinedChannel(_ id: String) -> ChannelLedger? {
         channels.withLock { $0[id] }

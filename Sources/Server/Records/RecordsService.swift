@@ -22,6 +22,8 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
     let node: LedgerNode
     let content: ContentStore
     let keys: RecordKeys
+    /// Leases on uploads no committed record references yet (nil: kept for good, as before leases).
+    var leases: UploadLeases?
 
     var custody: KeyCustody { keys.custody }
 
@@ -104,6 +106,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
             throw RecordAccessError.notHomeOrganization(patientID: patient.patientID, home: patient.mspID)
         }
         try custody.checkCopy(cid: cid, organizationKey: request.organizationKey, for: patient.mspID)
+        try leases?.hold(cid)
         var response = Medledger_V1_HoldReplicaResponse()
         if let network = keys.network, !content.blocks.has(cid) {
             let fetched = try await network.fetchContent(cid, from: [caller.mspID], on: ledger.context, pin: true)
@@ -160,6 +163,8 @@ extension RecordsService {
         }
         guard custody.serves(depositor.mspID) else { throw RecordAccessError.depositElsewhere(mspID: depositor.mspID) }
         try custody.checkDeposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
+        // Held before anything is written: keys of an upload whose AddRecord never commits are shredded.
+        try leases?.hold(cid)
         guard let patient, patient.mspID != depositor.mspID else {
             let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
             return Digests(patient: digests.patient, organization: digests.organization, home: "")
@@ -186,13 +191,14 @@ extension RecordsService {
 }
 
 extension HostedService {
-    /// The Records service of `node`, keeping keys under `keys`.
-    static func records(node: LedgerNode, content: ContentStore, keys: WrappedKeyStore) -> HostedService {
+    /// The Records service of `node`, keeping keys under `keys` and new uploads under `leases`.
+    static func records(node: LedgerNode, content: ContentStore, keys: WrappedKeyStore, leases: UploadLeases? = nil) -> HostedService {
         HostedService(
             name: RecordsService.serviceName,
             service: RecordsService(
                 node: node, content: content,
                 keys: RecordKeys(
-                    custody: KeyCustody(keys: keys, peers: node.peers), content: content, network: node.custodianNetwork(content: content))))
+                    custody: KeyCustody(keys: keys, peers: node.peers), content: content, network: node.custodianNetwork(content: content)),
+                leases: leases))
     }
 }
