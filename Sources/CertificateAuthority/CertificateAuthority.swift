@@ -49,13 +49,50 @@ public struct CertificateAuthority: Sendable {
             subject: subject,
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                // Path length 1: the root may delegate to intermediates (`issueIntermediate`), which may not.
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 1))
                 Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(keyIdentifier: keyIdentifier)
             },
             issuerPrivateKey: privateKey
         )
         return try CertificateAuthority(mspID: mspID, rootCertificate: root, signingKey: key)
+    }
+
+    /// An intermediate CA this CA delegates to: a fresh key and a certificate (path length 0,
+    /// `keyCertSign` and `cRLSign`) signed by this CA, valid for `validity` but not beyond this CA.
+    /// The intermediate issues identities of the same organisation (`issue`) and its own CRLs;
+    /// members accept them once a channel lists its certificate among the organisation's
+    /// `intermediate_certs`.
+    public func issueIntermediate(name: String, now: Date = Date(), validity: TimeInterval = 5 * 365 * 24 * 3600) throws -> CertificateAuthority {
+        if case .isCertificateAuthority(let length)? = try rootCertificate.extensions.basicConstraints, let length, length < 1 {
+            throw CAError.invalidRequest("the CA certificate of \(mspID) has path length \(length): it cannot delegate to an intermediate CA")
+        }
+        let key = P256.Signing.PrivateKey()
+        let publicKey = Certificate.PublicKey(key.publicKey)
+        let subject = try DistinguishedName {
+            OrganizationName(mspID)
+            CommonName(name)
+        }
+        guard subject != rootCertificate.subject else { throw CAError.invalidRequest("an intermediate CA needs a name of its own, not \(name)") }
+        let certificate = try Certificate(
+            version: .v3,
+            serialNumber: .random(),
+            publicKey: publicKey,
+            notValidBefore: now.addingTimeInterval(-Self.backdating),
+            notValidAfter: min(now.addingTimeInterval(validity), rootCertificate.notValidAfter),
+            issuer: rootCertificate.subject,
+            subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: publicKey)
+                AuthorityKeyIdentifier(keyIdentifier: keyIdentifier)
+            },
+            issuerPrivateKey: Certificate.PrivateKey(signingKey)
+        )
+        return try CertificateAuthority(mspID: mspID, rootCertificate: certificate, signingKey: key)
     }
 
     /// The subject key identifier of the root, which every issued certificate and CRL names.

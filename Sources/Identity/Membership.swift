@@ -12,13 +12,24 @@ public struct Membership: Sendable {
     public struct Organization: Sendable {
         public var mspID: String
         public var rootCertificate: Certificate
-        /// Lowercase-hex serials the organisation's CA has revoked.
+        /// Intermediate CAs the root delegated to (each checked by `intermediates(_:root:)`):
+        /// a certificate one of them issued is a member too, through the path leaf → intermediate → root.
+        public var intermediates: [Certificate]
+        /// Lowercase-hex serials the organisation's CAs (root and intermediates) have revoked.
         public var revokedSerials: Set<String>
 
-        public init(mspID: String, rootCertificate: Certificate, revokedSerials: Set<String> = []) {
+        public init(mspID: String, rootCertificate: Certificate, intermediates: [Certificate] = [], revokedSerials: Set<String> = []) {
             self.mspID = mspID
             self.rootCertificate = rootCertificate
+            self.intermediates = intermediates
             self.revokedSerials = revokedSerials
+        }
+
+        /// The CA certificate that issued `certificate` in this organisation: its root, or one of
+        /// its intermediates.
+        func issuer(of certificate: Certificate) -> Certificate? {
+            if rootCertificate.subject == certificate.issuer { return rootCertificate }
+            return intermediates.first { $0.subject == certificate.issuer }
         }
     }
 
@@ -36,14 +47,24 @@ public struct Membership: Sendable {
         _ certificate: Certificate, at time: Date, signatures: VerifiedSignatureCache? = nil
     ) throws(MembershipError) -> Identity {
         let subject = Self.describe(certificate)
-        guard let org = organizations.first(where: { $0.rootCertificate.subject == certificate.issuer }) else {
+        guard let org = organizations.first(where: { $0.issuer(of: certificate) != nil }), let issuer = org.issuer(of: certificate) else {
             throw .unknownIssuer(certificate: subject, issuer: "\(certificate.issuer)")
         }
-        if signatures?.contains(certificate, root: org.rootCertificate) != true {
-            guard org.rootCertificate.publicKey.isValidSignature(certificate.signature, for: certificate) else {
+        if signatures?.contains(certificate, root: issuer) != true {
+            guard issuer.publicKey.isValidSignature(certificate.signature, for: certificate) else {
                 throw .badSignature(certificate: subject, mspID: org.mspID)
             }
-            signatures?.insert(certificate, root: org.rootCertificate)
+            signatures?.insert(certificate, root: issuer)
+        }
+        if issuer != org.rootCertificate {
+            // The intermediate's own place on the path: valid now and not revoked by the root.
+            let intermediate = Self.describe(issuer)
+            guard time >= issuer.notValidBefore, time <= issuer.notValidAfter else {
+                throw .expired(certificate: "intermediate CA \(intermediate) of \(org.mspID)", notAfter: issuer.notValidAfter)
+            }
+            guard !org.revokedSerials.contains(issuer.serialNumber.hexString) else {
+                throw .revoked(certificate: "intermediate CA \(intermediate) of \(org.mspID), which issued \(subject),")
+            }
         }
         if let constraints = try? certificate.extensions.basicConstraints, constraints != .notCertificateAuthority {
             throw .wrongKeyUsage(certificate: subject, reason: "it is a CA certificate")
@@ -80,6 +101,35 @@ public struct Membership: Sendable {
             mspID: org.mspID, enrollmentID: enrollmentID, role: role, attributes: attributes,
             publicKey: key, certificate: certificate
         )
+    }
+
+    /// The intermediate CA certificates (DER) that `root` delegated to, each checked: signed by
+    /// `root`, a CA (basic constraints) with `keyCertSign`, allowed no further intermediates below it
+    /// (path length 0), its validity inside the root's, and the root allowing a path below it.
+    /// Throws naming the first one that fails.
+    public static func intermediates(_ ders: [Data], root: Certificate) throws(MembershipError) -> [Certificate] {
+        try ders.enumerated().map { (index, der) throws(MembershipError) -> Certificate in
+            let name = "intermediate_certs[\(index)]"
+            let certificate: Certificate
+            do { certificate = try Certificate(derEncoded: Array(der)) } catch { throw .malformedCertificate("\(name): \(error)") }
+            let subject = "\(name) \(describe(certificate))"
+            guard certificate.issuer == root.subject, root.publicKey.isValidSignature(certificate.signature, for: certificate) else {
+                throw .badSignature(certificate: subject, mspID: "the organisation root")
+            }
+            guard case .isCertificateAuthority(let rootLength)? = try? root.extensions.basicConstraints, (rootLength ?? 1) >= 1 else {
+                throw .wrongKeyUsage(certificate: subject, reason: "the root's path length allows no intermediate CA")
+            }
+            guard case .isCertificateAuthority(let length)? = try? certificate.extensions.basicConstraints, length == 0 else {
+                throw .wrongKeyUsage(certificate: subject, reason: "it is not a CA certificate with path length 0")
+            }
+            guard let usage = try? certificate.extensions.keyUsage, usage.keyCertSign else {
+                throw .wrongKeyUsage(certificate: subject, reason: "its key usage does not include keyCertSign")
+            }
+            guard certificate.notValidAfter <= root.notValidAfter else {
+                throw .wrongKeyUsage(certificate: subject, reason: "it outlives the root")
+            }
+            return certificate
+        }
     }
 
     /// Validates a DER certificate (for example a proposal's creator field).

@@ -28,15 +28,35 @@ public struct ChannelContext: Sendable {
                 }
                 roots.append(root)
             }
-            // Each CRL must be signed by one of the organisation's roots; its serials are revoked.
+            // Each intermediate must be one a root delegated to (signed by it, a CA of path length 0).
+            var intermediates: [Certificate: [Certificate]] = [:]
+            for (index, der) in org.intermediateCerts.enumerated() {
+                var failures: [String] = []
+                for root in roots {
+                    do {
+                        intermediates[root, default: []] += try Membership.intermediates([der], root: root)
+                        failures = []
+                        break
+                    } catch {
+                        failures.append(error.description)
+                    }
+                }
+                if !failures.isEmpty {
+                    throw .invalid("organisation \(org.mspID): intermediate_certs[\(index)] is not a CA its root delegated to: \(failures.joined(separator: "; "))")
+                }
+            }
+            // Each CRL must be signed by one of the organisation's roots or intermediates; its serials are revoked.
+            let issuers = roots + intermediates.values.flatMap { $0 }
             var revoked: Set<String> = []
             for (index, crl) in org.crls.enumerated() {
-                guard let serials = roots.lazy.compactMap({ try? RevocationListDecoder.revokedSerials(der: crl, issuer: $0) }).first else {
-                    throw .invalid("organisation \(org.mspID): crls[\(index)] is not a CRL signed by its root")
+                guard let serials = issuers.lazy.compactMap({ try? RevocationListDecoder.revokedSerials(der: crl, issuer: $0) }).first else {
+                    throw .invalid("organisation \(org.mspID): crls[\(index)] is not a CRL signed by its root or one of its intermediates")
                 }
                 revoked.formUnion(serials)
             }
-            organizations += roots.map { Membership.Organization(mspID: org.mspID, rootCertificate: $0, revokedSerials: revoked) }
+            organizations += roots.map {
+                Membership.Organization(mspID: org.mspID, rootCertificate: $0, intermediates: intermediates[$0] ?? [], revokedSerials: revoked)
+            }
         }
         self.config = config
         self.configBlockNumber = configBlockNumber

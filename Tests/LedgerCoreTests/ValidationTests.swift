@@ -192,6 +192,31 @@ struct ChannelRevocationTests {
         #expect(validator.check(try envelope(by: doctor), blockNumber: 1).code == .valid)
     }
 
+    @Test func anIdentityOfAnIntermediateTheChannelListsIsAValidCreator() throws {
+        let hospital = try makeOrganization("HospitalAMSP")
+        let ward = OrganizationCA(authority: try hospital.authority.issueIntermediate(name: "Ward CA"), store: try RegistrationStore(path: nil))
+        let (nurse, _) = try ward.enrollSigner(enrollmentID: "ward-nurse", role: .clinician)
+        let peer = try hospital.enrollSigner(enrollmentID: "peer0", role: .peer).signer
+        func validator(listing intermediates: [Data]) throws -> TransactionValidator {
+            var org = try hospital.channelOrganization()
+            org.intermediateCerts = intermediates
+            var config = Medledger_V1_ChannelConfig()
+            config.channelID = "ehr"
+            config.organizations = [org]
+            config.defaultEndorsementPolicy = .anyOf([.signedBy("HospitalAMSP", role: .peer)])
+            config.adminPolicy = .anyOf([.signedBy("HospitalAMSP", role: .admin)])
+            return TransactionValidator(channel: try ChannelContext(config: config, configBlockNumber: 0), knownChaincodes: ["asset"])
+        }
+        let f = ValidationTests.fixture
+        let envelope = try f.envelope(f.proposal(by: nurse), signer: nurse, rwset: rwset(writes: [("k", "v")]), endorsers: [peer])
+        #expect(try validator(listing: [Data(ward.authority.rootCertificate.derBytes)]).check(envelope, blockNumber: 1).code == .valid)
+        let unlisted = try validator(listing: []).check(envelope, blockNumber: 1)
+        #expect(unlisted.code == .badCreator && unlisted.reason?.contains("not a member organisation's CA") == true, "\(unlisted.reason ?? "")")
+        // An intermediate another root signed cannot be slipped into the organisation's list.
+        let impostor = try makeOrganization("HospitalAMSP").authority.issueIntermediate(name: "Ward CA")
+        #expect(throws: ChannelConfigError.self) { _ = try validator(listing: [Data(impostor.rootCertificate.derBytes)]) }
+    }
+
     @Test func aCRLNotSignedByTheOrganisationsRootIsRefused() throws {
         let hospital = try makeOrganization("HospitalAMSP")
         let impostor = try makeOrganization("HospitalAMSP")
@@ -202,7 +227,7 @@ struct ChannelRevocationTests {
         config.organizations = [org]
         config.defaultEndorsementPolicy = .anyOf([.signedBy("HospitalAMSP", role: .peer)])
         config.adminPolicy = .anyOf([.signedBy("HospitalAMSP", role: .admin)])
-        #expect(throws: ChannelConfigError.invalid("organisation HospitalAMSP: crls[0] is not a CRL signed by its root")) {
+        #expect(throws: ChannelConfigError.invalid("organisation HospitalAMSP: crls[0] is not a CRL signed by its root or one of its intermediates")) {
             try ChannelContext(config: config, configBlockNumber: 0)
         }
     }
