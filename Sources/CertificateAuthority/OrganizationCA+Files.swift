@@ -23,7 +23,24 @@ extension OrganizationCA {
             throw CAError.invalidRequest("a CA already exists in \(directory.path)")
         }
         guard !mspID.isEmpty, !name.isEmpty else { throw CAError.invalidRequest("the MSP ID and CA name must not be empty") }
-        let authority = try CertificateAuthority.create(mspID: mspID, name: name)
+        return try store(try CertificateAuthority.create(mspID: mspID, name: name), in: directory, policy: policy)
+    }
+
+    /// Creates in `directory` an intermediate CA that the CA of `rootDirectory` delegates to
+    /// (`CertificateAuthority.issueIntermediate`): it issues identities of the same organisation,
+    /// which members accept once a channel lists its certificate (`intermediate_certs`).
+    public static func initializeIntermediate(
+        in directory: URL, delegatedBy rootDirectory: URL, name: String, validity: TimeInterval, policy: Policy = Policy()
+    ) throws -> OrganizationCA {
+        guard !exists(in: directory) else {
+            throw CAError.invalidRequest("a CA already exists in \(directory.path)")
+        }
+        let root = try open(in: rootDirectory)
+        return try store(try root.authority.issueIntermediate(name: name, validity: validity), in: directory, policy: policy)
+    }
+
+    /// Writes `authority`'s key and certificate and a new registration store into `directory`.
+    private static func store(_ authority: CertificateAuthority, in directory: URL, policy: Policy) throws -> OrganizationCA {
         try SecureFile.makeDirectory(directory.path)
         // The key goes first so that a crash never leaves a certificate whose key is missing.
         try SecureFile.save(authority.signingKey.pemRepresentation + "\n", to: keyPath(in: directory), mode: 0o600)

@@ -18,6 +18,8 @@ public enum ChannelConfigEdit: Sendable, Hashable {
     case replaceRootCertificates(mspID: String, certificates: [Data])
     /// A member's CRLs (DER), all replaced.
     case replaceRevocationLists(mspID: String, crls: [Data])
+    /// A member's intermediate CA certificates (DER), all replaced; empty removes them.
+    case replaceIntermediates(mspID: String, certificates: [Data])
     case addPeerEndpoint(mspID: String, endpoint: String)
     case addOrdererEndpoint(mspID: String, endpoint: String)
     /// A HOST:PORT, peer or orderer, of whichever member lists it.
@@ -59,6 +61,7 @@ public enum ChannelConfigEdit: Sendable, Hashable {
         case .removeOrganization(let mspID): "remove organisation \(mspID)"
         case .replaceRootCertificates(let mspID, _): "replace the root certificates of \(mspID)"
         case .replaceRevocationLists(let mspID, _): "replace the CRLs of \(mspID)"
+        case .replaceIntermediates(let mspID, _): "replace the intermediate CAs of \(mspID)"
         case .addPeerEndpoint(let mspID, let endpoint): "add peer endpoint \(endpoint) to \(mspID)"
         case .addOrdererEndpoint(let mspID, let endpoint): "add orderer endpoint \(endpoint) to \(mspID)"
         case .removeEndpoint(let endpoint): "remove endpoint \(endpoint)"
@@ -106,6 +109,9 @@ public enum ChannelConfigEdit: Sendable, Hashable {
         case .replaceRevocationLists(let mspID, let crls):
             let index = try requireMember(mspID, of: config)
             config.organizations[index].crls = crls
+        case .replaceIntermediates(let mspID, let certificates):
+            let index = try requireMember(mspID, of: config)
+            config.organizations[index].intermediateCerts = certificates
         case .addPeerEndpoint(let mspID, let endpoint):
             let index = try requireMember(mspID, of: config)
             try requireHostPort(endpoint)
@@ -198,6 +204,9 @@ extension ChannelConfigEdit {
             if let previous {
                 if previous.rootCerts != organization.rootCerts { changes.append("\(msp) roots replaced (\(organization.rootCerts.count))") }
                 if previous.crls != organization.crls { changes.append("\(msp) CRLs replaced (\(organization.crls.count))") }
+                if previous.intermediateCerts != organization.intermediateCerts {
+                    changes.append("\(msp) intermediate CAs replaced (\(organization.intermediateCerts.count))")
+                }
             } else {
                 changes.append("+org \(msp)")
             }

@@ -12,7 +12,7 @@ struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca",
         abstract: "Manage an organisation's certificate authority and identities.",
-        subcommands: [Init.self, Register.self, Enroll.self, Reenroll.self, Revoke.self, Unlock.self, List.self]
+        subcommands: [Init.self, Intermediate.self, Register.self, Enroll.self, Reenroll.self, Revoke.self, Unlock.self, List.self]
     )
 
     struct Init: AsyncParsableCommand {
@@ -29,6 +29,31 @@ struct CACommand: AsyncParsableCommand {
             let ca = try OrganizationCA.initialize(in: url, mspID: mspID, name: "\(mspID) CA")
             print("Created CA for \(ca.mspID)")
             print("Root certificate: \(OrganizationCA.certificatePath(in: url))")
+            print("Key (mode 0600): \(OrganizationCA.keyPath(in: url))")
+        }
+    }
+
+    struct Intermediate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an intermediate CA that an organisation's root CA delegates to (offline, on the root CA's directory).",
+            discussion: """
+                The intermediate issues identities of the same organisation. Members accept them once the \
+                organisation's channels list its certificate: `medledger channel propose --intermediate MSPID=ca-cert.pem`.
+                """)
+
+        @Option(name: .customLong("root-dir"), help: ArgumentHelp("The root CA's directory (DATA/ca of a node that is not running).", valueName: "DIR"))
+        var rootDirectory: String
+        @Option(name: .customLong("dir"), help: ArgumentHelp("Where to create the intermediate CA.", valueName: "DIR")) var directory: String
+        @Option(help: "The intermediate's name (its certificate's CN).") var name: String
+        @Option(help: "How long it is valid, in days (never beyond the root).") var validityDays = 5 * 365
+
+        func run() async throws {
+            guard validityDays > 0 else { throw ValidationError("--validity-days must be positive") }
+            let url = URL(fileURLWithPath: directory)
+            let ca = try OrganizationCA.initializeIntermediate(
+                in: url, delegatedBy: URL(fileURLWithPath: rootDirectory), name: name, validity: TimeInterval(validityDays) * 86_400)
+            print("Created intermediate CA \(name) of \(ca.mspID)")
+            print("Certificate: \(OrganizationCA.certificatePath(in: url))")
             print("Key (mode 0600): \(OrganizationCA.keyPath(in: url))")
         }
     }

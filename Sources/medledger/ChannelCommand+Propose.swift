@@ -31,6 +31,11 @@ extension ChannelCommand {
         var root: [String] = []
         @Option(help: ArgumentHelp("Replace an organisation's CRLs, DER or PEM; repeat for several.", valueName: "MSPID=CRL"))
         var crl: [String] = []
+        @Option(
+            help: ArgumentHelp(
+                "Replace an organisation's intermediate CA certificates, PEM; repeat for several.",
+                valueName: "MSPID=INTERMEDIATE.pem"))
+        var intermediate: [String] = []
         @Option(help: ArgumentHelp("Add a peer endpoint of an organisation (repeatable).", valueName: "MSPID=HOST:PORT"))
         var peerEndpoint: [String] = []
         @Option(help: ArgumentHelp("Add an orderer endpoint of an organisation (repeatable).", valueName: "MSPID=HOST:PORT"))
@@ -43,11 +48,11 @@ extension ChannelCommand {
         @Option(help: "Refuse a transaction larger than this many bytes.") var absoluteMaxBytes: UInt64?
 
         func validate() throws {
-            let lists = [addOrg, removeOrg, root, crl, peerEndpoint, ordererEndpoint, removeEndpoint]
+            let lists = [addOrg, removeOrg, root, crl, intermediate, peerEndpoint, ordererEndpoint, removeEndpoint]
             let batch = maxMessageCount != nil || batchTimeoutMillis != nil || preferredMaxBytes != nil || absoluteMaxBytes != nil
             guard batch || lists.contains(where: { !$0.isEmpty }) else {
                 throw ValidationError(
-                    "give at least one edit: --add-org, --remove-org, --root, --crl, --peer-endpoint, --orderer-endpoint, --remove-endpoint or a batch option")
+                    "give at least one edit: --add-org, --remove-org, --root, --crl, --intermediate, --peer-endpoint, --orderer-endpoint, --remove-endpoint or a batch option")
             }
         }
 
@@ -102,6 +107,11 @@ extension ChannelCommand {
                 let option = "--crl \(mspID)=\(paths.joined(separator: ","))"
                 let crls = try paths.map { try Self.revocationList($0, option: option) }
                 edits.append((option, .replaceRevocationLists(mspID: mspID, crls: crls)))
+            }
+            for (mspID, paths) in try Self.grouped(intermediate, option: "--intermediate", expecting: "MSPID=INTERMEDIATE.pem") {
+                let option = "--intermediate \(mspID)=\(paths.joined(separator: ","))"
+                let certificates = try paths.map { try Self.certificate($0, option: option) }
+                edits.append((option, .replaceIntermediates(mspID: mspID, certificates: certificates)))
             }
             for entry in peerEndpoint {
                 let (mspID, endpoint) = try Self.split(entry, option: "--peer-endpoint", expecting: "MSPID=HOST:PORT")
