@@ -47,6 +47,8 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
             }
             guard leases != nil else { throw RPCError(code: .unimplemented, message: "this node holds no upload leases") }
         }
+        // A provisional add of content pinned for good already must not lease (and later unpin) it.
+        let pinnedBefore = wire.provisional ? Set(store.pins().map(\.cid)) : []
         let pending = first
         let body: (any BlockSink) async throws -> ImportResult = { sink in
             var importer = FileImporter(options: options, sink: sink)
@@ -64,7 +66,7 @@ struct ContentService: Medledger_V1_Content.SimpleServiceProtocol {
             if wire.onlyHash { return try await body(DiscardingSink()) }
             return try await store.addStreaming(pin: wire.pin, body)
         }
-        if wire.provisional { try leases?.hold(result.cid) }
+        if wire.provisional { try leases?.hold(result.cid, contentPinnedBefore: pinnedBefore.contains(result.cid)) }
         if !wire.onlyHash { NodeMetrics.current?.contentAdded(bytes: Int(result.size)) }
         var response = Medledger_V1_AddResponse()
         response.cid = result.cid.description

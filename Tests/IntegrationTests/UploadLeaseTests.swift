@@ -35,9 +35,14 @@ struct UploadLeaseTests {
                     .init(recordID: "kept", patientID: "P-1", resourceType: "Observation", category: "lab"), plaintext: Data("kept".utf8))
                 return (afterContent.cid, afterDeposit.cid, try CID(record.cid), record.recordID)
             }
-            // Pinned for good with a plain Content.Add: no lease, never collected.
+            // Pinned for good with a plain Content.Add: no lease, never collected — not even when a
+            // provisional add of the same bytes follows and is abandoned.
             let permanent = try await dev.withClient(as: "dr-alice") { client in
-                try CID(try await Self.add(Medledger_V1_Content.Client(wrapping: client), Data("a plain pin".utf8)).cid)
+                let content = Medledger_V1_Content.Client(wrapping: client)
+                let plain = try CID(try await Self.add(content, Data("a plain pin".utf8)).cid)
+                let again = try CID(try await Self.add(content, Data("a plain pin".utf8), provisional: true).cid)
+                #expect(again == plain)
+                return plain
             }
             let keys = try WrappedKeyStore(root: data.appendingPathComponent("keys"))
             let heldAtFirst = try Self.stored(afterContent, in: data) && Self.stored(afterDeposit, in: data) && keys.hasAnyCopy(of: afterDeposit)

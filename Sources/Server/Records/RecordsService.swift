@@ -27,6 +27,11 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
 
     var custody: KeyCustody { keys.custody }
 
+    /// Whether `cid` is pinned here (an upload's own provisional pin counts only through its lease).
+    func isPinned(_ cid: CID) -> Bool {
+        content.pins().contains { $0.cid == cid }
+    }
+
     /// How long a custodian waits for a relayed decision to commit on its own copy of the ledger.
     static let relayedCommitWait: Duration = .seconds(10)
 
@@ -106,7 +111,7 @@ struct RecordsService: Medledger_V1_Records.SimpleServiceProtocol {
             throw RecordAccessError.notHomeOrganization(patientID: patient.patientID, home: patient.mspID)
         }
         try custody.checkCopy(cid: cid, organizationKey: request.organizationKey, for: patient.mspID)
-        try leases?.hold(cid)
+        try leases?.hold(cid, contentPinnedBefore: isPinned(cid))
         var response = Medledger_V1_HoldReplicaResponse()
         if let network = keys.network, !content.blocks.has(cid) {
             let fetched = try await network.fetchContent(cid, from: [caller.mspID], on: ledger.context, pin: true)
@@ -164,7 +169,7 @@ extension RecordsService {
         guard custody.serves(depositor.mspID) else { throw RecordAccessError.depositElsewhere(mspID: depositor.mspID) }
         try custody.checkDeposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
         // Held before anything is written: keys of an upload whose AddRecord never commits are shredded.
-        try leases?.hold(cid)
+        try leases?.hold(cid, contentPinnedBefore: isPinned(cid))
         guard let patient, patient.mspID != depositor.mspID else {
             let digests = try custody.deposit(cid: cid, patientKey: patientKey, organizationKey: organizationKey, depositor: depositor)
             return Digests(patient: digests.patient, organization: digests.organization, home: "")

@@ -6,7 +6,7 @@ internal import Logging
 /// Removes what abandoned uploads left: for every upload lease that ran out, if a committed
 /// record of a channel this node has joined references the CID, the lease just ends (the pin
 /// and the keys are the record's now); otherwise the node shreds the keys deposited for it,
-/// unpins the content and collects its blocks.
+/// unpins the content (unless it was pinned before the upload began) and collects its blocks.
 struct UploadCollector: Sendable {
     let node: LedgerNode
     let content: ContentStore
@@ -36,13 +36,13 @@ struct UploadCollector: Sendable {
     @discardableResult
     func collect(now: Date = Date()) -> Pass {
         var pass = Pass()
-        for cid in leases.expired(now: now) {
+        for (cid, unpin) in leases.expired(now: now) {
             do {
                 if try isReferenced(cid) {
                     pass.kept += 1
                 } else {
                     let shredded = try keys.shred(record: cid)
-                    try? content.unpin(cid, recursive: true)
+                    if unpin { try? content.unpin(cid, recursive: true) }
                     pass.collected += 1
                     logger.notice("collected an abandoned upload", metadata: ["cid": "\(cid)", "keys": "\(shredded)"])
                 }
