@@ -10,7 +10,7 @@ extension BenchCommand {
                 Starts `medledger dev` as a child process on a free loopback port, sets up three patients, records, a \
                 consent and a study, then runs CLIENTS clients (each its own mTLS connection as one identity) for \
                 MINUTES: uploads 25%, reads with consent 25%, reads without consent 15% (expected denials), consent \
-                changes 10%, audit queries 15%, break-glass 5%, exports 5% (at least one client each). A \
+                changes 10% (each followed by 10 s of think time), audit queries 15%, break-glass 5%, exports 5% (at least one client each). A \
                 transaction that loses an MVCC race with a concurrent one is retried, as Fabric clients do, and \
                 counted. The node's resident memory and open \
                 files are read from /proc every 5 s; growth is measured from the end of warm-up (a fifth of the run, \

@@ -12,7 +12,7 @@ internal import MedLedgerKit
 /// | upload | dr-alice | P-1, P-2 (lab) | committed |
 /// | read with consent | dr-bob | a P-1 record (P-1 consented to HospitalB) | permit, plaintext matches |
 /// | read without consent | dr-bob | a P-2 record | deny (audited) |
-/// | consent change | patient-3 | grant, then revoke, to Regulator; then 1 s of think time | committed |
+/// | consent change | patient-3 | grant, then revoke, to Regulator; then 10 s of think time | committed |
 /// | audit query | patient-1 | the last 50 events of P-1 | answered |
 /// | break-glass | dr-alice | a P-3 record, with a justification | permit |
 /// | export | researcher | study SOAK (P-1's imaging records) | the same fixed number of resources |
@@ -35,7 +35,7 @@ enum SoakOperation: String, CaseIterable, Sendable, Codable {
     /// A pause after each run: a patient changes consent now and then, not back to back (a
     /// consent change conflicts with every read of that patient decided meanwhile).
     var thinkTime: Duration? {
-        self == .consentChange ? .seconds(1) : nil
+        self == .consentChange ? .seconds(10) : nil
     }
 
     /// Who performs it.
