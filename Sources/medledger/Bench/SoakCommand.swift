@@ -13,24 +13,29 @@ extension BenchCommand {
                 changes 10% (each followed by 10 s of think time), audit queries 15%, break-glass 5%, exports 5% (at least one client each). A \
                 transaction that loses an MVCC race with a concurrent one is retried, as Fabric clients do, and \
                 counted. The node's resident memory and open \
-                files are read from /proc every 5 s; growth is measured from the end of warm-up (a fifth of the run, \
-                at most 2 minutes). Exits non-zero on any unexpected error, or when resident memory grows by more \
+                files are read from /proc every 5 s; growth is measured from the end of warm-up (--warm-up, by default \
+                half the run, at most 5 minutes: the node's bounded caches fill meanwhile). Exits non-zero on any unexpected error, or when resident memory grows by more \
                 than --max-growth percent after warm-up.
                 """)
 
         @Option(help: "How long to run, in minutes (fractions allowed).") var minutes = 10.0
         @Option(help: "Concurrent clients.") var clients = 64
         @Option(help: "The most resident-memory growth after warm-up, in percent, that passes.") var maxGrowth = 10.0
+        @Option(help: "Warm-up before the memory baseline, in minutes (default: half the run, at most 5).") var warmUp: Double?
         @Flag(help: "Print the report as JSON.") var json = false
 
         func validate() throws {
+            if let warmUp, !(0..<minutes).contains(warmUp) { throw ValidationError("--warm-up must be at least 0 and shorter than --minutes") }
             guard minutes > 0, clients >= SoakOperation.allCases.count else {
                 throw ValidationError("--minutes must be positive and --clients at least \(SoakOperation.allCases.count) (one per operation)")
             }
         }
 
         func run() async throws {
-            let report = try await SoakBenchmark(duration: .milliseconds(Int64(minutes * 60_000)), clients: clients).run()
+            let warmUpMinutes = warmUp ?? min(5, minutes / 2)
+            let report = try await SoakBenchmark(
+                duration: .milliseconds(Int64(minutes * 60_000)), clients: clients, warmUp: .milliseconds(Int64(warmUpMinutes * 60_000))
+            ).run()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
