@@ -149,6 +149,15 @@ public struct MedLedgerNode: Sendable {
         self.caCertificatePath = identity.caCertificatePath
     }
 
+    /// Collects now what abandoned uploads whose lease ended before `now` left (the node does this
+    /// by itself every minute or so); returns how many leases ended with a committed record and how
+    /// many uploads were collected.
+    @discardableResult
+    public func collectAbandonedUploads(asOf now: Date = Date()) -> (kept: Int, collected: Int) {
+        let pass = uploads.collect(now: now)
+        return (pass.kept, pass.collected)
+    }
+
     /// Serves until `server.beginGracefulShutdown()` (or the task is cancelled); then stops
     /// ordering and lets the committers finish the blocks already cut.
     public func run() async throws {

@@ -155,11 +155,11 @@ struct ChannelConfigEditTests {
         let current = try channel([f.hospitalA, f.hospitalB])
         let crlsOfB = try f.hospitalB.channelOrganization().crls
         #expect(refusal([.replaceRevocationLists(mspID: a, crls: crlsOfB)], on: current)
-            == .invalidResult("invalid channel configuration: organisation HospitalAMSP: crls[0] is not a CRL signed by its root"))
+            == .invalidResult("invalid channel configuration: organisation HospitalAMSP: crls[0] is not a CRL signed by its root or one of its intermediates"))
         // A new root must come with CRLs that it signed (here: none).
         let newRoots = try f.outsider.channelOrganization().rootCerts
         #expect(refusal([.replaceRootCertificates(mspID: a, certificates: newRoots)], on: current)
-            == .invalidResult("invalid channel configuration: organisation HospitalAMSP: crls[0] is not a CRL signed by its root"))
+            == .invalidResult("invalid channel configuration: organisation HospitalAMSP: crls[0] is not a CRL signed by its root or one of its intermediates"))
         let next = try ChannelConfigEdit.proposal(
             from: current, applying: [.replaceRootCertificates(mspID: a, certificates: newRoots), .replaceRevocationLists(mspID: a, crls: [])])
         #expect(next.organizations[0].rootCerts == newRoots && next.organizations[0].crls.isEmpty)
