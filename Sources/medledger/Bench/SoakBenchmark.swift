@@ -18,6 +18,8 @@ struct SoakBenchmark {
     /// The part of the run before memory is taken as the baseline: the node's bounded caches (the
     /// SQLite page cache of each connection, the 100,000 signatures it issued) fill meanwhile.
     let warmUp: Duration
+    /// A pause after each operation of each client.
+    var pace: Duration = .zero
     static let sampleInterval: Duration = .seconds(5)
 
     struct Report: Codable {
@@ -75,7 +77,7 @@ struct SoakBenchmark {
             }
             for (worker, operation) in assignment.enumerated() {
                 group.addTask {
-                    try await connect.withRecords(as: operation.identity) { records in
+                    try await connect.withRecords(as: operation.identity) { [pace] records in
                         let client = SoakClient(records: records, fixtures: fixtures, worker: worker)
                         var sequence = 0
                         while ContinuousClock.now < deadline {
@@ -87,6 +89,7 @@ struct SoakBenchmark {
                                 recorders[operation]?.failed("\(error)")
                             }
                             sequence += 1
+                            if pace > .zero { try await Task.sleep(for: pace) }
                         }
                     }
                 }

@@ -22,10 +22,12 @@ extension BenchCommand {
         @Option(help: "Concurrent clients.") var clients = 64
         @Option(help: "The most resident-memory growth after warm-up, in percent, that passes.") var maxGrowth = 10.0
         @Option(help: "Warm-up before the memory baseline, in minutes (default: half the run, at most 5).") var warmUp: Double?
+        @Option(help: "A pause after each operation of each client, in milliseconds (0: back to back), for a light load.") var pace = 0
         @Flag(help: "Print the report as JSON.") var json = false
 
         func validate() throws {
             if let warmUp, !(0..<minutes).contains(warmUp) { throw ValidationError("--warm-up must be at least 0 and shorter than --minutes") }
+            guard pace >= 0 else { throw ValidationError("--pace must not be negative") }
             guard minutes > 0, clients >= SoakOperation.allCases.count else {
                 throw ValidationError("--minutes must be positive and --clients at least \(SoakOperation.allCases.count) (one per operation)")
             }
@@ -34,7 +36,8 @@ extension BenchCommand {
         func run() async throws {
             let warmUpMinutes = warmUp ?? min(5, minutes / 2)
             let report = try await SoakBenchmark(
-                duration: .milliseconds(Int64(minutes * 60_000)), clients: clients, warmUp: .milliseconds(Int64(warmUpMinutes * 60_000))
+                duration: .milliseconds(Int64(minutes * 60_000)), clients: clients, warmUp: .milliseconds(Int64(warmUpMinutes * 60_000)),
+                pace: .milliseconds(pace)
             ).run()
             if json {
                 let encoder = JSONEncoder()
