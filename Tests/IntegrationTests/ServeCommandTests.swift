@@ -65,4 +65,21 @@ struct ServeCommandTests {
         }
         #expect(exitStatus == 0)
     }
+
+    @Test("serve on an HTTPS port already taken exits non-zero and names the option to change")
+    func serveOnATakenHTTPSPort() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        // A dev node's HTTPS port is taken while it runs.
+        let run = try await withDevNetwork(in: directory.url.appending(path: "dev"), httpsPort: 0) { dev in
+            let taken = try await #require(dev.node.fhirEndpoint).port
+            let run = try await runProcess(
+                [Self.medledger, "serve", "--port", "0", "--https-port", "\(taken)", "--data", directory.url.appending(path: "data").path],
+                timeout: .seconds(60))
+            #expect(run.standardError.contains("cannot serve FHIR Bulk Data over HTTPS on 127.0.0.1:\(taken)"), "\(run.summary)")
+            return run
+        }
+        #expect(run.status != 0 && !run.timedOut, "\(run.summary)")
+        #expect(run.standardError.contains("Choose another --https-port, 0 for a free one, or --no-https"), "\(run.summary)")
+    }
 }

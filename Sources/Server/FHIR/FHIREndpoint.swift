@@ -114,8 +114,11 @@ public final class FHIREndpoint: Sendable {
             }
         } catch is CancellationError {
         } catch {
-            await bound.set(.failure(error))
-            throw error
+            // Failing before it listened is almost always the port: say which, and what to do.
+            let failure: any Error =
+                await bound.isSet ? error : FHIREndpointError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(error)")
+            await bound.set(.failure(failure))
+            throw failure
         }
         await service.jobs.removeAll()
     }
@@ -130,9 +133,24 @@ public final class FHIREndpoint: Sendable {
     }
 }
 
+/// Why the HTTPS endpoint did not start.
+public enum FHIREndpointError: Error, CustomStringConvertible {
+    case cannotListen(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let reason):
+            "cannot serve FHIR Bulk Data over HTTPS on \(host):\(port): \(reason). Choose another --https-port, 0 for a free one, or --no-https"
+        }
+    }
+}
+
 /// The port a server binds, known once it listens (or the error that kept it from listening).
 actor ListeningPort {
     private var result: Result<Int, any Error>?
+
+    /// Whether the server listened or failed already.
+    var isSet: Bool { result != nil }
     private var waiters: [CheckedContinuation<Int, any Error>] = []
 
     func set(_ result: Result<Int, any Error>) {
