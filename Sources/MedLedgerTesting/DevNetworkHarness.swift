@@ -131,9 +131,11 @@ public func withClient<Result: Sendable>(
 }
 
 /// Deadlines for every call a test makes, so that a broken server fails a test instead of
-/// hanging it. 30 s by default: on a loaded two-core machine a first call's TLS handshake has
-/// been seen to take over 10 s.
-public func callOptions(timeout: Duration = .seconds(30)) -> CallOptions {
+/// hanging it. 90 s by default: on a loaded two-core machine a first call's TLS handshake has
+/// been seen to take over 10 s, and with 130 suites starting at once (several of them running
+/// node processes, a soak and Python clients) calls to freshly started `serve` processes have
+/// passed 30 s in CI while each takes seconds alone; suite time limits still bound a real hang.
+public func callOptions(timeout: Duration = .seconds(90)) -> CallOptions {
     var options = CallOptions.defaults
     options.timeout = timeout
     return options
