@@ -3,11 +3,14 @@ public struct OpenRecordResult: Codable, Sendable, Equatable {
     public var decision: Decision
     public var record: RecordReference?
     public var auditID: String
+    /// For a break-glass read: the end of the emergency access it used (Unix seconds).
+    public var breakGlassExpiresAt: Int64?
 
-    public init(decision: Decision, record: RecordReference?, auditID: String) {
+    public init(decision: Decision, record: RecordReference?, auditID: String, breakGlassExpiresAt: Int64? = nil) {
         self.decision = decision
         self.record = record
         self.auditID = auditID
+        self.breakGlassExpiresAt = breakGlassExpiresAt
     }
 }
 

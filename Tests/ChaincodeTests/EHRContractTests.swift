@@ -22,7 +22,7 @@ struct EHRContractTests {
     @Test("The EHR contract is built in, next to the asset contract")
     func builtIn() throws {
         #expect(BuiltInContracts.all.map(\.name) == ["asset", "ehr"])
-        #expect(EHRContract().functions.count == 18)
+        #expect(EHRContract().functions.count == 19)
         #expect(EHRContract().breakGlassDuration == 4 * 3600)
     }
 
@@ -156,8 +156,12 @@ struct EHRContractTests {
         let expected = #"{"expiresAt":\#(expiresAt),"justification":"unconscious in ER","patientID":"p-1","patientMSP":"HospitalAMSP","reader":{"enrollmentID":"bob","mspID":"HospitalBMSP","role":"clinician"},"recordID":"r-1"}"#
         #expect(String(decoding: event.payload, as: UTF8.self) == expected)
 
+        #expect(broken.breakGlassExpiresAt == expiresAt)
+        #expect(unjustified.breakGlassExpiresAt == nil)
+
         let within = try ledger.open("r-1", purpose: "ETREAT", as: Cast.bob, at: expiresAt - 1)
         #expect(within.decision.outcome == .permit)
+        #expect(within.breakGlassExpiresAt == expiresAt)
         #expect(within.decision.rule.contains("break-glass grant for HospitalBMSP/bob valid until \(expiresAt)"))
         #expect(try ledger.open("r-1", purpose: "ETREAT", as: Cast.ben, at: t0 + 200).decision.outcome == .deny)
         #expect(try ledger.open("r-1", purpose: "TREAT", as: Cast.bob, at: t0 + 200).decision.outcome == .deny)

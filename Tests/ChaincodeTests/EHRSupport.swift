@@ -14,7 +14,7 @@ extension TestIdentities {
         [("alice", .clinician), ("ada", .admin), ("pat", .patient), ("paula", .patient), ("pia", .patient), ("rhea", .researcher),
          ("hospital-a-peer", .peer)]
     )
-    static let hospitalBStaff = organization("HospitalBMSP", [("bob", .clinician), ("ben", .clinician), ("bea", .admin)])
+    static let hospitalBStaff = organization("HospitalBMSP", [("bob", .clinician), ("ben", .clinician), ("bea", .admin), ("bill", .patient)])
     static let pharma = organization("PharmaMSP", [("rosa", .researcher), ("percy", .admin), ("pharma-peer", .peer)])
     static let regulator = organization("RegulatorMSP", [("audrey", .auditor)])
 
@@ -48,6 +48,7 @@ enum Cast {
     static var bob: Identity { TestIdentities.hospitalBStaff["bob"]! }
     static var ben: Identity { TestIdentities.hospitalBStaff["ben"]! }
     static var bea: Identity { TestIdentities.hospitalBStaff["bea"]! }
+    static var bill: Identity { TestIdentities.hospitalBStaff["bill"]! }
     static var rosa: Identity { TestIdentities.pharma["rosa"]! }
     static var pharmaPeer: Identity { TestIdentities.pharma["pharma-peer"]! }
     static var percy: Identity { TestIdentities.pharma["percy"]! }

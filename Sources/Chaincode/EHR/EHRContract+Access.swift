@@ -27,12 +27,15 @@ extension EHRContract {
             : ConsentEvaluator.evaluate(
                 query, consents: try consents(of: patient.patientID, stub), grants: try grants(of: patient.patientID, for: reader, stub))
         var action = "open"
+        var breakGlassExpiresAt: Int64?
         switch evaluation.action {
         case .recordBreakGlassGrant(let justification):
             action = "break-glass"
+            breakGlassExpiresAt = time + breakGlassDuration
             try recordBreakGlass(justification, patient: patient, record: record, reader: reader, until: time + breakGlassDuration, stub)
         case .notifyBreakGlass(let grant):
             action = "break-glass"
+            breakGlassExpiresAt = grant.expiresAt
             try notifyBreakGlass(grant.justification, patient: patient, record: record, reader: reader, until: grant.expiresAt, stub)
         case .none:
             break
@@ -44,7 +47,9 @@ extension EHRContract {
         )
         try writeAudit(audit, stub)
         let permitted = evaluation.decision.outcome == .permit
-        return try respond(OpenRecordResult(decision: evaluation.decision, record: permitted ? record : nil, auditID: audit.eventID))
+        return try respond(
+            OpenRecordResult(
+                decision: evaluation.decision, record: permitted ? record : nil, auditID: audit.eventID, breakGlassExpiresAt: breakGlassExpiresAt))
     }
 
 

@@ -1,11 +1,12 @@
 import Foundation
 import Identity
+import LedgerCore
 import Schema
 import SwiftASN1
 import X509
 public import EHRModel
 
-/// `RegisterPatient` and `GetPatient`.
+/// `RegisterPatient`, `GetPatient` and `ListPatients`.
 extension EHRContract {
 
 
@@ -45,6 +46,36 @@ extension EHRContract {
             throw rejected(403, "\(who(stub)) may not look up patient \(patient.patientID): only the patient, care staff and auditors may")
         }
         return try respond(patient)
+    }
+
+    /// ListPatients {} → `[Patient]` in patient ID order: the caller's own organisation's for
+    /// clinicians and admins, every organisation's for auditors. Entries are pseudonymous and no
+    /// record is read, so the listing is evaluated and not audited.
+    static func listPatients(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
+        _ = try request(NoFieldsRequest.self, stub)
+        try requireRole([.clinician, .admin, .auditor, .patient], stub, to: "list patients")
+        switch stub.creator.role {
+        case .auditor: return try respond(try loadAll(Patient.self, EHRKey.patient, [], stub))
+        // A patient learns their own entry (their pseudonymous ID), bound to the certificate they call with.
+        case .patient:
+            return try respond(try patients(of: stub.creator.mspID, enrollmentID: stub.creator.enrollmentID, stub).filter { isPatient($0, stub.creator) })
+        default: return try respond(try patients(of: stub.creator.mspID, stub))
+        }
+    }
+
+    /// The patients whose home organisation is `mspID`, in patient ID order. The identity index
+    /// is keyed by organisation, so the scan (and the read set) covers that organisation only.
+    private static func patients(of mspID: String, enrollmentID: String? = nil, _ stub: ChaincodeStub) throws -> [Patient] {
+        let index = try stub.getStateByPartialCompositeKey(objectType: EHRKey.patientIdentity, attributes: [mspID] + (enrollmentID.map { [$0] } ?? []))
+        let patients = try index.entries.map { entry in
+            let patientID = String(decoding: entry.value, as: UTF8.self)
+            guard let patient = try load(Patient.self, at: try EHRKey.make(EHRKey.patient, patientID), stub) else {
+                throw rejected(500, "the identity index of \(mspID) names patient \(patientID), which is not registered")
+            }
+            return patient
+        }
+        // The index is in enrollment ID order; patient IDs are ASCII, so `<` is key order.
+        return patients.sorted { $0.patientID < $1.patientID }
     }
 
     /// The organisation and enrollment ID a patient certificate names, after checking that it is a

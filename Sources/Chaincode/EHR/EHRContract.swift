@@ -10,6 +10,7 @@ public import EHRModel
 /// |---|---|---|
 /// | `RegisterPatient` | clinician or admin of the patient's organisation | `Patient` |
 /// | `GetPatient` | any member but researchers | `Patient` |
+/// | `ListPatients` | clinicians and admins (their organisation's), auditors (all), a patient (their own entry) | `[Patient]` |
 /// | `AddRecord` | clinician | `RecordReference` |
 /// | `ListRecords` | the patient, auditors, clinicians/admins of the patient's org (all) or of an authoring org (theirs) | `[RecordReference]` |
 /// | `GrantConsent` / `RevokeConsent` | the patient | `Consent` |
@@ -78,6 +79,7 @@ public struct EHRContract: Contract {
         return [
             "RegisterPatient": Self.registerPatient,
             "GetPatient": Self.getPatient,
+            "ListPatients": Self.listPatients,
             "AddRecord": Self.addRecord,
             "ListRecords": Self.listRecords,
             "GrantConsent": Self.grantConsent,

@@ -1,7 +1,8 @@
 /// The composite keys of the EHR contract's state, one object type per kind of fact.
 enum EHRKey {
     static let patient = "patient"
-    /// (mspID, enrollmentID) → patient ID, so one identity is one patient.
+    /// (mspID, enrollmentID) → patient ID, so one identity is one patient; also the index
+    /// `ListPatients` scans for one organisation's patients.
     static let patientIdentity = "patientIdentity"
     static let record = "record"
     /// (patientID, recordID) → record ID: the index `ListRecords` scans.

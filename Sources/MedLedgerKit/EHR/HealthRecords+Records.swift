@@ -37,6 +37,8 @@ public struct OpenedRecord: Sendable {
     public var txID: String
     public var record: RecordReference?
     public var plaintext: Data?
+    /// For a break-glass read: when the emergency access it used ends (Unix seconds).
+    public var breakGlassExpiresAt: Int64?
 }
 
 extension HealthRecords {
@@ -49,6 +51,13 @@ extension HealthRecords {
     /// The patient registered as `patientID`.
     public func patient(_ patientID: String) async throws -> Patient {
         try await evaluate("GetPatient", PatientIDRequest(patientID: patientID))
+    }
+
+    /// The registered patients the caller may list, in patient ID order: their own organisation's
+    /// for a clinician or admin, every organisation's for an auditor; anyone else is refused.
+    /// Evaluated (`ListPatients`): it reads pseudonymous entries only, so nothing is audited.
+    public func patients() async throws -> [Patient] {
+        try await evaluate("ListPatients", NoFieldsRequest())
     }
 
     /// The records of `patientID` the caller may list.
@@ -124,7 +133,7 @@ extension HealthRecords {
             "OpenRecord", OpenRecordRequest(recordID: recordID, purpose: try Self.purpose(purpose), justification: justification),
             as: OpenRecordResult.self)
         guard result.decision.outcome == .permit, let record = result.record else {
-            return OpenedRecord(decision: result.decision, txID: txID, record: nil, plaintext: nil)
+            return OpenedRecord(decision: result.decision, txID: txID, record: nil, plaintext: nil, breakGlassExpiresAt: nil)
         }
         var release = Medledger_V1_ReleaseKeyRequest()
         release.channelID = ledger.channel
@@ -142,7 +151,8 @@ extension HealthRecords {
         guard actual == record.plaintextSHA256 else {
             throw HealthRecordsError.integrityMismatch(recordID: recordID, expected: record.plaintextSHA256, actual: actual)
         }
-        return OpenedRecord(decision: result.decision, txID: txID, record: record, plaintext: plaintext)
+        return OpenedRecord(
+            decision: result.decision, txID: txID, record: record, plaintext: plaintext, breakGlassExpiresAt: result.breakGlassExpiresAt)
     }
 
     /// Stores sealed bytes in the content store (CIDv1, raw leaves, pinned); returns the CID.

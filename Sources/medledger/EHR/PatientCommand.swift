@@ -5,12 +5,12 @@ internal import Foundation
 internal import Identity
 internal import MedLedgerKit
 
-/// `medledger patient register|show`.
+/// `medledger patient register|show|list`.
 struct PatientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patient",
-        abstract: "Register a patient (hospital staff) or show one.",
-        subcommands: [Register.self, Show.self]
+        abstract: "Register a patient (hospital staff), show one, or list your organisation's.",
+        subcommands: [Register.self, Show.self, List.self]
     )
 
     struct Register: AsyncParsableCommand {
@@ -36,6 +36,17 @@ struct PatientCommand: AsyncParsableCommand {
         func run() async throws {
             let patient = try await client.withRecords { try await $0.patient(patientID) }
             try client.output(patient) { ["\($0.patientID): \($0.enrollmentID)@\($0.mspID), registered by \($0.registeredBy) at \(isoTime($0.registeredAt))"] }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List your organisation's patients (clinicians, admins) or every patient (auditors), by patient ID.")
+        @OptionGroup var client: EHRClientOptions
+
+        func run() async throws {
+            let patients = try await client.withRecords { try await $0.patients() }
+            try client.output(patients) { $0.map { "\($0.patientID) \($0.mspID) \($0.enrollmentID) \(isoTime($0.registeredAt))" } }
         }
     }
 }
