@@ -358,7 +358,7 @@ let package = Package(
         .testTarget(
             name: "MedLedgerKitTests",
             dependencies: [
-                "MedLedgerTesting", "MedLedgerKit", "EHRModel",
+                "MedLedgerTesting", "MedLedgerKit", "EHRModel", "Schema", "Wire",
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ],
             swiftSettings: swiftSettings

@@ -24,8 +24,10 @@ public struct ChainAuditReport: Sendable {
 /// word is not trusted beyond the genesis block.
 public enum ChainAudit {
     /// Verifies `channel` from genesis to the newest block; throws the first failure, naming the block.
+    /// `progress`, if given, is called after each verified block with the number verified so far.
     public static func verify<Transport: ClientTransport>(
-        client: GRPCClient<Transport>, channel: String, knownChaincodes: Set<String>, options: CallOptions = .defaults
+        client: GRPCClient<Transport>, channel: String, knownChaincodes: Set<String>, options: CallOptions = .defaults,
+        progress: (@Sendable (UInt64) async -> Void)? = nil
     ) async throws -> ChainAuditReport {
         var request = Medledger_V1_DeliverRequest()
         request.channelID = channel
@@ -44,6 +46,7 @@ public enum ChainAudit {
                 try verifier.verify(block.serializedData())
                 if header.number == 0 { genesis = BlockHashing.hash(of: header) }
                 tip = BlockHashing.hash(of: header)
+                await progress?(verifier.height)
             }
             return ChainAuditReport(
                 channel: channel, height: verifier.height, transactions: verifier.transactionCount,
