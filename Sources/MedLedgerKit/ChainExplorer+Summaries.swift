@@ -52,7 +52,7 @@ extension TransactionSummary {
         guard let payload = try? Medledger_V1_ProposalResponsePayload(serializedData: endorsed.proposalResponsePayload) else { return }
         keysWritten = payload.results.flatMap { set in
             set.writes.map { write in
-                "\(DisplayText.bounded(set.namespace)) \(QuotedInput.quote(write.key))\(write.isDelete ? " (deleted)" : "")"
+                "\(DisplayText.bounded(set.namespace)) \(DisplayText.key(write.key))\(write.isDelete ? " (deleted)" : "")"
             }
         }
         kind = .endorser
@@ -81,6 +81,15 @@ extension TransactionSummary {
 enum DisplayText {
     static func bounded(_ text: String) -> String {
         QuotedInput.bounded(text, limit: 256)
+    }
+
+    /// A state key: a composite key (U+0000, object type, U+0000, each attribute followed by
+    /// U+0000, as the chaincode stub builds them) as `type(attribute, …)`, any other key quoted.
+    static func key(_ key: String) -> String {
+        let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts.first == "", parts.last == "" else { return QuotedInput.quote(key) }
+        let fields = parts.dropFirst().dropLast().map { bounded(String($0)) }
+        return "\(fields[0])(\(fields.dropFirst().joined(separator: ", ")))"
     }
 }
 

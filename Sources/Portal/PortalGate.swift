@@ -43,14 +43,15 @@ struct PortalGate: RouterMiddleware {
             throw PortalRefusal.forbidden("the portal answers requests for 127.0.0.1 or localhost only, not \(host)")
         }
         if request.uri.path.hasPrefix("/assets/") { return try await next(request, context) }
+        let cookieName = PortalSessions.cookieName(port: host.split(separator: ":").last.flatMap { Int($0) } ?? 80)
         if let token = request.uri.queryParameters["token"] {
             guard sessions.isAccessToken(String(token)) else { throw Self.unauthorized }
             // Into a cookie, and out of the address bar, the history and any Referer.
             var response = Response(status: .seeOther, headers: [.location: request.uri.path.isEmpty ? "/" : request.uri.path])
-            response.setCookie(Cookie(name: PortalSessions.cookieName, value: sessions.open(), path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(name: cookieName, value: sessions.open(), path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        guard let cookie = request.cookies[PortalSessions.cookieName], let csrf = sessions.csrfToken(ofSession: cookie.value) else {
+        guard let cookie = request.cookies[cookieName], let csrf = sessions.csrfToken(ofSession: cookie.value) else {
             throw Self.unauthorized
         }
         var context = context
@@ -81,7 +82,7 @@ struct PortalGate: RouterMiddleware {
     static func secure(_ response: inout Response) {
         response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.referrerPolicy] = "same-origin"
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.crossOriginOpenerPolicy] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }

@@ -6,8 +6,10 @@ internal import Synchronization
 /// that presents it gets a session (an HttpOnly, SameSite=Strict cookie) and a CSRF token that
 /// every form carries. Nothing here is ever logged or written to disk.
 final class PortalSessions: Sendable {
-    /// The name of the session cookie.
-    static let cookieName = "medledger_portal"
+    /// The name of the session cookie of the portal on `port`: browsers share cookies between
+    /// the ports of one host, so two portals of one machine (a patient's and a clinician's) must
+    /// not overwrite each other's session.
+    static func cookieName(port: Int) -> String { "medledger_portal_\(port)" }
     /// The most browsers signed in at once; the oldest session goes first.
     static let capacity = 32
 

@@ -66,9 +66,12 @@ struct ChainExplorerTests {
         var deletion = Medledger_V1_KVWrite()
         deletion.key = "old"
         deletion.isDelete = true
+        var composite = Medledger_V1_KVWrite()
+        composite.key = "\u{0}audit\u{0}P-1\u{0}42\u{0}"
+        composite.value = Data(secret.utf8)
         var writes = Medledger_V1_ReadWriteSet()
         writes.namespace = "asset"
-        writes.writes = [write, deletion]
+        writes.writes = [write, deletion, composite]
         var response = Medledger_V1_Response()
         response.status = 200
         response.payload = Data(secret.utf8)
@@ -106,7 +109,7 @@ struct ChainExplorerTests {
         #expect(summary.transactions.map(\.validationCode) == ["VALID", "BAD_PAYLOAD", "NOT_VALIDATED"])
         let first = summary.transactions[0]
         #expect(first.txID == "tx-1" && first.contract == "asset" && first.function == "Put" && first.time == time)
-        #expect(first.keysWritten == ["asset 'k'", "asset 'old' (deleted)"])
+        #expect(first.keysWritten == ["asset 'k'", "asset 'old' (deleted)", "asset audit(P-1, 42)"])
         #expect(first.creator == "an unreadable certificate" && first.creatorMSP == nil && first.endorsers == ["an unreadable certificate"])
         #expect(summary.transactions[1].txID.isEmpty && summary.transactions[1].function == nil)
         // What decoded before the failure is still shown.
