@@ -37,6 +37,15 @@ public struct RecordIDRequest: EHRRequest {
     public init(recordID: String) { self.recordID = recordID }
 }
 
+/// `{studyID}`: the argument of functions about one study.
+public struct StudyIDRequest: EHRRequest {
+    public enum CodingKeys: String, CodingKey, CaseIterable { case studyID }
+    public typealias Field = CodingKeys
+    public var studyID: String
+
+    public init(studyID: String) { self.studyID = studyID }
+}
+
 /// `{studyID, researcher}`: the argument of `StudyRecords`, which the researcher's own
 /// organisation's node submits on behalf of `researcher`, the identity it authenticated.
 public struct StudyRecordsRequest: EHRRequest {

@@ -51,3 +51,20 @@ public struct AccessResponse: Codable, Sendable, Equatable {
         self.consentID = consentID
     }
 }
+
+/// How patients answered a study, as counts only (which patients answered is not told): those
+/// whose approval's research consent is in force, those who declined, and those who approved and
+/// later revoked the consent.
+public struct AccessTally: Codable, Sendable, Equatable {
+    public var studyID: String
+    public var approved: Int
+    public var declined: Int
+    public var withdrawn: Int
+
+    public init(studyID: String, approved: Int, declined: Int, withdrawn: Int) {
+        self.studyID = studyID
+        self.approved = approved
+        self.declined = declined
+        self.withdrawn = withdrawn
+    }
+}

@@ -4,18 +4,22 @@ internal import Hummingbird
 internal import MedLedgerKit
 internal import Synchronization
 
-/// The researcher's screen: the organisation's studies, access requests, exports.
+/// The researcher's screen: the organisation's studies with the patients' answers (counts),
+/// access requests, exports.
 extension PortalBackend {
     func addResearchRoutes(to router: Router<PortalContext>) {
         router.get("/studies") { [self] request, context in
             try require(.studies)
             let exports = memory.lastExports.withLock { $0 }
-            let studies = try await records.accessRequests().filter { $0.mspID == user.mspID }.map { study -> [String: Any] in
-                [
+            var studies: [[String: Any]] = []
+            for study in try await records.accessRequests() where study.mspID == user.mspID {
+                let tally = try await records.tally(ofStudy: study.studyID)
+                studies.append([
                     "studyID": study.studyID, "path": PortalFormat.pathSegment(study.studyID), "description": study.description,
                     "categories": study.categories.isEmpty ? "all" : study.categories.joined(separator: ", "), "requester": study.requester,
                     "requested": PortalFormat.time(study.requestedAt), "lastExport": exports[study.studyID] ?? "none yet",
-                ]
+                    "answers": "\(tally.approved) approved, \(tally.declined) declined, \(tally.withdrawn) withdrawn",
+                ])
             }
             return page("studies", "Studies", .studies, request, context, ["studies": studies])
         }
@@ -30,7 +34,7 @@ extension PortalBackend {
             try require(.studies)
             let studyID = try context.parameters.require("study")
             let download = try await records.exportStudy(studyID)
-            let summary = "\(download.patients) approving patients, \(download.resources) resources, \(download.withheld) withheld, at \(PortalFormat.time(Date()))"
+            let summary = "\(download.patients) patients, \(download.resources) resources, \(download.withheld) withheld, at \(PortalFormat.time(Date()))"
             memory.lastExports.withLock { $0[studyID] = summary }
             return PortalPages.download(download.ndjson, filename: "\(studyID).ndjson", contentType: "application/fhir+ndjson")
         }

@@ -22,7 +22,7 @@ struct EHRContractTests {
     @Test("The EHR contract is built in, next to the asset contract")
     func builtIn() throws {
         #expect(BuiltInContracts.all.map(\.name) == ["asset", "ehr"])
-        #expect(EHRContract().functions.count == 19)
+        #expect(EHRContract().functions.count == 20)
         #expect(EHRContract().breakGlassDuration == 4 * 3600)
     }
 

@@ -55,6 +55,27 @@ struct EHRResearchErasureTests {
         return (try JSONDecoder().decode(StudyExport.self, from: result.response.payload), result.response.payload)
     }
 
+    @Test("TallyAccessResponses counts answers (in force, declined, withdrawn) for the study's organisation and auditors only")
+    func tally() throws {
+        try setUpStudy()
+        #expect(try respond("pt-ann", "approved", as: Cast.pat).response.status == 200)
+        #expect(try respond("pt-dan", "approved", as: Cast.paula).response.status == 200)
+        #expect(try respond("pt-dan", "declined", as: Cast.paula, at: t0 + 1).response.status == 200)
+        #expect(try respond("pt-eve", "approved", as: Cast.pia).response.status == 200)
+        let consent = try #require(try ledger.value([Consent].self, "ListConsents", #"{"patientID":"pt-eve"}"#, as: Cast.pia).first)
+        let revoke = #"{"patientID":"pt-eve","consentID":"\#(consent.consentID)"}"#
+        #expect(try ledger.call("RevokeConsent", revoke, as: Cast.pia, at: t0 + 2).response.status == 200)
+        for caller in [Cast.rosa, Cast.percy, Cast.audrey] {
+            let tally = try ledger.value(AccessTally.self, "TallyAccessResponses", #"{"studyID":"s-1"}"#, as: caller)
+            #expect(tally == AccessTally(studyID: "s-1", approved: 1, declined: 1, withdrawn: 1))
+        }
+        for (caller, why) in [(Cast.rhea, "it is PharmaMSP's"), (Cast.pat, "only a admin or auditor or researcher may"), (Cast.alice, "only a admin")] {
+            let refused = try ledger.call("TallyAccessResponses", #"{"studyID":"s-1"}"#, as: caller, commit: false).response
+            #expect(refused.status == 403 && refused.message.contains(why), "\(refused.message)")
+        }
+        #expect(try ledger.call("TallyAccessResponses", #"{"studyID":"s-404"}"#, as: Cast.rosa, commit: false).response.status == 404)
+    }
+
     @Test("Two of three patients approve: the export holds exactly their records and is audited per patient")
     func studyExport() throws {
         try setUpStudy()

@@ -43,7 +43,7 @@ struct PortalBrowserTests {
         #expect((seen["liveAlert"] as? String ?? "").contains("clinician dr-bob@HospitalBMSP read lab-1"))
         #expect((seen["verified"] as? String ?? "").hasPrefix("Verified: "))
         let export = seen["export"] as? [String: Any] ?? [:]
-        #expect(export["lines"] as? Int == 2 && (export["lastExport"] as? String ?? "").hasPrefix("1 approving patients"), "\(export)")
+        #expect(export["lines"] as? Int == 2 && export["answers"] as? String == "1 approved, 0 declined, 0 withdrawn", "\(export)")
         for shot in ["patient-records", "patient-timeline", "clinician-break-glass", "patient-break-glass-timeline", "auditor-channel", "auditor-verified"] {
             #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(shot).png"), "no screenshot \(shot)")
         }

@@ -135,6 +135,28 @@ extension EHRContract {
         return try respond(export)
     }
 
+    /// TallyAccessResponses {studyID} → `AccessTally`: counts of the patients' answers, for the
+    /// researchers and admins of the study's organisation and for auditors. Counts only: which
+    /// patients answered stays with them (and the ledger's audit).
+    static func tallyAccessResponses(_ stub: ChaincodeStub) throws -> Medledger_V1_Response {
+        let request = try request(StudyIDRequest.self, stub)
+        let study = try existingStudy(request.studyID, stub)
+        try requireRole([.researcher, .admin, .auditor], stub, to: "count the answers to study \(study.studyID)")
+        guard stub.creator.role == .auditor || stub.creator.mspID == study.mspID else {
+            throw rejected(403, "\(who(stub)) may not count the answers to study \(study.studyID): it is \(study.mspID)'s")
+        }
+        var tally = AccessTally(studyID: study.studyID, approved: 0, declined: 0, withdrawn: 0)
+        for response in try loadAll(AccessResponse.self, EHRKey.response, [study.studyID], stub) {
+            switch response.decision {
+            case .declined: tally.declined += 1
+            case .approved:
+                let consent = try response.consentID.flatMap { try load(Consent.self, at: try EHRKey.make(EHRKey.consent, response.patientID, $0), stub) }
+                if consent?.status == .active { tally.approved += 1 } else { tally.withdrawn += 1 }
+            }
+        }
+        return try respond(tally)
+    }
+
     static func existingStudy(_ studyID: String, _ stub: ChaincodeStub) throws -> AccessRequest {
         try validateIdentifier(studyID, field: "studyID")
         guard let study = try load(AccessRequest.self, at: try EHRKey.make(EHRKey.request, studyID), stub) else {

@@ -20,6 +20,7 @@ public import EHRModel
 /// | `RequestAccess` | researcher | `AccessRequest` |
 /// | `ListAccessRequests` | any member | `[AccessRequest]` |
 /// | `RespondToAccessRequest` | the patient | `AccessResponse` |
+/// | `TallyAccessResponses` | researchers and admins of the study's org, auditors | `AccessTally` (counts only) |
 /// | `StudyRecords` | a node (peer) of the study's org, for a researcher or backend client of it; audited per patient | `{studyID, patients: [{patientID, records}]}` |
 /// | `RequestErasure` | the patient | `ErasureRequest` |
 /// | `ApproveErasure` | admin of the authoring org | `RecordReference` (erased) |
@@ -90,6 +91,7 @@ public struct EHRContract: Contract {
             "RequestAccess": Self.requestAccess,
             "ListAccessRequests": Self.listAccessRequests,
             "RespondToAccessRequest": Self.respondToAccessRequest,
+            "TallyAccessResponses": Self.tallyAccessResponses,
             "StudyRecords": Self.studyRecords,
             "RequestErasure": Self.requestErasure,
             "ApproveErasure": Self.approveErasure,

@@ -22,6 +22,12 @@ extension HealthRecords {
         try await evaluate("ListAccessRequests", NoFieldsRequest())
     }
 
+    /// How patients answered a study, as counts (researchers and admins of the study's
+    /// organisation, auditors).
+    public func tally(ofStudy studyID: String) async throws -> AccessTally {
+        try await evaluate("TallyAccessResponses", StudyIDRequest(studyID: studyID))
+    }
+
     /// The patient's answer to a study: "approved" (a research consent) or "declined".
     @discardableResult
     public func respond(toStudy studyID: String, patientID: String, approve: Bool) async throws -> AccessResponse {

@@ -53,15 +53,15 @@ extension PortalTemplates {
         {{<layout}}{{$content}}
         <table id="studies">
         <caption>Studies of {{user.mspID}}</caption>
-        <thead><tr><th scope="col">Study</th><th scope="col">What for</th><th scope="col">Categories</th><th scope="col">Asked by</th><th scope="col">Asked</th><th scope="col">Last export</th><th scope="col"></th></tr></thead>
+        <thead><tr><th scope="col">Study</th><th scope="col">What for</th><th scope="col">Categories</th><th scope="col">Asked by</th><th scope="col">Asked</th><th scope="col">Patients' answers</th><th scope="col">Last export</th><th scope="col"></th></tr></thead>
         <tbody>
-        {{#studies}}<tr><td>{{studyID}}</td><td>{{description}}</td><td>{{categories}}</td><td>{{requester}}</td><td>{{requested}}</td><td>{{lastExport}}</td>
+        {{#studies}}<tr><td>{{studyID}}</td><td>{{description}}</td><td>{{categories}}</td><td>{{requester}}</td><td>{{requested}}</td><td>{{answers}}</td><td>{{lastExport}}</td>
         <td><form method="post" action="/studies/{{path}}/export"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" aria-label="Export study {{studyID}}">Export NDJSON</button></form></td></tr>
         {{/studies}}
-        {{^studies}}<tr><td colspan="7">No studies yet.</td></tr>{{/studies}}
+        {{^studies}}<tr><td colspan="8">No studies yet.</td></tr>{{/studies}}
         </tbody>
         </table>
-        <p>An export carries the de-identified records of the patients who approved, and is audited per patient. How many approved shows after an export.</p>
+        <p>An export carries the de-identified records of the patients whose approval is in force, and is audited per patient.</p>
         <form method="post" action="/studies" class="stacked" id="request-form">
         <h2>Request access for a study</h2>
         <input type="hidden" name="csrf" value="{{csrf}}">

@@ -24,10 +24,8 @@ extension PortalTemplates {
         <p>Opening a record is decided and recorded on the ledger{{#patient}}; the record is decrypted here, on this machine{{/patient}}.</p>
         <form method="post" action="/records/{{path}}/open" class="stacked" id="open-form">
         <input type="hidden" name="csrf" value="{{csrf}}">
-        {{#patient}}<input type="hidden" name="purpose" value="TREAT">{{/patient}}
-        {{^patient}}<label for="purpose">Purpose of use</label>
-        <select id="purpose" name="purpose"><option value="TREAT">Treatment (TREAT)</option><option value="HRESCH">Research (HRESCH)</option></select>{{/patient}}
-        <button type="submit" id="open">Open {{recordID}}</button>
+        <input type="hidden" name="purpose" value="TREAT">
+        <button type="submit" id="open">Open {{recordID}}{{^patient}} for treatment{{/patient}}</button>
         </form>
         {{^patient}}
         <form method="post" action="/records/{{path}}/open" class="stacked breakglass" id="breakglass-form">

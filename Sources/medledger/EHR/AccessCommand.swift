@@ -10,7 +10,7 @@ struct AccessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "access",
         abstract: "Research access: a researcher requests, each patient approves or declines.",
-        subcommands: [Request.self, List.self, Approve.self, Decline.self, RegisterClient.self, RevokeClient.self]
+        subcommands: [Request.self, List.self, Tally.self, Approve.self, Decline.self, RegisterClient.self, RevokeClient.self]
     )
 
     struct Request: AsyncParsableCommand {
@@ -33,6 +33,18 @@ struct AccessCommand: AsyncParsableCommand {
         func run() async throws {
             let requests = try await client.withRecords { try await $0.accessRequests() }
             try client.output(requests) { $0.map(describe) }
+        }
+    }
+
+    struct Tally: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count the patients' answers to a study (its organisation's researchers and admins, auditors); counts only.")
+        @OptionGroup var client: EHRClientOptions
+        @Option(name: .customLong("study")) var studyID: String
+
+        func run() async throws {
+            let tally = try await client.withRecords { try await $0.tally(ofStudy: studyID) }
+            try client.output(tally) { ["\($0.studyID): \($0.approved) approved (consent in force), \($0.declined) declined, \($0.withdrawn) withdrawn"] }
         }
     }
 

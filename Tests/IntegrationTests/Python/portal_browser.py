@@ -243,9 +243,11 @@ def research(args, driver, researcher, patient):
     check(lines and all(line.get("resourceType") for line in lines), "the export is not FHIR NDJSON")
     check(not any("patient-1" in json.dumps(line) or "P-1" in json.dumps(line) for line in lines), "the export names the patient")
     driver.get(researcher["base"] + "/studies")
-    last = driver.find_element(By.XPATH, "//table[@id='studies']//tr[td[text()='GLU-1']]/td[6]").text
-    check(last.startswith("1 approving patients"), f"the approvals are not shown after the export: {last}")
-    seen["export"] = {"lines": len(lines), "lastExport": last}
+    answers = driver.find_element(By.XPATH, "//table[@id='studies']//tr[td[text()='GLU-1']]/td[6]").text
+    check(answers == "1 approved, 0 declined, 0 withdrawn", f"the patients' answers are not counted: {answers}")
+    last = driver.find_element(By.XPATH, "//table[@id='studies']//tr[td[text()='GLU-1']]/td[7]").text
+    check(last.startswith("1 patients, 2 resources"), f"the last export is not shown: {last}")
+    seen["export"] = {"lines": len(lines), "answers": answers, "lastExport": last}
 
 
 def auditor(args, driver, audit):
