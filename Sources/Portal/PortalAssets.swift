@@ -58,6 +58,7 @@ enum PortalAssets {
     static let script = """
         "use strict";
         (function () {
+          document.documentElement.dataset.js = "on";
           var alertsURL = document.body.dataset.alerts;
           if (alertsURL && window.EventSource) {
             var source = new EventSource(alertsURL);

@@ -82,13 +82,14 @@ def cli(args, *arguments, identity, expect_status=0):
     return run
 
 
-def browser(args):
+def browser(args, javascript=True):
     options = Options()
     for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"]:
         options.add_argument(argument)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     options.add_experimental_option("prefs", {"download.default_directory": os.path.join(args.work, "downloads"),
-                                              "download.prompt_for_download": False})
+                                              "download.prompt_for_download": False,
+                                              "profile.managed_default_content_settings.javascript": 1 if javascript else 2})
     return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
 
 
@@ -118,6 +119,7 @@ def patient_story(args, driver, patient, bob, portals):
     # The patient opens the printed link: the token becomes a cookie and leaves the address bar.
     driver.get(patient["url"])
     wait_for(driver, (By.ID, "records"))
+    check(driver.find_element(By.TAG_NAME, "html").get_attribute("data-js") == "on", "the portal's script did not run")
     check("token=" not in driver.current_url, "the token stayed in the address bar")
     check("lab-1" in driver.find_element(By.ID, "records").text, "the patient's record list lacks lab-1")
     check(driver.find_element(By.ID, "patient-id").text == "P-1", "the patient's ID is not shown")
@@ -214,6 +216,30 @@ def upload(args, driver, alice):
     seen["uploaded"] = row.text
     opened = cli(args, "record", "get", "upload-1", identity="patient-1")
     check(json.loads(opened.stdout)["valueQuantity"]["value"] == 6.1, "the uploaded record does not decrypt to the file")
+
+
+def without_javascript(args, alice, patient):
+    """The core pages work without JavaScript: an upload posts the multipart form itself, a patient opens the record."""
+    driver = browser(args, javascript=False)
+    try:
+        driver.get(alice["url"])
+        wait_for(driver, (By.ID, "patients"))
+        check(driver.find_element(By.TAG_NAME, "html").get_attribute("data-js") is None, "JavaScript ran in the browser without it")
+        driver.get(alice["base"] + "/upload?patient=P-1")
+        driver.find_element(By.ID, "record-id").send_keys("upload-2")
+        driver.find_element(By.ID, "category").send_keys("note")
+        driver.find_element(By.ID, "resource-type").send_keys("Observation")
+        driver.find_element(By.ID, "file").send_keys(os.path.join(args.work, "lab-1.json"))
+        driver.find_element(By.ID, "upload").click()
+        wait_for(driver, (By.CSS_SELECTOR, "p.notice"), "Record encrypted, stored and registered")
+        check("upload-2" in driver.find_element(By.ID, "records").text, "the upload without JavaScript is not listed")
+        driver.get(patient["url"])
+        wait_for(driver, (By.ID, "records")).find_element(By.LINK_TEXT, "upload-2").click()
+        wait_for(driver, (By.ID, "open")).click()
+        check(json.loads(wait_for(driver, (By.ID, "fhir")).text)["code"]["text"] == "Glucose", "the patient cannot open the record without JavaScript")
+        seen["withoutJavaScript"] = "upload-2 uploaded by dr-alice and opened by patient-1"
+    finally:
+        driver.quit()
 
 
 def research(args, driver, researcher, patient):
@@ -356,6 +382,7 @@ def main():
         patient_story(args, driver, patient, bob, portals)
         break_glass(args, driver, patient, bob)
         upload(args, driver, alice)
+        without_javascript(args, alice, patient)
         research(args, driver, researcher, patient)
         auditor(args, driver, audit)
     except Exception as failure:  # a failed check, or a page that never showed what was awaited
