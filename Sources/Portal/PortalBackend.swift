@@ -10,7 +10,7 @@ internal import Synchronization
 /// the portal remembers between requests (the patient ID found for the identity, chain
 /// verifications in progress, the last export of each study).
 struct PortalBackend<Transport: ClientTransport>: Sendable {
-    let user: PortalUser
+    let user: Reader
     let records: HealthRecords<Transport>
     let client: GRPCClient<Transport>
     let pages: PortalPages
@@ -18,7 +18,7 @@ struct PortalBackend<Transport: ClientTransport>: Sendable {
     let verifications = ChainVerifications()
     let memory = PortalMemory()
 
-    init(user: PortalUser, records: HealthRecords<Transport>, client: GRPCClient<Transport>, pages: PortalPages, explorerChannels: [String]) {
+    init(user: Reader, records: HealthRecords<Transport>, client: GRPCClient<Transport>, pages: PortalPages, explorerChannels: [String]) {
         self.user = user
         self.records = records
         self.client = client

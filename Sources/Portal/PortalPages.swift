@@ -1,3 +1,4 @@
+internal import EHRModel
 internal import Foundation
 internal import HTTPTypes
 internal import Hummingbird
@@ -8,9 +9,9 @@ internal import NIOCore
 /// by `{{…}}` (the templates use no triple mustaches), inside one layout with the user's menu.
 struct PortalPages: Sendable {
     let library: MustacheLibrary
-    let user: PortalUser
+    let user: Reader
 
-    init(user: PortalUser) throws {
+    init(user: Reader) throws {
         var library = MustacheLibrary()
         for (name, text) in PortalTemplates.all {
             library.register(try MustacheTemplate(string: text), named: name)

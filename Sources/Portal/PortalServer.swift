@@ -1,3 +1,4 @@
+public import EHRModel
 public import GRPCCore
 internal import Hummingbird
 public import Identity
@@ -40,7 +41,7 @@ public final class PortalServer<Transport: ClientTransport>: Sendable {
     /// A portal acting as `user` (whose key `signer` holds) through `client`, an mTLS connection as
     /// the same identity.
     public init(
-        user: PortalUser, client: GRPCClient<Transport>, signer: RequestSigner, configuration: Configuration = Configuration(),
+        user: Reader, client: GRPCClient<Transport>, signer: RequestSigner, configuration: Configuration = Configuration(),
         logger: Logger = Logger(label: "medledger.portal")
     ) throws {
         self.configuration = configuration

@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import EHRModel
 internal import Foundation
 internal import GRPCNIOTransportHTTP2
 internal import Identity
@@ -31,7 +32,7 @@ struct PortalCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let identity = connection.identity else { throw ValidationError("give --identity DIR (an enrolled identity folder)") }
-        let user = try PortalUser(folder: identity)
+        let user = try Reader(identity: identity)
         let signer = try identity.loadSigner()
         let configuration = PortalServer<HTTP2ClientTransport.Posix>.Configuration(
             port: port, channel: channel, explorerChannels: explorerChannels.isEmpty ? [channel] : explorerChannels)

@@ -1,3 +1,4 @@
+import EHRModel
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,7 +13,7 @@ struct PortalPagesTests {
     let pages: PortalPages
 
     init() throws {
-        pages = try PortalPages(user: PortalUser(mspID: "HospitalAMSP", enrollmentID: "patient-1", role: "patient"))
+        pages = try PortalPages(user: Reader(mspID: "HospitalAMSP", enrollmentID: "patient-1", role: "patient"))
     }
 
     func html(_ response: Response) async throws -> String {

@@ -1,38 +1,27 @@
+public import EHRModel
 internal import Foundation
 public import Identity
 internal import SwiftASN1
 internal import X509
 
-/// Who the portal acts as: read from the identity folder's certificate (O = organisation, OU =
-/// role, CN = enrollment ID), the same names the ledger reads. The role picks the screens; what
+/// Who the portal acts as, as the ledger names a reader: read from the identity folder's
+/// certificate (O = organisation, OU = role, CN = enrollment ID). The role picks the screens; what
 /// the identity may do is decided by the ledger alone.
-public struct PortalUser: Sendable, Equatable {
-    public var mspID: String
-    public var enrollmentID: String
-    /// The certificate role name: "patient", "clinician", "researcher", "auditor", "admin"…
-    public var role: String
-
-    public init(mspID: String, enrollmentID: String, role: String) {
-        self.mspID = mspID
-        self.enrollmentID = enrollmentID
-        self.role = role
-    }
-
-    /// The user whose certificate is `folder`'s `cert.pem`.
-    public init(folder: IdentityFolder) throws {
+extension Reader {
+    /// The reader whose certificate is `folder`'s `cert.pem`.
+    public init(identity folder: IdentityFolder) throws {
         let subject = try folder.loadCertificate().subject
         let first = { (type: ASN1ObjectIdentifier) in Membership.values(of: type, in: subject).first }
         guard let mspID = first(.RDNAttributeType.organizationName), let enrollmentID = first(.RDNAttributeType.commonName) else {
             throw PortalError.unusableIdentity("\(folder.certificatePath) names no organisation (O) or common name (CN)")
         }
-        let roles = Membership.values(of: .RDNAttributeType.organizationalUnitName, in: subject)
-        guard let role = roles.first else {
+        guard let role = first(.RDNAttributeType.organizationalUnitName) else {
             throw PortalError.unusableIdentity("\(folder.certificatePath) names no role (OU)")
         }
         self.init(mspID: mspID, enrollmentID: enrollmentID, role: role)
     }
 
-    /// The screens of this role, in menu order.
+    /// The portal's screens for this role, in menu order.
     var screens: [PortalScreen] {
         switch role {
         case "patient": [.records, .audit, .consents, .research]
