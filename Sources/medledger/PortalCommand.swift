@@ -32,6 +32,9 @@ struct PortalCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let identity = connection.identity else { throw ValidationError("give --identity DIR (an enrolled identity folder)") }
+        for file in [identity.certificatePath, identity.keyPath] where !FileManager.default.fileExists(atPath: file) {
+            throw ValidationError("\(identity.directory.path) is not an identity folder: \(file) is missing (enroll first: medledger ca enroll)")
+        }
         let user = try Reader(identity: identity)
         let signer = try identity.loadSigner()
         let configuration = PortalServer<HTTP2ClientTransport.Posix>.Configuration(

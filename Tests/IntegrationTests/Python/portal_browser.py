@@ -333,6 +333,19 @@ def security(patient, bob):
     return refused
 
 
+def command_errors(args, patient):
+    """A taken port and a folder that is no identity are refused with what to do, not a trace."""
+    taken = subprocess.run([args.medledger, "portal", "--identity", os.path.join(args.identities, "patient-2"), "--address", args.address,
+                            "--port", str(patient["port"])], capture_output=True, text=True, timeout=60)
+    check(taken.returncode == 1 and f"cannot listen on 127.0.0.1:{patient['port']}" in taken.stderr and "--port" in taken.stderr,
+          f"a taken port: exit {taken.returncode}: {taken.stderr}")
+    missing = subprocess.run([args.medledger, "portal", "--identity", os.path.join(args.work, "no-such-identity")], capture_output=True,
+                             text=True, timeout=60)
+    check(missing.returncode != 0 and "is not an identity folder" in missing.stderr and "cert.pem is missing" in missing.stderr,
+          f"a missing identity: exit {missing.returncode}: {missing.stderr}")
+    return {"takenPort": taken.stderr.strip().splitlines()[-1], "missingIdentity": missing.stderr.strip().splitlines()[0]}
+
+
 def listening_addresses(port):
     """Local addresses of the sockets listening on `port`, from /proc/net/tcp{,6}."""
     addresses = []
@@ -378,6 +391,7 @@ def main():
         seen["listening"] = listening_addresses(patient["port"])
         check(seen["listening"] == ["0100007F"], f"the portal listens on {seen['listening']}, not 127.0.0.1 only")
         seen["refused"] = security(patient, bob)
+        seen["commandErrors"] = command_errors(args, patient)
         driver = browser(args)
         patient_story(args, driver, patient, bob, portals)
         break_glass(args, driver, patient, bob)
