@@ -27,10 +27,13 @@ struct PortalPages: Sendable {
     ) -> Response {
         var values = data
         values["title"] = title
-        values["csrf"] = csrfToken
-        values["user"] = ["mspID": user.mspID, "enrollmentID": user.enrollmentID, "role": user.role]
-        values["nav"] = user.screens.map { ["path": $0.path, "label": $0.label, "current": $0 == screen] }
-        if user.role == "patient" { values["alertsStream"] = "/alerts" }
+        // A browser without a session learns nothing of whose portal this is.
+        if !csrfToken.isEmpty {
+            values["csrf"] = csrfToken
+            values["user"] = ["mspID": user.mspID, "enrollmentID": user.enrollmentID, "role": user.role]
+            values["nav"] = user.screens.map { ["path": $0.path, "label": $0.label, "current": $0 == screen] }
+            if user.role == "patient" { values["alertsStream"] = "/alerts" }
+        }
         let html = library.render(values, withTemplate: template) ?? "template \(template) is missing"
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

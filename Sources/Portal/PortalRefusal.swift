@@ -1,6 +1,7 @@
 internal import EHRModel
 internal import GRPCCore
 internal import HTTPTypes
+internal import Hummingbird
 internal import MedLedgerKit
 
 /// A request the portal answers with an error page: the status and what was wrong, in words.
@@ -25,6 +26,8 @@ struct PortalRefusal: Error {
         switch error {
         case let refusal as PortalRefusal:
             self = refusal
+        case let http as HTTPError:
+            self.init(status: http.status, title: http.status.reasonPhrase, message: http.body ?? "\(http.status.code) \(http.status.reasonPhrase)")
         case let form as PortalFormError:
             self = .badRequest(form.description)
         case let records as HealthRecordsError:

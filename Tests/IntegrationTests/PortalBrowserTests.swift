@@ -28,7 +28,7 @@ struct PortalBrowserTests {
             [
                 "python3", Self.script, "--medledger", NodeProcess.medledger, "--address", "127.0.0.1:\(node.address.port)",
                 "--identities", data.appending(path: "identities").path, "--work", work.path, "--screenshots", Self.screenshots,
-            ], timeout: .seconds(420))
+            ], timeout: .seconds(540))
         #expect(await node.stop(SIGTERM) == 0, "dev exits 0 on SIGTERM\n\(node.log)")
         try #require(run.status == 0, "portal_browser.py failed\n\(run.summary)")
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run.summary)")

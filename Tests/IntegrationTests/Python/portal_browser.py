@@ -22,6 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -107,6 +108,23 @@ def shoot(driver, args, name):
         driver.save_screenshot(os.path.join(args.screenshots, f"{name}.png"))
 
 
+def accessible(driver, where):
+    """What a screen reader and a keyboard need: a language, one h1, a label for every field, a name
+    for every button, a caption for every table, and Tab reaching the skip link first."""
+    check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", f"{where}: no page language")
+    check(len(driver.find_elements(By.TAG_NAME, "h1")) == 1, f"{where}: not exactly one h1")
+    unlabelled = driver.execute_script("""
+        return Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea"))
+          .filter(field => field.labels.length === 0 && !field.getAttribute("aria-label")).map(field => field.name);""")
+    check(not unlabelled, f"{where}: fields without a label: {unlabelled}")
+    nameless = [b.get_attribute("outerHTML") for b in driver.find_elements(By.TAG_NAME, "button")
+                if not b.text.strip() and not b.get_attribute("aria-label")]
+    check(not nameless, f"{where}: buttons without a name: {nameless}")
+    check(all(t.find_elements(By.TAG_NAME, "caption") for t in driver.find_elements(By.TAG_NAME, "table")), f"{where}: a table without a caption")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    check(driver.switch_to.active_element.get_attribute("class") == "skip", f"{where}: Tab does not reach the skip link first")
+
+
 def no_injected_markup(driver, where):
     """Ledger text shows as text: the page's only script is the portal's, nothing ran."""
     scripts = driver.find_elements(By.TAG_NAME, "script")
@@ -126,10 +144,23 @@ def patient_story(args, driver, patient, bob, portals):
     cell = driver.find_element(By.XPATH, "//table[@id='records']//tr[td/a[text()='xss-1']]/td[3]")
     check(cell.text == CATEGORY, f"record metadata is not shown as text: {cell.text!r}")
     no_injected_markup(driver, "records")
+    accessible(driver, "records")
     shoot(driver, args, "patient-records")
+
+    # The patient opens a record: decrypted here, shown as FHIR, downloadable.
+    driver.find_element(By.LINK_TEXT, "lab-1").click()
+    wait_for(driver, (By.ID, "open")).click()
+    check(json.loads(wait_for(driver, (By.ID, "fhir")).text)["valueQuantity"]["value"] == 5.4, "the patient's record is not shown")
+    driver.find_element(By.ID, "download").click()
+    downloaded = os.path.join(args.work, "downloads", "lab-1.json")
+    deadline = time.time() + 30
+    while not os.path.exists(downloaded) and time.time() < deadline:
+        time.sleep(0.2)
+    check(os.path.exists(downloaded) and json.load(open(downloaded))["code"]["text"] == "Glucose", "the record did not download")
 
     # Grant dr-bob (one person) treatment access, in the portal.
     driver.find_element(By.LINK_TEXT, "Consents").click()
+    accessible(driver, "consents")
     Select(wait_for(driver, (By.ID, "grantee-kind"))).select_by_value("identity")
     driver.find_element(By.ID, "grantee-msp").send_keys("HospitalBMSP")
     driver.find_element(By.ID, "grantee-id").send_keys("dr-bob")
@@ -172,6 +203,7 @@ def break_glass(args, driver, patient, bob):
     driver.get(bob["base"] + "/records/lab-1")
     # Without a justification the browser will not send the form (required), and the ledger would deny.
     check(driver.find_element(By.ID, "justification").get_attribute("required") is not None, "the justification is not required")
+    accessible(driver, "record")
     driver.find_element(By.ID, "justification").send_keys(JUSTIFICATION)
     shoot(driver, args, "clinician-break-glass")
     driver.find_element(By.ID, "break-glass").click()
@@ -205,6 +237,7 @@ def upload(args, driver, alice):
     driver.get(alice["url"])
     wait_for(driver, (By.ID, "patients"))
     driver.get(alice["base"] + "/upload?patient=P-1")
+    accessible(driver, "upload")
     driver.find_element(By.ID, "record-id").send_keys("upload-1")
     driver.find_element(By.ID, "category").send_keys("lab")
     driver.find_element(By.ID, "file").send_keys(record)
@@ -245,6 +278,7 @@ def without_javascript(args, alice, patient):
 def research(args, driver, researcher, patient):
     driver.get(researcher["url"])
     wait_for(driver, (By.ID, "studies"))
+    accessible(driver, "studies")
     driver.find_element(By.ID, "study-id").send_keys("GLU-1")
     driver.find_element(By.ID, "description").send_keys(STUDY_TEXT)
     driver.find_element(By.ID, "study-categories").send_keys("lab")
@@ -282,6 +316,7 @@ def auditor(args, driver, audit):
     driver.find_element(By.LINK_TEXT, "ehr").click()
     wait_for(driver, (By.ID, "blocks"))
     check(driver.find_elements(By.CSS_SELECTOR, "svg#activity rect"), "no activity chart")
+    accessible(driver, "channel")
     shoot(driver, args, "auditor-channel")
     driver.find_element(By.CSS_SELECTOR, "#blocks tbody tr td a").click()
     transactions = wait_for(driver, (By.ID, "transactions")).text
@@ -303,6 +338,7 @@ def security(patient, bob):
                       ("otherPortalsToken", patient["base"] + "/?token=" + bob["token"])]:
         response = requests.get(url, allow_redirects=False, timeout=30)
         check(response.status_code == 401, f"{name}: {response.status_code}, not 401")
+        check("patient-1" not in response.text and "HospitalAMSP" not in response.text, f"{name}: the 401 page tells whose portal it is")
         refused[name] = response.status_code
     session = requests.Session()
     signed_in = session.get(patient["url"], allow_redirects=False, timeout=30)
@@ -316,6 +352,11 @@ def security(patient, bob):
     check(page.headers.get("X-Content-Type-Options") == "nosniff" and page.headers.get("Referrer-Policy") == "same-origin", "missing headers")
     check("https://" not in page.text and "//cdn" not in page.text, "the page loads something from outside the portal")
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    missing = session.get(patient["base"] + "/no-such-page", timeout=30)
+    check(missing.status_code == 404 and "default-src 'none'" in missing.headers.get("Content-Security-Policy", ""),
+          f"an unknown page: {missing.status_code} {missing.headers}")
+    bad_block = session.get(patient["base"] + "/explorer/ehr/blocks/not-a-number", timeout=30)
+    check(bad_block.status_code in (400, 403), f"a malformed path parameter: {bad_block.status_code}")
     form = {"kind": "organization", "mspID": "HospitalBMSP", "purposes": "TREAT"}
     for name, data in [("noCSRF", form), ("wrongCSRF", {**form, "csrf": "f" * 64})]:
         response = session.post(patient["base"] + "/consents", data=data, allow_redirects=False, timeout=30)
@@ -382,6 +423,13 @@ def main():
 
     portals = Portals(args)
     driver = None
+    started = time.time()
+    timings = seen.setdefault("seconds", {})
+
+    def phase(name):
+        timings[name] = round(time.time() - started, 1)
+
+    phase("setup")
     try:
         patient = portals.start("patient-1")
         bob = portals.start("dr-bob")
@@ -390,15 +438,22 @@ def main():
         audit = portals.start("auditor")
         seen["listening"] = listening_addresses(patient["port"])
         check(seen["listening"] == ["0100007F"], f"the portal listens on {seen['listening']}, not 127.0.0.1 only")
+        phase("portals")
         seen["refused"] = security(patient, bob)
         seen["commandErrors"] = command_errors(args, patient)
+        phase("security")
         driver = browser(args)
         patient_story(args, driver, patient, bob, portals)
+        phase("patientStory")
         break_glass(args, driver, patient, bob)
+        phase("breakGlass")
         upload(args, driver, alice)
         without_javascript(args, alice, patient)
+        phase("uploads")
         research(args, driver, researcher, patient)
+        phase("research")
         auditor(args, driver, audit)
+        phase("auditor")
     except Exception as failure:  # a failed check, or a page that never showed what was awaited
         if driver is not None:
             shoot(driver, args, "failure")
