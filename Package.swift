@@ -371,7 +371,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "MedLedgerTesting", "Server", "LedgerCore", "Schema", "Wire", "EHRModel",
+                "MedLedgerTesting", "Server", "LedgerCore", "Schema", "Wire", "EHRModel", "Identity",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),

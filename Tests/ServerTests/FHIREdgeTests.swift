@@ -1,6 +1,7 @@
 import Crypto
 import EHRModel
 import Foundation
+import Identity
 import JWTKit
 import MedLedgerTesting
 @testable import Server

@@ -137,11 +137,9 @@ extension EHRContract {
         }
     }
 
-    /// Unpadded base64url (RFC 7515 §2) decoded; nil for anything else.
+    /// Unpadded base64url (RFC 7515 §2) decoded; nil for anything else, or nothing.
     static func base64URLDecoded(_ text: String?) -> [UInt8]? {
-        guard let text, !text.isEmpty, text.utf8.allSatisfy(isIdentifierByte) else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        return Data(base64Encoded: standard).map { [UInt8]($0) }
+        guard let text, !text.isEmpty else { return nil }
+        return Base64URL.decode(text).map { [UInt8]($0) }
     }
 }

@@ -1,5 +1,6 @@
 internal import EHRModel
 internal import Foundation
+internal import Identity
 internal import JWTKit
 
 /// Checks a SMART Backend Services client assertion (RFC 7523 §3 and the SMART App Launch IG):
