@@ -34,10 +34,7 @@ final class LatencyRecorder: Sendable {
     func summary() -> (valid: Int, invalid: Int, rejected: Int, firstRejection: String?, p50: Double, p99: Double) {
         state.withLock { state in
             let sorted = state.latencies.sorted()
-            func percentile(_ p: Double) -> Double {
-                sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.down)))] * 1000
-            }
-            return (state.valid, state.invalid, state.rejected, state.firstRejection, percentile(0.5), percentile(0.99))
+            return (state.valid, state.invalid, state.rejected, state.firstRejection, sorted.percentile(0.5) * 1000, sorted.percentile(0.99) * 1000)
         }
     }
 }

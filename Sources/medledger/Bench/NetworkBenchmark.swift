@@ -89,13 +89,10 @@ struct NetworkBenchmark {
         let summary = recorder.summary()
         let elapsed = finishedAt - start
         let sortedSpreads = spreads.sorted()
-        func percentile(_ p: Double) -> Double {
-            sortedSpreads.isEmpty ? 0 : sortedSpreads[min(sortedSpreads.count - 1, Int(Double(sortedSpreads.count) * p))]
-        }
         return Result(
             valid: summary.valid, invalid: summary.invalid, rejected: summary.rejected, firstRejection: summary.firstRejection,
             secondsToSlowestPeer: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, blocks: blocks,
-            p50: summary.p50, p99: summary.p99, spreadP50: percentile(0.5), spreadP99: percentile(0.99))
+            p50: summary.p50, p99: summary.p99, spreadP50: sortedSpreads.percentile(0.5), spreadP99: sortedSpreads.percentile(0.99))
     }
 }
 

@@ -155,13 +155,10 @@ final class OperationRecorder: Sendable {
     func summary(name: String, clients: Int) -> SoakBenchmark.Report.Operation {
         state.withLock { state in
             let sorted = state.latencies.sorted()
-            func percentile(_ p: Double) -> Double {
-                sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.down)))]
-            }
             return .init(
                 name: name, clients: clients, count: sorted.count + state.errors, expectedDenials: state.denials, conflictsRetried: state.conflicts,
                 errors: state.errors,
-                firstError: state.firstError, p50Milliseconds: percentile(0.5), p99Milliseconds: percentile(0.99),
+                firstError: state.firstError, p50Milliseconds: sorted.percentile(0.5), p99Milliseconds: sorted.percentile(0.99),
                 maxMilliseconds: sorted.last ?? 0)
         }
     }
