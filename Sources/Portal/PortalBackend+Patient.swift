@@ -96,17 +96,9 @@ extension PortalBackend {
         let excluded = Self.list(form["excluded"])
         return ConsentDraft(
             patientID: patientID, scope: "treatment", grantee: grantee, purposes: form.values("purposes"), categories: Self.list(form["categories"]),
-            periodStart: try Self.day(form["periodStart"], field: "periodStart"), periodEnd: try Self.day(form["periodEnd"], field: "periodEnd"),
+            periodStart: try PortalFormat.day(form["periodStart"], field: "periodStart"),
+            periodEnd: try PortalFormat.day(form["periodEnd"], field: "periodEnd").map { $0 + 86_400 },
             provisions: excluded.isEmpty ? nil : [Provision(type: .deny, categories: excluded)])
-    }
-
-    /// A date field (`YYYY-MM-DD`) as Unix seconds at 00:00 UTC.
-    static func day(_ text: String?, field: String) throws -> Int64? {
-        guard let text else { return nil }
-        guard let date = try? Date("\(text)T00:00:00Z", strategy: .iso8601) else {
-            throw PortalRefusal.badRequest("\(field) must be a date YYYY-MM-DD, not \(text)")
-        }
-        return Int64(date.timeIntervalSince1970)
     }
 
     static func consentValues(_ consent: Consent) -> [String: Any] {

@@ -75,6 +75,16 @@ enum PortalFormat {
         date.ISO8601Format().replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
     }
 
+    /// A date field (`YYYY-MM-DD`) as Unix seconds at 00:00 UTC (an end date's next day: "until"
+    /// includes the day given, and a consent's end is the first second it no longer covers).
+    static func day(_ text: String?, field: String) throws -> Int64? {
+        guard let text else { return nil }
+        guard let date = try? Date("\(text)T00:00:00Z", strategy: .iso8601) else {
+            throw PortalRefusal.badRequest("\(field) must be a date YYYY-MM-DD, not \(text)")
+        }
+        return Int64(date.timeIntervalSince1970)
+    }
+
     /// `text` as one path segment of a link.
     static func pathSegment(_ text: String) -> String {
         var allowed = CharacterSet.urlPathAllowed

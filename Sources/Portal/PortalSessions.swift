@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import Identity
 internal import Synchronization
 
 /// The portal's secrets, like Jupyter's: a random access token printed once in the URL; a browser
@@ -23,7 +24,7 @@ final class PortalSessions: Sendable {
 
     /// 256 random bits as lowercase hex (cookie-safe and URL-safe).
     static func randomToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { bytes in bytes.map { String(format: "%02x", $0) }.joined() }
+        SymmetricKey(size: .bits256).withUnsafeBytes { Hex.encode($0) }
     }
 
     /// True if `token` is the access token (compared in constant time).

@@ -78,6 +78,13 @@ struct PortalPagesTests {
         #expect(!PortalGate.isLoopbackHost("") && !PortalGate.isLoopbackHost("[::1]:8800"))
     }
 
+    @Test("Date fields are days at 00:00 UTC; anything else is refused naming the field")
+    func days() throws {
+        #expect(try PortalFormat.day("2026-12-31", field: "periodEnd") == 1_798_675_200)
+        #expect(try PortalFormat.day(nil, field: "periodEnd") == nil)
+        #expect(throws: PortalRefusal.self) { try PortalFormat.day("31/12/2026", field: "periodEnd") }
+    }
+
     @Test("The activity chart counts transactions and blocks per minute over the last 30 minutes")
     func chart() {
         let values = ActivityChart.values(of: [], now: Date(timeIntervalSince1970: 3600))

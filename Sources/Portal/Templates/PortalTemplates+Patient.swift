@@ -105,7 +105,7 @@ extension PortalTemplates {
         <label for="categories">Categories (comma-separated; empty means all)</label><input id="categories" name="categories" placeholder="lab, imaging">
         <label for="excluded">Except these categories</label><input id="excluded" name="excluded" placeholder="mental-health">
         <label for="period-start">From (optional)</label><input type="date" id="period-start" name="periodStart">
-        <label for="period-end">Until (optional)</label><input type="date" id="period-end" name="periodEnd">
+        <label for="period-end">Until, this day included (optional)</label><input type="date" id="period-end" name="periodEnd">
         <button type="submit" id="grant">Grant</button>
         </form>
         {{/content}}{{/layout}}
