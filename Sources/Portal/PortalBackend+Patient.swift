@@ -25,7 +25,8 @@ extension PortalBackend {
             let patientID = try await ownPatientID()
             let events = try await records.auditTrail(of: patientID).reversed().map { event -> [String: Any] in
                 var values: [String: Any] = [
-                    "time": PortalFormat.time(event.recordedAt), "reader": Self.name(event.reader), "action": event.action,
+                    "time": PortalFormat.time(event.recordedAt), "datetime": PortalFormat.datetime(event.recordedAt),
+                    "reader": Self.name(event.reader), "action": event.action,
                     "purpose": event.purpose, "outcome": event.outcome.rawValue, "rule": event.rule,
                 ]
                 values["recordID"] = event.recordID

@@ -71,6 +71,11 @@ enum PortalFormat {
         return time(Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
+    /// Unix seconds as a machine-readable time (`<time datetime>`): "2026-12-07T00:32:06Z".
+    static func datetime(_ seconds: Int64) -> String {
+        Date(timeIntervalSince1970: TimeInterval(seconds)).ISO8601Format()
+    }
+
     static func time(_ date: Date) -> String {
         date.ISO8601Format().replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
     }

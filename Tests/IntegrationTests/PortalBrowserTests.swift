@@ -42,6 +42,7 @@ struct PortalBrowserTests {
         #expect(breakGlass["decision"]?.hasPrefix("Permitted: break-glass: Unconscious in ER <script>") == true, "\(breakGlass)")
         #expect((seen["liveAlert"] as? String ?? "").contains("clinician dr-bob@HospitalBMSP read lab-1"))
         #expect((seen["verified"] as? String ?? "").hasPrefix("Verified: "))
+        #expect((seen["validHTML"] as? [String] ?? []).count >= 10, "every screen checked goes through the W3C validator")
         #expect(seen["withoutJavaScript"] as? String == "upload-2 uploaded by dr-alice and opened by patient-1")
         let export = seen["export"] as? [String: Any] ?? [:]
         #expect(export["lines"] as? Int == 2 && export["answers"] as? String == "1 approved, 0 declined, 0 withdrawn", "\(export)")

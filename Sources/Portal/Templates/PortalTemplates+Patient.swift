@@ -66,7 +66,7 @@ extension PortalTemplates {
         <p>Every read of your records, allowed or denied, as the ledger recorded it. Emergency reads are highlighted.</p>
         <ol class="timeline" id="timeline">
         {{#events}}<li class="event {{outcome}} {{action}}">
-        <time>{{time}}</time> <strong>{{reader}}</strong> — {{action}} {{#recordID}}of {{recordID}}{{/recordID}}{{#studyID}}for study {{studyID}}{{/studyID}} ({{purpose}}):
+        <time datetime="{{datetime}}">{{time}}</time> <strong>{{reader}}</strong> — {{action}} {{#recordID}}of {{recordID}}{{/recordID}}{{#studyID}}for study {{studyID}}{{/studyID}} ({{purpose}}):
         <span class="outcome">{{outcome}}</span> <span class="rule">{{rule}}</span>
         {{#justification}}<p class="justification">Justification: <mark>{{justification}}</mark></p>{{/justification}}
         </li>

