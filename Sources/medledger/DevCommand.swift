@@ -63,6 +63,8 @@ struct DevCommand: AsyncParsableCommand {
               \(medledger) demo --data \(data) --address \(address)      # play the whole story
               \(medledger) record list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
               \(medledger) audit list --identity \(folder)/patient-1 --address \(address) --patient-id P-001
+            Then see it in a browser: each identity's web app prints the URL to open (keep it running),
+            portal: \(medledger) portal --identity \(folder)/patient-1 --address \(address)
 
             """
     }

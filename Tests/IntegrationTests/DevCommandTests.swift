@@ -4,6 +4,20 @@ import Testing
 
 @Suite("medledger dev as a newcomer runs it: a process, its printed instructions, a second start")
 struct DevCommandTests {
+    /// Starts the portal command given as arguments, opens the URL it prints (following the
+    /// sign-in redirect with its cookie), prints "STATUS SHOWS-P-001 URL", stops the portal.
+    static let openPortal = """
+        import re, subprocess, sys, requests
+        portal = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, text=True)
+        try:
+            url = next(m.group(1) for m in (re.search(r"Open: (\\S+)", line) for line in portal.stdout) if m)
+            page = requests.get(url, timeout=60)
+            print(page.status_code, "P-001" in page.text, page.url)
+        finally:
+            portal.terminate()
+            portal.wait(timeout=30)
+        """
+
     @Test func thePrintedInstructionsWorkAndASecondStartReusesTheData() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -27,6 +41,11 @@ struct DevCommandTests {
             if command[1] == "record" { #expect(run.standardOutput.contains("lab/Observation by dr-alice@HospitalAMSP"), "\(run.summary)") }
             if command[1] == "audit" { #expect(!run.standardOutput.isEmpty, "\(run.summary)") }
         }
+        // The portal line, as printed (on a free port here): it prints a URL that opens the patient's records.
+        let portalLine = try #require(node.banner.split(separator: "\n").first { $0.hasPrefix("portal: ") }, "\(node.banner)")
+        let portal = portalLine.dropFirst("portal: ".count).split(separator: " ").map(String.init) + ["--port", "0"]
+        let opened = try await runProcess(["python3", "-c", Self.openPortal] + portal, timeout: .seconds(120))
+        #expect(opened.status == 0 && opened.standardOutput.hasPrefix("200 True http://127.0.0.1:"), "\(opened.summary)")
 
         // One node per data directory; serve refuses a dev directory.
         let second = try await runProcess([NodeProcess.medledger, "dev", "--port", "0", "--data", data.path], timeout: .seconds(60))
