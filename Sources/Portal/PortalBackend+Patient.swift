@@ -7,7 +7,6 @@ internal import MedLedgerKit
 extension PortalBackend {
     func addPatientRoutes(to router: Router<PortalContext>) {
         router.get("/records") { [self] request, context in
-            try require(.records)
             guard let patientID = try await patientID() else {
                 return page("records", "My records", .records, request, context, ["unregistered": true, "enrollmentID": user.enrollmentID, "channel": records.ledger.channel])
             }
@@ -21,7 +20,6 @@ extension PortalBackend {
                 ["patientID": patientID, "records": try await listed.map(Self.recordValues), "alerts": alerts, "hasAlerts": !alerts.isEmpty])
         }
         router.get("/audit") { [self] request, context in
-            try require(.audit)
             let patientID = try await ownPatientID()
             let events = try await records.auditTrail(of: patientID).reversed().map { event -> [String: Any] in
                 var values: [String: Any] = [
@@ -37,22 +35,18 @@ extension PortalBackend {
             return page("audit", "Who read my records", .audit, request, context, ["events": events])
         }
         router.get("/consents") { [self] request, context in
-            try require(.consents)
             let consents = try await records.consents(of: try await ownPatientID()).reversed().map(Self.consentValues)
             return page("consents", "Consents", .consents, request, context, ["consents": consents])
         }
         router.post("/consents") { [self] _, context in
-            try require(.consents)
             _ = try await records.grantConsent(try consentDraft(context.form, patientID: try await ownPatientID()))
             return PortalPages.redirect(to: "/consents?done=granted")
         }
         router.post("/consents/{consent}/revoke") { [self] _, context in
-            try require(.consents)
             _ = try await records.revokeConsent(try context.parameters.require("consent"), of: try await ownPatientID())
             return PortalPages.redirect(to: "/consents?done=revoked")
         }
         router.get("/research") { [self] request, context in
-            try require(.research)
             let patientID = try await ownPatientID()
             async let requests = records.accessRequests()
             let approved = Set(try await records.consents(of: patientID).filter { $0.status == .active }.compactMap(\.studyID))
@@ -66,14 +60,12 @@ extension PortalBackend {
             return page("research", "Research requests", .research, request, context, ["requests": rows])
         }
         router.post("/research/{study}/respond") { [self] _, context in
-            try require(.research)
             let decision = try Self.field("decision", of: context.form)
             guard ["approve", "decline"].contains(decision) else { throw PortalRefusal.badRequest("decision must be approve or decline, not \(decision)") }
             _ = try await records.respond(toStudy: try context.parameters.require("study"), patientID: try await ownPatientID(), approve: decision == "approve")
             return PortalPages.redirect(to: "/research?done=\(decision == "approve" ? "approved" : "declined")")
         }
         router.get("/alerts") { [self] request, _ in
-            try require(.records)
             let feed = BreakGlassFeed(records: records, patientID: try await ownPatientID(), client: client)
             return try await feed.response(resumingAfter: request.headers[.lastEventID])
         }

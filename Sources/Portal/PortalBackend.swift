@@ -41,14 +41,6 @@ struct PortalBackend<Transport: ClientTransport>: Sendable {
         addExplorerRoutes(to: router)
     }
 
-    /// Refuses a screen that is not this role's (the ledger would refuse its calls anyway; this
-    /// only keeps the menu and the pages consistent).
-    func require(_ screen: PortalScreen) throws {
-        guard user.screens.contains(screen) else {
-            throw PortalRefusal.forbidden("\(screen.label) is not a screen of a \(user.role); yours: \(user.screens.map(\.label).joined(separator: ", "))")
-        }
-    }
-
     /// The patient ID the ledger registered for this identity, or nil if none yet.
     func patientID() async throws -> String? {
         if let known = memory.patientID.withLock({ $0 }) { return known }

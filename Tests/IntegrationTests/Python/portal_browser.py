@@ -366,7 +366,15 @@ def security(patient, bob):
     check(missing.status_code == 404 and "default-src 'none'" in missing.headers.get("Content-Security-Policy", ""),
           f"an unknown page: {missing.status_code} {missing.headers}")
     bad_block = session.get(patient["base"] + "/explorer/ehr/blocks/not-a-number", timeout=30)
-    check(bad_block.status_code in (400, 403), f"a malformed path parameter: {bad_block.status_code}")
+    check(bad_block.status_code == 400, f"a malformed path parameter: {bad_block.status_code}")
+    # The portal has no rule of its own: a patient who opens the explorer gets the ledger's refusal.
+    explorer = session.get(patient["base"] + "/explorer/ehr", timeout=30)
+    check(explorer.status_code == 403 and "may not receive whole blocks of channel ehr" in explorer.text,
+          f"a patient in the explorer: {explorer.status_code} {explorer.text[:300]}")
+    upload = session.post(patient["base"] + "/upload", files={"file": ("x.json", b'{"resourceType":"Observation"}')},
+                          data={"csrf": csrf, "patientID": "P-1", "recordID": "by-patient", "category": "lab"}, allow_redirects=False, timeout=60)
+    check(upload.status_code == 403 and "PERMISSION_DENIED" not in upload.text and "patient" in upload.text,
+          f"a patient's upload: {upload.status_code} {upload.text[:300]}")
     form = {"kind": "organization", "mspID": "HospitalBMSP", "purposes": "TREAT"}
     for name, data in [("noCSRF", form), ("wrongCSRF", {**form, "csrf": "f" * 64})]:
         response = session.post(patient["base"] + "/consents", data=data, allow_redirects=False, timeout=30)
