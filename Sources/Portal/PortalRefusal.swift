@@ -36,21 +36,23 @@ struct PortalRefusal: Error {
             default: self.init(status: .badGateway, title: "The ledger's answer could not be used", message: records.description)
             }
         case let rpc as RPCError:
-            self.init(status: Self.status(of: rpc.code), title: "The node refused: \(rpc.code)", message: rpc.message)
+            let (status, title) = Self.answer(to: rpc.code)
+            self.init(status: status, title: title, message: rpc.message)
         default:
             self.init(status: .internalServerError, title: "The portal failed", message: "\(type(of: error)): \(error)")
         }
     }
 
-    private static func status(of code: RPCError.Code) -> HTTPResponse.Status {
+    /// The HTTP status and the page title of a gRPC status from the node.
+    private static func answer(to code: RPCError.Code) -> (HTTPResponse.Status, String) {
         switch code {
-        case .permissionDenied, .unauthenticated: .forbidden
-        case .notFound: .notFound
-        case .invalidArgument, .outOfRange: .badRequest
-        case .alreadyExists, .aborted, .failedPrecondition: .conflict
-        case .unavailable: .badGateway
-        case .deadlineExceeded: .gatewayTimeout
-        default: .internalServerError
+        case .permissionDenied, .unauthenticated: (.forbidden, "Refused by the ledger")
+        case .notFound: (.notFound, "Not found on the ledger")
+        case .invalidArgument, .outOfRange: (.badRequest, "The node refused the request")
+        case .alreadyExists, .aborted, .failedPrecondition: (.conflict, "In conflict with the ledger")
+        case .unavailable: (.badGateway, "The node is unavailable")
+        case .deadlineExceeded: (.gatewayTimeout, "The node did not answer in time")
+        default: (.internalServerError, "The node failed")
         }
     }
 }

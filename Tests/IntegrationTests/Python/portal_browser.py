@@ -373,7 +373,7 @@ def security(patient, bob):
           f"a patient in the explorer: {explorer.status_code} {explorer.text[:300]}")
     upload = session.post(patient["base"] + "/upload", files={"file": ("x.json", b'{"resourceType":"Observation"}')},
                           data={"csrf": csrf, "patientID": "P-1", "recordID": "by-patient", "category": "lab"}, allow_redirects=False, timeout=60)
-    check(upload.status_code == 403 and "PERMISSION_DENIED" not in upload.text and "patient" in upload.text,
+    check(upload.status_code == 403 and "Refused by the ledger" in upload.text and "patient" in upload.text,
           f"a patient's upload: {upload.status_code} {upload.text[:300]}")
     form = {"kind": "organization", "mspID": "HospitalBMSP", "purposes": "TREAT"}
     for name, data in [("noCSRF", form), ("wrongCSRF", {**form, "csrf": "f" * 64})]:
