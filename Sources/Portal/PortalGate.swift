@@ -27,14 +27,19 @@ struct PortalGate: RouterMiddleware {
         do {
             response = try await admit(request, context: context, next: next)
         } catch {
-            let refusal = PortalRefusal(error)
-            if refusal.status == .internalServerError {
-                logger.warning("portal request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            }
-            response = pages.errorPage(refusal, csrfToken: context.csrfToken)
+            response = refusalPage(for: error, of: request, csrfToken: "")
         }
         Self.secure(&response)
         return response
+    }
+
+    /// The error page of `error`; with the session's CSRF token, the signed-in layout.
+    private func refusalPage(for error: any Error, of request: Request, csrfToken: String) -> Response {
+        let refusal = PortalRefusal(error)
+        if refusal.status == .internalServerError {
+            logger.warning("portal request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+        }
+        return pages.errorPage(refusal, csrfToken: csrfToken)
     }
 
     private func admit(_ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response) async throws -> Response {
@@ -47,7 +52,9 @@ struct PortalGate: RouterMiddleware {
         if let token = request.uri.queryParameters["token"] {
             guard sessions.isAccessToken(String(token)) else { throw Self.unauthorized }
             // Into a cookie, and out of the address bar, the history and any Referer.
-            var response = Response(status: .seeOther, headers: [.location: request.uri.path.isEmpty ? "/" : request.uri.path])
+            // A path, never `//host/…` (which a browser would read as another site).
+            let path = request.uri.path.hasPrefix("/") && !request.uri.path.hasPrefix("//") ? request.uri.path : "/"
+            var response = Response(status: .seeOther, headers: [.location: path])
             response.setCookie(Cookie(name: cookieName, value: sessions.open(), path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
@@ -67,7 +74,11 @@ struct PortalGate: RouterMiddleware {
                 throw PortalRefusal.forbidden("the form did not carry this session's CSRF token; reload the page and send it again")
             }
         }
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch {
+            return refusalPage(for: error, of: request, csrfToken: csrf)
+        }
     }
 
     static let unauthorized = PortalRefusal(

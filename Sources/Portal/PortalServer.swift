@@ -93,6 +93,11 @@ public final class PortalServer<Transport: ClientTransport>: Sendable {
             try await group.run()
             listened(.failure(CancellationError()))
         } catch {
+            // Failing before it listened is the port (taken, or not allowed): say which.
+            let listening = bound.withLock { bound in
+                if case .success = bound { true } else { false }
+            }
+            guard !listening else { throw error }
             let failure = PortalError.cannotListen(port: configuration.port, reason: "\(error)")
             listened(.failure(failure))
             throw failure

@@ -353,6 +353,8 @@ def security(patient, bob):
     session = requests.Session()
     signed_in = session.get(patient["url"], allow_redirects=False, timeout=30)
     check(signed_in.status_code == 303, f"the token did not sign in: {signed_in.status_code}")
+    elsewhere = requests.get(patient["base"] + "//evil.example/?token=" + patient["token"], allow_redirects=False, timeout=30)
+    check(elsewhere.headers.get("Location") == "/", f"the sign-in redirect leaves the portal: {elsewhere.headers.get('Location')}")
     cookie = signed_in.headers["Set-Cookie"]
     check("HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie, f"the session cookie is not HttpOnly/SameSite=Strict: {cookie}")
     page = session.get(patient["base"] + "/consents", timeout=30)
@@ -369,7 +371,7 @@ def security(patient, bob):
     check(bad_block.status_code == 400, f"a malformed path parameter: {bad_block.status_code}")
     # The portal has no rule of its own: a patient who opens the explorer gets the ledger's refusal.
     explorer = session.get(patient["base"] + "/explorer/ehr", timeout=30)
-    check(explorer.status_code == 403 and "may not receive whole blocks of channel ehr" in explorer.text,
+    check(explorer.status_code == 403 and "may not receive whole blocks of channel ehr" in explorer.text and 'href="/records"' in explorer.text,
           f"a patient in the explorer: {explorer.status_code} {explorer.text[:300]}")
     upload = session.post(patient["base"] + "/upload", files={"file": ("x.json", b'{"resourceType":"Observation"}')},
                           data={"csrf": csrf, "patientID": "P-1", "recordID": "by-patient", "category": "lab"}, allow_redirects=False, timeout=60)
