@@ -12,7 +12,7 @@ import X509
 
 /// The CertificateAuthority service over real loopback TLS: enrollment without a client
 /// certificate, protected calls with one, and every refusal with its status and reason.
-@Suite("CertificateAuthority over TLS and mTLS", .timeLimit(.minutes(2)))
+@Suite("CertificateAuthority over TLS and mTLS", .timeLimit(.minutes(5)))
 struct CAServiceTests {
     /// Enrolls `id` (already registered) over TLS with a locally made key and writes its identity folder.
     func enroll(_ running: RunningServer, _ id: String, secret: String, into directory: TemporaryDirectory) async throws

@@ -4,7 +4,7 @@ import Testing
 
 /// `medledger bench content` at a tiny size: the report's shape, and that the CID it measured is
 /// the one `dag add --only-hash` prints for the same file.
-@Suite("medledger bench content", .timeLimit(.minutes(2)))
+@Suite("medledger bench content", .timeLimit(.minutes(5)))
 struct ContentBenchCommandTests {
     @Test func reportsRatesRatiosAndTheOnlyHashCID() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: NodeProcess.medledger), "swift build --build-tests first")

@@ -3,7 +3,7 @@ import MedLedgerTesting
 import Testing
 
 /// `medledger dag …` against a local data directory, as a user runs it.
-@Suite("medledger dag", .timeLimit(.minutes(2)))
+@Suite("medledger dag", .timeLimit(.minutes(5)))
 struct DagCommandTests {
     static let medledger = BuiltProduct.path("medledger")
 

@@ -9,7 +9,8 @@ import Testing
 /// the portal → dr-bob reads with the CLI → the timeline shows it → revoke in the portal → dr-bob
 /// is denied), a clinician's break-glass (with the patient's live alert), an upload, a study
 /// request, approval and export, and an auditor's chain verification; then the security checks.
-/// Its screenshots are left in `.build/portal-screenshots/` (artifacts, not committed).
+/// Its screenshots are left in `.build/portal-screenshots/` (artifacts, not committed). It runs
+/// niced: a browser, five portals and a JVM are the heaviest load of the suite's first minutes.
 @Suite("MedLedger Portal in headless Chromium", .timeLimit(.minutes(10)))
 struct PortalBrowserTests {
     static let script = repositoryRoot.appendingPathComponent("Tests/IntegrationTests/Python/portal_browser.py").path
@@ -24,9 +25,11 @@ struct PortalBrowserTests {
         for folder in [logs, work] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
         let node = try await NodeProcess.dev(dataDirectory: data, logs: logs, name: "dev")
 
+        // Under nice, like the soak: Chromium, five portals and the HTML checker's JVM must not
+        // starve the suites that run beside them on CI's two cores.
         let run = try await runProcess(
             [
-                "python3", Self.script, "--medledger", NodeProcess.medledger, "--address", "127.0.0.1:\(node.address.port)",
+                "nice", "-n", "10", "python3", Self.script, "--medledger", NodeProcess.medledger, "--address", "127.0.0.1:\(node.address.port)",
                 "--identities", data.appending(path: "identities").path, "--work", work.path, "--screenshots", Self.screenshots,
             ], timeout: .seconds(540))
         #expect(await node.stop(SIGTERM) == 0, "dev exits 0 on SIGTERM\n\(node.log)")

@@ -8,7 +8,7 @@ import Testing
 
 /// A Python grpcio client enrolls over plain TLS with a key and CSR it made itself, then calls a
 /// protected RPC with its new certificate over mTLS.
-@Suite("Python grpcio enrolls and uses mTLS", .timeLimit(.minutes(2)))
+@Suite("Python grpcio enrolls and uses mTLS", .timeLimit(.minutes(5)))
 struct PythonCAInteropTests {
     @Test("Enroll over TLS, then GetCRL over mTLS; without a certificate GetCRL is UNAUTHENTICATED")
     func pythonEnrollsAndCallsWithMTLS() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// A Python grpcio client, with stubs that grpc_tools.protoc generates from `proto/`, calls the
 /// Swift server over TLS: the cross-language check that the wire format and TLS setup are standard.
-@Suite("Python grpcio interoperability", .timeLimit(.minutes(2)))
+@Suite("Python grpcio interoperability", .timeLimit(.minutes(5)))
 struct PythonInteropTests {
     @Test("A Python client generated from proto/ gets SERVING over TLS")
     func pythonHealthCheck() async throws {

@@ -7,7 +7,7 @@ extension MultiNodeNetwork {
     /// proto/etcd is our own transcription of etcd's v3 API. A Python client generated from it by
     /// grpcio-tools (the reference protobuf implementation) must work against the real etcd 3.4 over
     /// mTLS: every field number and type it uses is then etcd's.
-    @Suite("proto/etcd against a real etcd", .timeLimit(.minutes(2)))
+    @Suite("proto/etcd against a real etcd", .timeLimit(.minutes(5)))
     struct EtcdSubsetOracleTests {
         static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python/etcd_subset_check.py")
 
