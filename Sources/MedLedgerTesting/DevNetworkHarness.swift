@@ -1,4 +1,5 @@
 internal import Crypto
+internal import Dispatch
 public import Foundation
 public import GRPCCore
 public import GRPCNIOTransportHTTP2
@@ -65,11 +66,16 @@ public func withDevNetwork<Result: Sendable>(
     _ body: (RunningDevNetwork) async throws -> Result
 ) async throws -> Result {
     let network = DevNetwork(dataDirectory: directory)
-    let (node, created) = try network.openNode(
-        configuration: ServerConfiguration(
-            dataDirectory: directory, port: 0, metricsPort: metricsPort, httpsPort: httpsPort, uploadGrace: uploadGrace),
-        durability: .normal,
-        logger: Logger(label: "medledger.tests.dev"))
+    // Creating four CAs, their first identities and the channels is seconds of synchronous work:
+    // on a Dispatch thread, so that the two threads of the cooperative pool keep serving the
+    // in-process nodes of the tests running beside it.
+    let (node, created) = try await onDispatchThread {
+        try network.openNode(
+            configuration: ServerConfiguration(
+                dataDirectory: directory, port: 0, metricsPort: metricsPort, httpsPort: httpsPort, uploadGrace: uploadGrace),
+            durability: .normal,
+            logger: Logger(label: "medledger.tests.dev"))
+    }
     return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
         group.addTask { try await node.run() }
         do {
@@ -83,6 +89,13 @@ public func withDevNetwork<Result: Sendable>(
             group.cancelAll()
             throw error
         }
+    }
+}
+
+/// Runs blocking `work` on a Dispatch thread, off Swift's cooperative pool.
+func onDispatchThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 
@@ -135,7 +148,7 @@ public func withClient<Result: Sendable>(
 /// been seen to take over 10 s, and with 130 suites starting at once (several of them running
 /// node processes, a soak and Python clients) calls to freshly started `serve` processes have
 /// passed 30 s in CI while each takes seconds alone; suite time limits still bound a real hang.
-public func callOptions(timeout: Duration = .seconds(90)) -> CallOptions {
+public func callOptions(timeout: Duration = .seconds(180)) -> CallOptions {
     var options = CallOptions.defaults
     options.timeout = timeout
     return options
