@@ -52,13 +52,13 @@ def main():
             identity_pb2.EnrollRequest(
                 enrollment_id=args.id, secret=args.secret, csr=csr.public_bytes(serialization.Encoding.DER)
             ),
-            timeout=10,
+            timeout=60,
         )
         certificate = x509.load_der_x509_certificate(response.certificate)
         result["subject"] = certificate.subject.rfc4514_string()
         result["serial"] = format(certificate.serial_number, "x")
         try:
-            stub.GetCRL(identity_pb2.GetCRLRequest(), timeout=10)
+            stub.GetCRL(identity_pb2.GetCRLRequest(), timeout=60)
             result["without_certificate"] = "OK"
         except grpc.RpcError as exc:
             result["without_certificate"] = exc.code().name
@@ -72,7 +72,7 @@ def main():
     )
     with grpc.secure_channel(args.target, credentials) as channel:
         stub = ca_pb2_grpc.CertificateAuthorityStub(channel)
-        crl = stub.GetCRL(identity_pb2.GetCRLRequest(), timeout=10)
+        crl = stub.GetCRL(identity_pb2.GetCRLRequest(), timeout=60)
         result["crl_issuer"] = x509.load_der_x509_crl(crl.crl).issuer.rfc4514_string()
     print(json.dumps(result))
 

@@ -53,7 +53,7 @@ def main():
         metavar="N",
         help="also Check a service name of N 'x' characters, reported as check[\"x*N\"] (repeatable)",
     )
-    parser.add_argument("--timeout", type=float, default=5.0, help="deadline of each call, in seconds")
+    parser.add_argument("--timeout", type=float, default=60.0, help="deadline of each call, in seconds (generous: CI runs every suite at once on two cores)")
     args = parser.parse_args()
 
     health_pb2, health_pb2_grpc = load_stubs(args.generated)
