@@ -29,7 +29,7 @@ extension MultiNodeNetwork {
                 }
                 #expect(next != nil, "nothing committed after an etcd member was killed")
                 try cluster.process(member).start()
-                try await cluster.waitUntilReady(timeout: .seconds(60))
+                try await cluster.waitUntilReady(timeout: .seconds(180))
                 try await Task.sleep(for: .seconds(2))
                 let record = await load.stop()
                 print("etcd member killed: next commit after \(next.map { $0 - killedAt } ?? .zero); \(record.acknowledged.count) acknowledged, \(record.failures.count) failed")
